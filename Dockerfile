@@ -1,0 +1,29 @@
+# The production image: gunicorn serves the portal, the same image runs Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PORTAL_DATA_DIR=/data
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 portal && mkdir -p /data && chown portal /data
+
+COPY pyproject.toml requirements.lock README.md ./
+COPY ai4media_portal ai4media_portal
+COPY network network
+COPY observatory observatory
+COPY aida aida
+COPY opencalls opencalls
+COPY fellows fellows
+COPY outputs outputs
+RUN pip install --no-cache-dir -c requirements.lock .
+
+COPY . .
+# Static files are collected into the image; whitenoise serves them compressed and hashed.
+RUN DATABASE_URL=postgres://build@localhost/build SECRET_KEY=build ALLOWED_HOSTS=build \
+    STATIC_ROOT=/app/staticfiles python manage.py collectstatic --no-input -v 0
+
+ENV STATIC_ROOT=/app/staticfiles
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "ai4media_portal.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,37 @@
+from django import template
+from django.forms import BoundField
+
+from ..forms import widget_css_class
+
+register = template.Library()
+
+
+@register.simple_tag
+def portal_widget(field: BoundField):
+    """Render a field's widget with the CSS class and ARIA attributes that tie it to its help
+    text and errors, so screen readers announce them with the field."""
+    css = widget_css_class(field.field.widget)
+    existing = field.field.widget.attrs.get("class", "")
+    attrs = {}
+    classes = " ".join(filter(None, [existing, css, "is-invalid" if field.errors else ""]))
+    if classes:
+        attrs["class"] = classes
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    return field.widget_type == "checkbox"
+
+
+@register.filter
+def is_choice_list(field: BoundField) -> bool:
+    return field.widget_type in {"radioselect", "checkboxselectmultiple"}

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from ai4media_portal.core import views as core_views
+
+admin.site.site_header = "AI4Media portal administration"
+admin.site.site_title = "AI4Media admin"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("ai4media_portal.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("network/", include("network.urls")),
+    path("observatory/", include("observatory.urls")),
+    path("aida/", include("aida.urls")),
+    path("calls/", include("opencalls.urls")),
+    path("fellows/", include("fellows.urls")),
+    path("outputs/", include("outputs.urls")),
+    path("api/v1/", include("ai4media_portal.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Public uploads only (logos, pictures); confidential files live in the "private" storage
+    # and are streamed by permission-checked views.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -1,0 +1,65 @@
+// Progressive enhancements only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Buttons marked data-confirm ask before submitting their form.
+  document.addEventListener("submit", function (event) {
+    const submitter = event.submitter;
+    const message = submitter && submitter.dataset.confirm;
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+
+  // A submit button disables itself once its form is sent, so a double click sends once.
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    const submitter = event.submitter;
+    if (submitter && !submitter.hasAttribute("data-allow-repeat")) {
+      window.setTimeout(function () {
+        submitter.disabled = true;
+      }, 0);
+    }
+  });
+
+  // Coming back through the history cache must not leave buttons disabled.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("button[type=submit][disabled]").forEach(function (button) {
+      if (!button.hasAttribute("data-stay-disabled")) button.disabled = false;
+    });
+  });
+
+  // <time data-countdown datetime="..."> counts down to its moment.
+  function renderCountdown(el) {
+    const target = Date.parse(el.getAttribute("datetime"));
+    if (Number.isNaN(target)) return;
+    const left = Math.max(0, target - Date.now());
+    const days = Math.floor(left / 86400000);
+    const hours = Math.floor((left % 86400000) / 3600000);
+    const minutes = Math.floor((left % 3600000) / 60000);
+    const seconds = Math.floor((left % 60000) / 1000);
+    const out = el.querySelector("[data-countdown-text]") || el;
+    out.textContent =
+      left === 0
+        ? el.dataset.closedText || "0s"
+        : (days ? days + "d " : "") + hours + "h " + minutes + "m " + seconds + "s";
+  }
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(renderCountdown);
+  }
+  if (document.querySelector("[data-countdown]")) {
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  // Copy buttons: <button data-copy-target="#id">.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    const target = document.querySelector(button.dataset.copyTarget);
+    if (target && navigator.clipboard) {
+      navigator.clipboard.writeText(target.textContent.trim());
+      button.textContent = button.dataset.copiedText || "Copied";
+    }
+  });
+})();

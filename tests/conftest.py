@@ -1,0 +1,57 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from ai4media_portal.core.roles import Role
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles, rate limits and used TOTP codes live in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def people(db):
+    """One person per role, plus an anonymous visitor (None), a plain member and staff:
+    the rows of a permission matrix name them by these keys."""
+    everyone = {"anonymous": None, "member": UserFactory(), "staff": UserFactory(is_staff=True)}
+    for role in Role:
+        everyone[role.value] = UserFactory(roles=[role])
+    return everyone
