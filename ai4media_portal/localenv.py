@@ -35,7 +35,7 @@ def embedded_database_url(db_name: str = EMBEDDED_DB_NAME) -> str:
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{db_name}";')
     # pgserver listens on a unix socket inside its data directory.
-    return f"postgres://postgres@{quote(str(pgdata), safe='')}/{db_name}"
+    return f"postgres://postgres@/{quote(str(pgdata), safe='')}/{db_name}"
 
 
 def ensure_database_url() -> str:
