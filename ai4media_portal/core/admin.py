@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .enums import EmailStatus
-from .models import AuditEntry, DemoDataset, OutboundEmail
+from .models import AuditEntry, DemoDataset, OutboundEmail, Topic
 from .tasks import outbox_deliver
 
 
@@ -56,3 +56,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 admin.site.register(DemoDataset)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "slug"]
+    list_filter = ["group"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -100,3 +100,28 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.app_label} v{self.version}"
+
+
+class TopicGroup(models.TextChoices):
+    RESEARCH_AREA = "research", _("Core research area")
+    USE_CASE = "use-case", _("Use case")
+    MEDIA_AI = "media-ai", _("Media AI topic")
+    POLICY = "policy", _("Policy and regulation")
+
+
+class Topic(models.Model):
+    """The shared vocabulary of media-AI topics: organisations' areas of interest, experts'
+    expertise, outputs' research areas and calls' challenges all point here."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    group = models.CharField(_("group"), max_length=16, choices=TopicGroup.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name

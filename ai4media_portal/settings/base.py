@@ -43,6 +43,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_htmx",
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.mfa",

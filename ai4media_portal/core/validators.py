@@ -1,0 +1,64 @@
+"""Upload checks shared by every pillar. Files are judged by their content, not their name."""
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MiB = 1024 * 1024
+
+
+def _check_size(upload, max_bytes: int) -> None:
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="file_too_large",
+        )
+
+
+def validate_pdf(upload, *, max_bytes: int = 10 * MiB) -> None:
+    """A PDF document: its first bytes say %PDF- and it ends with an EOF marker."""
+    _check_size(upload, max_bytes)
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(upload.size - 2048, 0))
+    tail = upload.read()
+    upload.seek(0)
+    if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
+        raise ValidationError(
+            _("This file is not a PDF document. Export or print your document as PDF."),
+            code="not_pdf",
+        )
+
+
+IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+
+
+def validate_image(upload, *, max_bytes: int = 2 * MiB, max_pixels: int = 4096) -> None:
+    """A PNG, JPEG, WebP or GIF image that Pillow can decode, at most ``max_pixels`` wide."""
+    from PIL import Image, UnidentifiedImageError
+
+    _check_size(upload, max_bytes)
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            image_format, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            _("This file is not an image we can read. Upload a PNG, JPEG or WebP file."),
+            code="not_image",
+        ) from exc
+    finally:
+        upload.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(
+            _("Upload a PNG, JPEG or WebP image, not %(format)s.") % {"format": image_format},
+            code="image_format",
+        )
+    if max(width, height) > max_pixels:
+        raise ValidationError(
+            _("The image is %(w)s×%(h)s pixels; at most %(max)s on each side, please.")
+            % {"w": width, "h": height, "max": max_pixels},
+            code="image_too_large",
+        )
