@@ -8,6 +8,11 @@ from django.http import FileResponse
 from django.utils.functional import LazyObject
 
 
+def get_private_storage():
+    """For ``FileField(storage=get_private_storage)``: migrations keep the callable's name."""
+    return storages["private"]
+
+
 class PrivateStorage(LazyObject):
     def _setup(self):
         self._wrapped = storages["private"]
