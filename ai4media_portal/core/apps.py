@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "ai4media_portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        from .vocabulary import ensure_reference_rows
+
+        post_migrate.connect(ensure_reference_rows, sender=self)

@@ -39,3 +39,14 @@ def test_seed_demo_once_skips_what_is_loaded(capsys):
 def test_seed_demo_scale_adds_members_in_bulk():
     call_command("seed_demo", "--scale", "2", "--quiet-accounts")
     assert User.objects.filter(email__endswith="@members.example.org").count() == 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_rows_survive_a_database_flush():
+    from django.contrib.auth.models import Group
+
+    from ai4media_portal.core.models import Topic
+
+    call_command("flush", "--no-input")
+    assert set(Role.values) <= set(Group.objects.values_list("name", flat=True))
+    assert Topic.objects.filter(slug="ai-act").exists()
