@@ -561,7 +561,8 @@ class _Model:
         self.evaluator_rows = sparse.csr_array(
             (np.ones(self.n_pairs), (self.ej, pair_ids)), shape=(n_e, self.n_pairs)
         )
-        capacity = inst.capacity
+        # No evaluator can read more than every proposal once, however high their maximum.
+        capacity = np.minimum(inst.capacity, n_p)
         self.slot_owner = np.repeat(np.arange(n_e), capacity)
         self.slot_rank = np.concatenate([np.arange(c) for c in capacity]) if n_e else np.zeros(0)
         n_slots = len(self.slot_owner)

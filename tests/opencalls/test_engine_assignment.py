@@ -359,3 +359,10 @@ def test_a_problem_can_be_built_from_an_affinity_matrix():
     )
     result = assign_evaluators(AssignmentProblem.from_affinity(matrix, k=1, max_load=1))
     assert result.pairs == ((1, 8), (2, 7))
+
+
+def test_a_very_high_maximum_load_costs_no_more_than_the_number_of_proposals():
+    problem = make(4, 3, k=2, max_load=10**9)
+    result = assign_evaluators(problem)
+    assert_valid(problem, result)
+    assert _Model(_Instance(problem), None).slot_owner.size == 3 * 4
