@@ -286,9 +286,12 @@ def application_for_page(*, user, pk: int) -> MembershipApplication | None:
 
 
 def applications_of(user) -> QuerySet[MembershipApplication]:
+    """The user's own applications, newest first, with their history."""
+    history = ApplicationStatusChange.objects.select_related("actor").order_by("created_at", "pk")
     return (
         MembershipApplication.objects.filter(applicant=user)
         .select_related("organisation")
+        .prefetch_related(Prefetch("history", queryset=history))
         .order_by("-created_at", "-pk")
     )
 

@@ -88,11 +88,10 @@ def _require(actor, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _portal_error(exc: DjangoValidationError, field_map: dict | None = None) -> PortalError:
-    """The first message of a model validation error, named after the form's field."""
+def _portal_error(exc: DjangoValidationError) -> PortalError:
+    """The first message of a model validation error, with the field it concerns."""
     if hasattr(exc, "error_dict"):
         field, errors = next(iter(exc.error_dict.items()))
-        field = (field_map or {}).get(field, field)
         return PortalError(errors[0].messages[0], field=None if field == "__all__" else field)
     return PortalError(exc.messages[0])
 

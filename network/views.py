@@ -81,7 +81,6 @@ def index(request):
             "filtered": any(value for key, value in params.items() if key != "sort"),
             "canonical_query": canonical,
             "page_query": _query_string(params),
-            "can_apply": True,
         },
     )
 
@@ -124,7 +123,6 @@ def organisation_edit(request, slug):
             else:
                 messages.success(request, _("The organisation's profile has been saved."))
                 return redirect(organisation.get_absolute_url())
-        organisation.refresh_from_db()
         status = 422
     else:
         form = OrganisationForm(instance=organisation)
@@ -290,8 +288,10 @@ def _application_or_404(request, pk):
 def _application_page(request, application, *, forms=None, status=200):
     user = request.user
     is_manager_view = can(user, "network.review_membershipapplication", application)
-    duplicates = selectors.duplicates_of_application(application)
-    if application.status == ApplicationStatus.DRAFT or not is_manager_view:
+    duplicates = []
+    if application.status in OPEN_STATUSES:
+        duplicates = selectors.duplicates_of_application(application)
+    if not is_manager_view:
         # The applicant sees listed organisations only, never other people's applications.
         duplicates = [match for match in duplicates if match.organisation is not None]
     candidates = [match.organisation for match in duplicates if match.organisation is not None]

@@ -564,9 +564,16 @@ def test_dashboard_panels(client, manager):
     assert f'href="/network/organisations/{contact.organisation.slug}/edit/"' in html
     assert "Your membership applications" in html
     assert "My Other Org" in html
+    # The applicant sees each application's history there, with the managers' questions.
+    application = ApplicationFactory(applicant=contact.user, status=S.UNDER_REVIEW)
+    application.history.create(
+        from_status=S.UNDER_REVIEW, to_status=S.INFORMATION_REQUESTED, message="Which projects?"
+    )
+    html = client.get("/me/").content.decode()
+    assert "More information requested: <q>Which projects?</q>" in html
     client.force_login(manager)
     html = client.get("/me/").content.decode()
-    assert "1 application is waiting for a network manager." in html
+    assert "2 applications are waiting for a network manager." in html
 
 
 # --- The whole journey -------------------------------------------------------------------------
