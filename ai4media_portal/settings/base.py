@@ -284,8 +284,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
-        for name in _STANDARD_ERROR_ENUMS
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in _STANDARD_ERROR_ENUMS
+        },
+        # Choice sets that several fields share get one name in the schema.
+        "CountryEnum": "django_countries.countries",
+        "OrganisationTypeEnum": "network.enums.OrganisationType",
+        "ApplicationStatusEnum": "network.enums.ApplicationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
