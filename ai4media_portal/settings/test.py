@@ -1,9 +1,11 @@
 """The test suite: real PostgreSQL, eager Celery, in-memory email."""
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, REST_FRAMEWORK
+from .base import DATA_DIR, DATABASES, REST_FRAMEWORK
 
 SECRET_KEY = "test-only-secret-key"
+# The live server's threads must not keep connections open past the test database's life.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
