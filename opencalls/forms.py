@@ -189,7 +189,9 @@ def structure_formsets(call: Call, data=None) -> dict:
             Challenge,
             ChallengeForm,
             "challenges",
-            Challenge.objects.filter(track__call=call).select_related("track"),
+            Challenge.objects.filter(track__call=call)
+            .select_related("track")
+            .order_by("track__order", "order", "pk"),
             extra=2,
             call=call,
         ),

@@ -1,6 +1,7 @@
 """Reads that span relations. Every list here costs a constant number of queries."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +12,7 @@ from .enums import (
     CallStage,
     CallStatus,
     DeliverableStatus,
+    OrganisationType,
     ProposalStatus,
     TrancheStatus,
 )
@@ -228,14 +230,15 @@ def proposal_export_rows(*, call: Call, filters: dict | None = None, sort: str =
 
 
 def _decimal(value):
-    from decimal import Decimal
-
     return Decimal(value) if value not in (None, "") else None
 
 
 def version_for_display(version: ProposalVersion) -> dict:
     """The version's data with labels resolved, for the proposal page."""
     data = dict(version.data)
+    organisation = dict(data.get("organisation", {}))
+    organisation["type_label"] = dict(OrganisationType.choices).get(organisation.get("type"), "")
+    data["organisation"] = organisation
     labels = dict(BudgetCategory.choices)
     data["budget"] = [
         {**line, "label": labels.get(line["category"], line["category"])}

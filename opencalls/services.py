@@ -723,15 +723,10 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     proposal.submitted_at = now
     proposal.current_version = version
     proposal.registration_key = key
+    # ``updated_at`` stays the time of the last edit, so "changed since the last submission"
+    # is simply ``updated_at > submitted_at``.
     proposal.save(
-        update_fields=[
-            "status",
-            "submitted_at",
-            "current_version",
-            "registration_key",
-            "number",
-            "updated_at",
-        ]
+        update_fields=["status", "submitted_at", "current_version", "registration_key", "number"]
     )
     log_action(
         "opencalls.proposal.submit",

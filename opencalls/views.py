@@ -452,7 +452,7 @@ def manage_calls(request):
     return render(
         request,
         "opencalls/manage/calls.html",
-        {"calls": selectors.calls_for_managers(), "counts": selectors.manager_counts()},
+        {"calls": selectors.calls_for_managers(), "todo": {"counts": selectors.manager_counts()}},
     )
 
 

@@ -346,10 +346,12 @@ def test_clarification_answer_page(client):
 def test_my_proposals_lists_only_mine_with_constant_queries(client):
     user = applicant()
     client.force_login(user)
-    other = submitted(title="Not mine")
+    other = submitted(acronym="NOTMINE")
     assert_constant_queries(client, "/calls/my/", lambda: complete_draft(user=user))
-    assert other.acronym not in client.get("/calls/my/").content.decode() or True
-    assert "Not mine" not in client.get("/calls/my/").content.decode()
+    html = client.get("/calls/my/").content.decode()
+    assert "LUMEN" in html
+    assert "NOTMINE" not in html
+    assert other.reference not in html
 
 
 def test_dashboard_panels(client):
@@ -633,3 +635,14 @@ def test_selected_proposal_page_for_manager(client):
     html = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
     assert f"Submitted version {proposal.current_version.reference}" in html
     assert "Funded project" in html
+
+
+def test_proposal_page_says_when_the_draft_differs_from_the_submission(client):
+    proposal = submitted()
+    client.force_login(proposal.applicant)
+    banner = "You changed your draft after your last submission."
+    assert banner not in client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+    services.proposal_save_draft(
+        proposal=proposal, actor=proposal.applicant, fields={"title": "Changed"}
+    )
+    assert banner in client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
