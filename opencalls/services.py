@@ -154,6 +154,15 @@ def call_update(*, call: Call, actor, data: dict, guide=None, clear_guide=False)
     ``call_set_stage``."""
     _require(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
+    if (
+        "number" in data
+        and data["number"] != call.number
+        and call.proposals.filter(number__isnull=False).exists()
+    ):
+        raise PortalError(
+            _("Proposals have reference numbers in this call: its number cannot change."),
+            field="number",
+        )
     changed = []
     for name in CALL_FIELDS:
         if name in data and getattr(call, name) != data[name]:

@@ -156,6 +156,13 @@ def test_call_back_to_draft_only_before_it_opens():
     assert error.value.message == "A call that has opened cannot go back to draft."
 
 
+def test_call_number_is_fixed_once_proposals_have_references():
+    proposal = submitted()
+    with pytest.raises(PortalError) as error:
+        services.call_update(call=proposal.call, actor=manager(), data={"number": 99})
+    assert error.value.field == "number"
+
+
 def test_call_services_refuse_non_managers():
     call = CallFactory()
     with pytest.raises(PermissionDenied):
