@@ -1,0 +1,368 @@
+"""What the API shows of calls, proposals and funded projects, and what applicants write."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..enums import BudgetCategory, CallStatus
+from ..models import (
+    Call,
+    CallFaq,
+    Challenge,
+    Deliverable,
+    DemoDayPitch,
+    EvaluationCriterion,
+    FundedProject,
+    OutputLink,
+    Proposal,
+    ProposalVersion,
+    SupportSession,
+    Track,
+    Tranche,
+)
+
+# --- Calls ------------------------------------------------------------------------------------
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Challenge
+        fields = ["id", "code", "title", "description"]
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    challenges = ChallengeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Track
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "description",
+            "duration_months",
+            "projects_to_fund",
+            "challenges",
+        ]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationCriterion
+        fields = ["order", "name", "description", "weight", "threshold", "max_score"]
+
+
+class FaqSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallFaq
+        fields = ["question", "answer"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+    closes_at_local = serializers.SerializerMethodField(
+        help_text="The deadline in the call's own timezone, ISO 8601 with its offset."
+    )
+    guide_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    tracks = TrackSerializer(many=True, read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    faqs = FaqSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "number",
+            "title",
+            "summary",
+            "description",
+            "status",
+            "opens_at",
+            "closes_at",
+            "timezone",
+            "closes_at_local",
+            "total_budget",
+            "max_funding",
+            "guide_url",
+            "evaluators_per_proposal",
+            "overall_threshold",
+            "interview_enabled",
+            "interviews_per_track",
+            "one_proposal_per_organisation",
+            "max_document_mb",
+            "tracks",
+            "criteria",
+            "faqs",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=CallStatus.choices))
+    def get_status(self, call) -> str:
+        return call.status.value
+
+    def get_closes_at_local(self, call) -> str:
+        return timezone.localtime(call.closes_at, call.tzinfo).isoformat()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_guide_url(self, call) -> str | None:
+        return self.context["request"].build_absolute_uri(call.guide.url) if call.guide else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, call) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("opencalls:call", args=[call.number])
+        )
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    justification = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class MilestoneSerializer(serializers.Serializer):
+    month = serializers.IntegerField(min_value=1, max_value=48)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProposalVersion
+        fields = [
+            "number",
+            "reference",
+            "submitted_at",
+            "document_name",
+            "document_size",
+            "document_sha256",
+            "document_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_document_url(self, version) -> str:
+        """A permission-checked download (the applicant and call managers), never public."""
+        return self.context["request"].build_absolute_uri(
+            reverse("opencalls:version_document", args=[version.proposal_id, version.number])
+        )
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """An applicant's proposal (the working copy) with its submitted versions. Writes save
+    the draft; submitting is the ``submit`` action."""
+
+    call = serializers.SlugRelatedField(slug_field="number", queryset=Call.objects.published())
+    reference = serializers.CharField(read_only=True)
+    organisation_country = CountryField(required=False, allow_blank=True)
+    challenge = serializers.PrimaryKeyRelatedField(
+        queryset=Challenge.objects.all(), required=False, allow_null=True
+    )
+    team = TeamMemberSerializer(many=True, required=False)
+    budget = BudgetLineSerializer(many=True, required=False, source="budget_lines")
+    milestones = MilestoneSerializer(many=True, required=False)
+    document = serializers.SerializerMethodField()
+    current_version = VersionSerializer(read_only=True)
+    versions = VersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "call",
+            "reference",
+            "status",
+            "organisation_name",
+            "organisation_type",
+            "organisation_country",
+            "organisation_registration_number",
+            "organisation_is_sme",
+            "track",
+            "challenge",
+            "acronym",
+            "title",
+            "abstract",
+            "requested_funding",
+            "duration_months",
+            "declare_honour",
+            "declare_no_double_funding",
+            "declare_privacy",
+            "team",
+            "budget",
+            "milestones",
+            "document",
+            "current_version",
+            "versions",
+            "submitted_at",
+            "withdrawn_at",
+            "decision_message",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "track",
+            "submitted_at",
+            "withdrawn_at",
+            "decision_message",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "name": {"type": "string"},
+                "size": {"type": "integer"},
+                "url": {"type": "string", "format": "uri"},
+            },
+        }
+    )
+    def get_document(self, proposal):
+        if not proposal.document:
+            return None
+        return {
+            "name": proposal.document_name,
+            "size": proposal.document_size,
+            "url": self.context["request"].build_absolute_uri(
+                reverse("opencalls:proposal_document", args=[proposal.pk])
+            ),
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["call"].read_only = True
+        return fields
+
+
+class ProposalWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ProposalDocumentSerializer(serializers.Serializer):
+    document = serializers.FileField()
+
+
+# --- Funded projects --------------------------------------------------------------------------
+
+
+class OutputLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutputLink
+        fields = ["kind", "title", "url", "doi", "href"]
+
+
+class PitchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DemoDayPitch
+        fields = ["event", "date", "pitch_title", "outcome"]
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "due_date",
+            "status",
+            "tranche",
+            "submitted_at",
+            "reviewed_at",
+            "review_message",
+        ]
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tranche
+        fields = ["id", "name", "percentage", "amount", "status", "requested_at", "released_at"]
+
+
+class SupportSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportSession
+        fields = ["kind", "date", "coach", "topic", "notes"]
+
+
+class FundedProjectSerializer(serializers.ModelSerializer):
+    """The public summary of a funded project."""
+
+    call = serializers.IntegerField(source="call.number", read_only=True)
+    track = serializers.CharField(source="track.name", read_only=True)
+    track_kind = serializers.CharField(source="track.kind", read_only=True)
+    challenge = serializers.CharField(source="challenge.__str__", read_only=True)
+    organisation_country = CountryField(read_only=True)
+    outputs = OutputLinkSerializer(many=True, read_only=True)
+    pitches = PitchSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundedProject
+        fields = [
+            "id",
+            "acronym",
+            "title",
+            "summary",
+            "call",
+            "track",
+            "track_kind",
+            "challenge",
+            "organisation_name",
+            "organisation_country",
+            "start_date",
+            "end_date",
+            "funding_amount",
+            "status",
+            "outcomes",
+            "website",
+            "outputs",
+            "pitches",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, project) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("opencalls:project", args=[project.pk])
+        )
+
+
+class FundedProjectFollowUpSerializer(FundedProjectSerializer):
+    """For the project's team and call managers: the agreement, payments, deliverables and
+    support received as well."""
+
+    tranches = TrancheSerializer(many=True, read_only=True)
+    deliverables = DeliverableSerializer(many=True, read_only=True)
+    support_sessions = SupportSessionSerializer(many=True, read_only=True)
+
+    class Meta(FundedProjectSerializer.Meta):
+        fields = [
+            *FundedProjectSerializer.Meta.fields,
+            "agreement_reference",
+            "tranches",
+            "deliverables",
+            "support_sessions",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,261 @@
+"""The open calls API: public calls and funded projects, applicants' own proposals."""
+
+import django_filters
+from django.db.models import Prefetch
+from django_countries import countries
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from ai4media_portal.core.api.pagination import PortalCursorPagination
+from ai4media_portal.core.api.permissions import HasRulesPermission
+
+from .. import selectors, services
+from ..enums import CallStatus, ProposalStatus, TrackKind
+from ..models import Call, FundedProject, Proposal
+from .serializers import (
+    CallSerializer,
+    FundedProjectFollowUpSerializer,
+    FundedProjectSerializer,
+    ProposalDocumentSerializer,
+    ProposalSerializer,
+    ProposalWithdrawSerializer,
+    VersionSerializer,
+)
+
+
+class CallFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        field_name="status_value", choices=CallStatus.choices, help_text="Derived from the dates."
+    )
+    track = django_filters.ChoiceFilter(
+        field_name="tracks__kind",
+        choices=TrackKind.choices,
+        distinct=True,
+        help_text="Calls with a track of this kind.",
+    )
+
+    class Meta:
+        model = Call
+        fields = ["status", "track"]
+
+
+class CallPagination(PortalCursorPagination):
+    ordering = "-number"
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    """Calls for proposals with their tracks, challenges, criteria and FAQ. Public; drafts are
+    visible to call managers only."""
+
+    serializer_class = CallSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = CallFilter
+    pagination_class = CallPagination
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.calls_with_structure(selectors.calls_visible(user=self.request.user))
+
+
+class ProposalFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="call__number")
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices)
+    track = django_filters.NumberFilter(field_name="track_id")
+    country = django_filters.ChoiceFilter(
+        field_name="organisation_country", choices=lambda: list(countries)
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["call", "status", "track", "country"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your proposals (call managers: all proposals)"),
+    create=extend_schema(summary="Start a draft proposal in an open call"),
+    partial_update=extend_schema(summary="Save the draft (until the deadline)"),
+    update=extend_schema(summary="Save the draft (until the deadline)"),
+)
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applicants see and edit their own proposals; call managers read them all. Someone
+    else's proposal does not exist for you (404). Documents download only through the
+    permission-checked links given in ``document.url`` and ``versions[].document_url``."""
+
+    serializer_class = ProposalSerializer
+    permission_classes = [permissions.IsAuthenticated, HasRulesPermission]
+    filterset_class = ProposalFilter
+    rules_permissions = {
+        "list": "opencalls.list_proposals",
+        "retrieve": "opencalls.view_proposal",
+        "create": "opencalls.start_proposal",
+        "update": "opencalls.change_proposal",
+        "partial_update": "opencalls.change_proposal",
+        "submit": "opencalls.submit_proposal",
+        "withdraw": "opencalls.withdraw_proposal",
+        "document": "opencalls.change_proposal",
+    }
+
+    def get_queryset(self):
+        return selectors.proposals_visible(user=self.request.user).prefetch_related(
+            "team", "budget_lines", "milestones", "versions"
+        )
+
+    def _save(self, proposal, data):
+        fields = {
+            name: value
+            for name, value in data.items()
+            if name in services.DRAFT_FIELDS and name != "call"
+        }
+        return services.proposal_save_draft(
+            proposal=proposal,
+            actor=self.request.user,
+            fields=fields,
+            team=data.get("team"),
+            budget=data.get("budget_lines"),
+            milestones=data.get("milestones"),
+        )
+
+    def perform_create(self, serializer):
+        proposal = services.proposal_start(
+            call=serializer.validated_data["call"], actor=self.request.user
+        )
+        serializer.instance = self._save(proposal, serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._save(serializer.instance, serializer.validated_data)
+
+    def _fresh(self, proposal):
+        return self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self._fresh(serializer.instance), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self._fresh(serializer.instance))
+
+    @extend_schema(request=None, responses={201: VersionSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit (or resubmit) before the deadline: a new immutable version. A 400 lists
+        every missing item by field."""
+        version = services.proposal_submit(proposal=self.get_object(), actor=request.user)
+        return Response(
+            VersionSerializer(version, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ProposalWithdrawSerializer, responses={200: ProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw before the deadline."""
+        proposal = self.get_object()  # first: someone else's proposal is a 404, not a 400
+        body = ProposalWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = services.proposal_withdraw(
+            proposal=proposal,
+            actor=request.user,
+            reason=body.validated_data.get("reason", ""),
+        )
+        return Response(self._fresh(proposal))
+
+    @extend_schema(request=ProposalDocumentSerializer, responses={200: ProposalSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def document(self, request, pk=None):
+        """Upload the proposal document (multipart, PDF only, size limit set by the call)."""
+        proposal = self.get_object()  # first: someone else's proposal is a 404, not a 400
+        body = ProposalDocumentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = services.proposal_save_draft(
+            proposal=proposal,
+            actor=request.user,
+            document=body.validated_data["document"],
+        )
+        return Response(self._fresh(proposal))
+
+
+class FundedProjectFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="call__number")
+    track = django_filters.ChoiceFilter(field_name="track__kind", choices=TrackKind.choices)
+    country = django_filters.ChoiceFilter(
+        field_name="organisation_country", choices=lambda: list(countries)
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", help_text="Only the projects whose team you are in."
+    )
+
+    class Meta:
+        model = FundedProject
+        fields = ["call", "track", "country", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = self.request.user
+        if not value:
+            return queryset
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(pk__in=selectors.projects_of_team(user=user).values("pk"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("mine", bool, description="Your projects, with follow-up")]
+    )
+)
+class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """The funded projects: a public summary for everyone; their team and call managers also
+    get the agreement, tranches, deliverables and support sessions."""
+
+    permission_classes = [permissions.AllowAny]
+    filterset_class = FundedProjectFilter
+
+    def _follows_all(self) -> bool:
+        user = self.request.user
+        if selectors.user_is_manager(user):
+            return True
+        return user.is_authenticated and self.request.query_params.get("mine") in {"true", "1"}
+
+    def get_queryset(self):
+        projects = FundedProject.objects.select_related(
+            "call", "challenge", "track"
+        ).prefetch_related("outputs", "pitches", "members")
+        if self.request.user.is_authenticated:
+            projects = projects.prefetch_related(
+                "tranches",
+                Prefetch("deliverables"),
+                "support_sessions",
+            )
+        return projects
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return (
+                FundedProjectFollowUpSerializer if self._follows_all() else FundedProjectSerializer
+            )
+        return FundedProjectSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer_class = (
+            FundedProjectFollowUpSerializer
+            if request.user.has_perm("opencalls.follow_project", project)
+            else FundedProjectSerializer
+        )
+        return Response(serializer_class(project, context=self.get_serializer_context()).data)
