@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from ai4media_portal.accounts.api.views import MeView
 from ai4media_portal.core.api.views import AuditEntryViewSet
-from ai4media_portal.core.dashboard import PILLAR_APPS
+from ai4media_portal.core.pillars import PILLAR_APPS
 
 router = DefaultRouter()
 router.register("audit-log", AuditEntryViewSet, basename="audit-log")

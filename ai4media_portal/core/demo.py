@@ -8,14 +8,12 @@ already loaded, so a second `make run` starts in seconds.
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from .dashboard import PILLAR_APPS
 from .models import DemoDataset
+from .pillars import PILLAR_APPS, pillar_modules
 
 DEMO_DOMAIN = "demo.ai4media.eu"
 DEMO_PASSWORD = "ai4media-demo"
@@ -53,15 +51,7 @@ class DemoContext:
 
 
 def demo_modules():
-    for label in DEMO_APPS:
-        config = apps.get_app_config(label)
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        yield label, module
+    return pillar_modules("demo", DEMO_APPS)
 
 
 def seed_all(*, scale: int = 1, once: bool = False, log=print) -> list[str]:

@@ -4,10 +4,19 @@ from django.views.decorators.cache import never_cache
 
 from . import health
 from .navigation import PILLARS
+from .pillars import collect_figures, collect_panels
 
 
 def home(request):
-    return render(request, "core/home.html", {"pillars": PILLARS})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "pillars": PILLARS,
+            "figures": collect_figures(),
+            "panels": collect_panels("home", request),
+        },
+    )
 
 
 def privacy(request):

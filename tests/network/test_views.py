@@ -486,7 +486,7 @@ def test_organisation_page_shows_sections_from_other_pillars(client, directory, 
         def sections(organisation):
             return [sections.Section("Publications", "network/terms.html", {"n": 1})]
 
-    monkeypatch.setattr(sections, "section_modules", lambda: [Outputs])
+    monkeypatch.setattr(sections, "pillar_modules", lambda name: [("outputs", Outputs)])
     organisation = Organisation.objects.get(name="Radio Baltica")
     response = client.get(organisation.get_absolute_url())
     assert [s.title for s in response.context["sections"]] == ["Publications"]

@@ -1,0 +1,25 @@
+import pytest
+
+from tests.network.factories import OrganisationFactory
+from tests.opencalls.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_pillars_key_numbers_and_open_calls(client):
+    for country in ("BE", "BE", "IT"):
+        OrganisationFactory(country=country)
+    CallFactory(title="Media AI now")
+    response = client.get("/")
+    figures = [(figure.value, figure.label) for figure in response.context["figures"]]
+    assert figures == [(3, "member organisations"), (2, "countries"), (0, "funded projects")]
+    assert [panel.title for panel in response.context["panels"]] == ["Open for proposals"]
+    html = response.content.decode()
+    assert "Media AI now" in html
+    assert "data-countdown" in html
+
+
+def test_home_without_open_calls_shows_no_empty_box(client):
+    response = client.get("/")
+    assert response.context["panels"] == []
+    assert "Open for proposals" not in response.content.decode()
