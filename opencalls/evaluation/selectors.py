@@ -142,6 +142,7 @@ def evaluator_assignments(*, user) -> QuerySet[Assignment]:
         .filter(~_conflicted())
         .select_related(
             "call__evaluation_settings",
+            "proposal__call",
             "proposal__current_version__track",
             "proposal__current_version__challenge",
             "review",
@@ -355,7 +356,12 @@ def call_conflicts(call: Call) -> QuerySet[Conflict]:
     return (
         Conflict.objects.filter(call=call)
         .select_related(
-            "proposal__current_version", "evaluator", "confirmed_by", "dismissed_by", "call"
+            "proposal__call",
+            "proposal__current_version",
+            "evaluator",
+            "confirmed_by",
+            "dismissed_by",
+            "call",
         )
         .order_by("-active", "proposal__number", "evaluator__full_name", "pk")
     )
@@ -378,7 +384,7 @@ def assignable_proposals(call: Call) -> QuerySet[Proposal]:
         Proposal.objects.filter(
             call=call, status__in=ASSIGNABLE_STATES, current_version__isnull=False
         )
-        .select_related("applicant", "current_version__challenge", "current_version__track")
+        .select_related("call", "applicant", "current_version__challenge", "current_version__track")
         .prefetch_related("current_version__challenge__topics")
         .order_by("number")
     )
@@ -398,7 +404,7 @@ def evaluated_proposals(call: Call) -> QuerySet[Proposal]:
     """Every proposal of the call that is (or was) in the evaluation, for lists."""
     return (
         in_evaluation(call)
-        .select_related("current_version__track", "current_version__challenge")
+        .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
         .order_by("number")
     )
@@ -520,7 +526,7 @@ def matrix_proposals(call: Call) -> QuerySet[Proposal]:
         Proposal.objects.filter(call=call, current_version__isnull=False)
         .filter(Q(status__in=ASSIGNABLE_STATES) | Q(assignments__isnull=False))
         .distinct()
-        .select_related("current_version__track", "current_version__challenge")
+        .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
         .order_by("number")
     )
@@ -813,7 +819,7 @@ def call_candidates(call: Call, *, criteria, provisional: bool, analysis: Analys
         p.pk: p
         for p in in_evaluation(call)
         .filter(status__in=EVALUATED_STATES)
-        .select_related("current_version__track", "current_version__challenge")
+        .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
     }
     finals: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -930,7 +936,7 @@ def score_export_rows(call: Call, *, evaluator=None):
     criteria = criteria_of(call)
     assignments = (
         Assignment.objects.filter(call=call, review__status=ReviewStatus.SUBMITTED)
-        .select_related("evaluator", "review", "proposal__current_version")
+        .select_related("evaluator", "review", "proposal__call", "proposal__current_version")
         .prefetch_related("review__scores")
         .order_by("proposal__number", "evaluator__full_name", "pk")
     )
@@ -971,7 +977,7 @@ def consensus_export_rows(call: Call):
     analysis = call_analysis(call, criteria=criteria)
     reports = (
         ConsensusReport.objects.filter(call=call)
-        .select_related("proposal__current_version", "rapporteur")
+        .select_related("proposal__call", "proposal__current_version", "rapporteur")
         .prefetch_related("scores")
         .order_by("proposal__number")
     )

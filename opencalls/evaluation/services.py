@@ -38,7 +38,7 @@ from network.matching import fold, name_similarity, name_tokens, normalise_name,
 from .. import services as call_services
 from ..engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
 from ..engine.ranking import Decision
-from ..engine.scoring import ScoreError, validate_score
+from ..engine.scoring import ScoreError, format_score, validate_score
 from ..enums import TRANSITIONS, CallStage, ProposalStatus
 from ..models import Call, Proposal
 from . import selectors
@@ -158,7 +158,10 @@ def _local(moment, call: Call) -> str:
 def score_error_message(error: ScoreError) -> str:
     """The engine's refusal of a score, in the portal's language."""
     if error.code == "out_of_range":
-        return _("Scores go from 0 to %(max)s.") % {"max": error.params.get("max_score")}
+        maximum = error.params.get("max_score")
+        return _("Scores go from 0 to %(max)s.") % {
+            "max": format_score(maximum) if isinstance(maximum, Decimal) else maximum
+        }
     if error.code == "not_half_point":
         return _("Scores go in half points, for example 3 or 3.5.")
     if error.code == "required":
@@ -1179,7 +1182,7 @@ def assignments_notify(*, call: Call, actor) -> int:
     pending = list(
         Assignment.objects.select_for_update(of=("self",))
         .filter(call=call, notified_at__isnull=True)
-        .select_related("evaluator", "proposal__current_version")
+        .select_related("evaluator", "proposal__call", "proposal__current_version")
         .order_by("evaluator_id", "proposal__number")
     )
     by_evaluator: dict[int, list[Assignment]] = {}
@@ -2058,7 +2061,9 @@ def review_reminders_send(*, now=None) -> dict[str, int]:
         .exclude(review__status=ReviewStatus.SUBMITTED)
         .filter(proposal__status__in=selectors.EVALUATED_STATES)
         .filter(~selectors._conflicted())
-        .select_related("call__evaluation_settings", "evaluator", "proposal__current_version")
+        .select_related(
+            "call__evaluation_settings", "evaluator", "proposal__call", "proposal__current_version"
+        )
         .order_by("call_id", "evaluator_id", "proposal__number")
     )
     due: dict[tuple[int, str], list] = {}

@@ -1101,7 +1101,7 @@ def interviews(request, number: int):
         status = 422
     all_interviews = list(
         Interview.objects.filter(call=call)
-        .select_related("proposal__current_version__track", "slot")
+        .select_related("proposal__call", "proposal__current_version__track", "slot")
         .order_by("proposal__current_version__track__order", "slot__starts_at", "pk")
     )
     for interview in all_interviews:
@@ -1112,7 +1112,9 @@ def interviews(request, number: int):
                 "notes": interview.panel_notes,
             },
         )
-    slots = list(InterviewSlot.objects.filter(call=call).select_related("interview__proposal"))
+    slots = list(
+        InterviewSlot.objects.filter(call=call).select_related("interview__proposal__call")
+    )
     return render(
         request,
         "opencalls/evaluation/manage/interviews.html",
@@ -1166,7 +1168,7 @@ def decisions(request, number: int):
             status__in=[ProposalStatus.SELECTED, ProposalStatus.RESERVE, ProposalStatus.REJECTED],
         )
         .annotate(has_summary=Exists(final))
-        .select_related("current_version")
+        .select_related("call", "current_version")
         .order_by("status", "number")
     )
     return render(

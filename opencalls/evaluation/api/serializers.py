@@ -7,8 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ...engine.scoring import format_score
 from .. import selectors
 from ..models import Assignment, Review
+
+
+def _decimal(value) -> str | None:
+    """Scores as strings ("4.5"), like every decimal of the API."""
+    return None if value is None else format_score(value)
 
 
 class ProposalSummarySerializer(serializers.Serializer):
@@ -162,7 +168,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             {
                 "criterion": c.pk,
                 "name": c.name,
-                "score": getattr(values.get(c.pk), "score", None),
+                "score": _decimal(getattr(values.get(c.pk), "score", None)),
                 "comment": getattr(values.get(c.pk), "comment", ""),
             }
             for c in review.assignment.call.criteria.all()
@@ -180,11 +186,16 @@ class ReviewSerializer(serializers.ModelSerializer):
                 "label": peer.label,
                 "is_own": peer.is_own,
                 "scores": [
-                    {"criterion": c.pk, "name": c.name, "score": score, "comment": comment}
+                    {
+                        "criterion": c.pk,
+                        "name": c.name,
+                        "score": _decimal(score),
+                        "comment": comment,
+                    }
                     for c, score, comment in peer.scores
                 ],
                 "overall_comment": peer.overall_comment,
-                "total": peer.total,
+                "total": _decimal(peer.total),
             }
             for peer in peers
         ]
