@@ -106,6 +106,13 @@ class ProfileForm(forms.ModelForm):
             "collaborators": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, joining: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if joining:
+            # Joining a call asks for that call's load and availability instead.
+            del self.fields["default_max_load"]
+            del self.fields["availability"]
+
     def profile_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "expertise"}
 

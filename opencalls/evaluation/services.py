@@ -1691,6 +1691,10 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
 
 def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
     _ensure_evaluating(proposal.call)
+    if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
+        raise PortalError(
+            _("Only a proposal under evaluation has a consensus to write."), code="not_evaluated"
+        )
     report = _report_for(proposal)
     _require(actor, "opencalls.write_consensus", report)
     manager = actor.has_perm("opencalls.manage_evaluation")
@@ -1729,6 +1733,12 @@ def consensus_save(
     if summary is not None:
         report.summary = summary.strip()[:5000]
     report.save(update_fields=["summary", "updated_at"])
+    log_action(
+        "opencalls.evaluation.consensus.save",
+        actor=actor,
+        target=proposal,
+        data={"refused": sorted(errors)},
+    )
     return DraftOutcome(report, errors)
 
 

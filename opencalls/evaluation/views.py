@@ -211,7 +211,10 @@ def join(request, number: int):
         },
     )
     profile_form = ProfileForm(
-        data, instance=profile_instance or EvaluatorProfile(user=request.user), prefix="profile"
+        data,
+        instance=profile_instance or EvaluatorProfile(user=request.user),
+        prefix="profile",
+        joining=True,
     )
     decline_form = DeclineForm()
     if request.method == "POST":
@@ -482,7 +485,12 @@ def _consensus_proposal(request, pk: int) -> Proposal:
     """The proposal whose consensus the user may write: a call manager, or its rapporteur
     (through their own visible assignment). Others: 404."""
     if request.user.has_perm("opencalls.manage_evaluation"):
-        return get_object_or_404(Proposal.objects.select_related("call", "current_version"), pk=pk)
+        proposal = get_object_or_404(
+            Proposal.objects.select_related("call", "current_version"), pk=pk
+        )
+        if not selectors.in_evaluation(proposal.call).filter(pk=proposal.pk).exists():
+            raise Http404
+        return proposal
     assignment = _assignment_or_404(request, pk)
     report = getattr(assignment.proposal, "consensus", None)
     if report is None or not request.user.has_perm("opencalls.write_consensus", report):
@@ -1127,6 +1135,7 @@ def interviews(request, number: int):
                 s for s in slots if not hasattr(s, "interview") and s.starts_at > timezone.now()
             ],
             slot_form=slot_form,
+            evaluating=call.stage == CallStage.UNDER_EVALUATION,
             InterviewStatus=InterviewStatus,
         ),
         status=status,

@@ -597,3 +597,17 @@ def test_the_applicant_books_an_interview_slot(client, django_capture_on_commit_
     other = UserFactory()
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_a_consensus_exists_only_for_proposals_in_the_evaluation(client):
+    _call, (p0,), by = call_under_evaluation(proposals=1)
+    client.force_login(by)
+    # Eligible but without evaluators yet: not in the evaluation's consensus stage.
+    assert client.get(f"/calls/evaluation/proposals/{p0.pk}/consensus/").status_code == 200
+    response = client.post(
+        f"/calls/evaluation/proposals/{p0.pk}/consensus/", {"summary": "Too early"}
+    )
+    assert response.status_code == 422
+    assert "Only a proposal under evaluation has a consensus to write." in response.content.decode()
+    Proposal.objects.filter(pk=p0.pk).update(status=ProposalStatus.DRAFT)
+    assert client.get(f"/calls/evaluation/proposals/{p0.pk}/consensus/").status_code == 404
