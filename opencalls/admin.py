@@ -135,3 +135,7 @@ class FundedProjectAdmin(admin.ModelAdmin):
     search_fields = ["acronym", "title", "agreement_reference", "organisation_name"]
     raw_id_fields = ["proposal", "beneficiary", "members"]
     inlines = [TrancheInline, DeliverableInline]
+
+
+# The evaluation's models (pools, conflicts, assignments, reviews, consensus, interviews).
+from .evaluation import admin as evaluation_admin  # noqa: E402, F401

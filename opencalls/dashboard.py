@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ai4media_portal.core.dashboard import Panel
 
 from . import selectors
+from .evaluation.dashboard import panels as evaluation_panels
 
 
 def panels(request) -> list[Panel]:
@@ -35,4 +36,5 @@ def panels(request) -> list[Panel]:
                 order=42,
             )
         )
+    result.extend(evaluation_panels(request))
     return result

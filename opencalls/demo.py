@@ -55,7 +55,7 @@ from .models import (
 )
 from .services import add_months, proposal_snapshot, registration_key
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 RESEARCH_CHALLENGES = [
@@ -203,6 +203,10 @@ def seed(ctx) -> None:
     if not oc3.proposals.exists():
         _seed_call_three(ctx, oc3, applicant, others)
     _bulk_proposals(ctx, oc1, others)
+    # The evaluation (evaluators, assignments, reviews, consensus, interviews) of these calls.
+    from .evaluation import demo as evaluation_demo
+
+    evaluation_demo.seed(ctx)
 
 
 # --- Calls ------------------------------------------------------------------------------------

@@ -851,3 +851,41 @@ class OutputLink(models.Model):
     @property
     def href(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+# --- Evaluation -------------------------------------------------------------------------------
+# The evaluation layer keeps its models in ``opencalls/evaluation/models.py``; importing them
+# here makes them part of this app and its migrations.
+from .evaluation.models import (  # noqa: E402
+    Assignment,
+    AssignmentRun,
+    Conflict,
+    ConsensusReport,
+    ConsensusScore,
+    EvaluationSettings,
+    EvaluatorProfile,
+    Interview,
+    InterviewSlot,
+    Invitation,
+    PoolMember,
+    Review,
+    ReviewReminder,
+    ReviewScore,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentRun",
+    "Conflict",
+    "ConsensusReport",
+    "ConsensusScore",
+    "EvaluationSettings",
+    "EvaluatorProfile",
+    "Interview",
+    "InterviewSlot",
+    "Invitation",
+    "PoolMember",
+    "Review",
+    "ReviewReminder",
+    "ReviewScore",
+]

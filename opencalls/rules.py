@@ -64,3 +64,6 @@ rules.add_perm("opencalls.upload_deliverable", is_deliverable_team)
 rules.add_perm("opencalls.download_deliverable", is_deliverable_team | is_manager)
 rules.add_perm("opencalls.review_deliverable", is_manager)
 rules.add_perm("opencalls.add_output", is_project_team | is_manager)
+
+# The evaluation's permissions (assigned evaluators, rapporteurs, Evaluation Summary Reports).
+from .evaluation import rules as evaluation_rules  # noqa: E402, F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -51,4 +51,6 @@ urlpatterns = [
         name="deliverable_file",
     ),
     path("tranches/<int:pk>/release/", views.tranche_release, name="tranche_release"),
+    # The evaluation: evaluators, call managers' evaluation tools, summary reports
+    path("evaluation/", include("opencalls.evaluation.urls")),
 ]

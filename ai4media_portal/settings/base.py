@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opencalls.send_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    "opencalls-review-reminders": {
+        "task": "opencalls.evaluation.send_review_reminders",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------
