@@ -213,6 +213,48 @@ def organisation_role_grant(
     return grant
 
 
+def organisation_record_beneficiary(
+    *, name: str, country: str, organisation_type: str, since: date, actor
+) -> Organisation:
+    """The directory entry of an organisation funded by an open call: the listed organisation
+    of that country whose name is the same or similar, or a new one; either way it holds the
+    open-call beneficiary role from ``since`` or from an earlier funding it already had.
+
+    Called by the open-calls services when a call manager sets up a funded project: they have
+    checked the actor's permission, and funded projects are public, so nothing confidential
+    reaches the directory.
+    """
+    matches = [
+        match.organisation
+        for match in possible_duplicates(name=name)
+        if match.organisation is not None and match.organisation.country == country
+    ]
+    with transaction.atomic():
+        if matches:
+            organisation = Organisation.objects.select_for_update().get(pk=matches[0].pk)
+        else:
+            organisation = Organisation(
+                name=name.strip(),
+                slug=_unique_slug(name, country),
+                type=organisation_type,
+                country=country,
+            )
+            _full_clean(organisation)
+            organisation.save()
+        grant = _grant_role(organisation, NetworkRole.OPEN_CALL_BENEFICIARY, since)
+        if grant.since > since:  # funded earlier than we knew: the role began then
+            grant.since = since
+            grant.save(update_fields=["since"])
+            organisation_refresh_joined_on(organisation)
+        log_action(
+            "network.organisation.beneficiary",
+            actor=actor,
+            target=organisation,
+            data={"created": not matches, "since": grant.since.isoformat()},
+        )
+    return organisation
+
+
 def _add_contact(organisation: Organisation, user, position: str) -> OrganisationContact:
     contact, created = OrganisationContact.objects.get_or_create(
         organisation=organisation, user=user, defaults={"position": position}

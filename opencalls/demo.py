@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from ai4media_portal.core.files import private_storage
 from ai4media_portal.core.roles import Role
+from network.services import organisation_record_beneficiary
 
 from .enums import (
     BudgetCategory,
@@ -53,9 +54,9 @@ from .models import (
     Track,
     Tranche,
 )
-from .services import add_months, proposal_snapshot, registration_key
+from .services import DIRECTORY_TYPES, add_months, proposal_snapshot, registration_key
 
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 RESEARCH_CHALLENGES = [
@@ -203,10 +204,27 @@ def seed(ctx) -> None:
     if not oc3.proposals.exists():
         _seed_call_three(ctx, oc3, applicant, others)
     _bulk_proposals(ctx, oc1, others)
+    _list_beneficiaries(manager)
     # The evaluation (evaluators, assignments, reviews, consensus, interviews) of these calls.
     from .evaluation import demo as evaluation_demo
 
     evaluation_demo.seed(ctx)
+
+
+def _list_beneficiaries(manager) -> None:
+    """Funded organisations appear in the network's directory with the open-call beneficiary
+    role, as funded_project_create does for projects set up on the portal."""
+    unlisted = FundedProject.objects.filter(organisation__isnull=True).order_by("start_date")
+    for project in unlisted.select_related("proposal__current_version"):
+        version = project.proposal.current_version
+        project.organisation = organisation_record_beneficiary(
+            name=project.organisation_name,
+            country=str(project.organisation_country),
+            organisation_type=DIRECTORY_TYPES[version.data["organisation"]["type"]],
+            since=project.start_date,
+            actor=manager,
+        )
+        project.save(update_fields=["organisation"])
 
 
 # --- Calls ------------------------------------------------------------------------------------

@@ -618,6 +618,14 @@ class FundedProject(TimeStampedModel):
     summary = models.TextField(_("public summary"))
     organisation_name = models.CharField(_("organisation"), max_length=200)
     organisation_country = CountryField(_("country"))
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        verbose_name=_("organisation in the directory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="funded_projects",
+    )
     agreement_reference = models.CharField(_("agreement reference"), max_length=60, unique=True)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))

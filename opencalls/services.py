@@ -31,6 +31,8 @@ from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.validators import MiB, validate_pdf
 from ai4media_portal.core.workflow import ensure_transition
+from network.enums import OrganisationType as DirectoryType
+from network.services import organisation_record_beneficiary
 
 from .enums import (
     ACTIVE_SUBMITTED_STATES,
@@ -44,6 +46,7 @@ from .enums import (
     CallStage,
     DeliverableKind,
     DeliverableStatus,
+    OrganisationType,
     ProposalStatus,
     ReminderKind,
     ScreeningOutcome,
@@ -1046,6 +1049,16 @@ def funded_project_create(
     )
     project.full_clean()
     project.save()
+    project.organisation = organisation_record_beneficiary(
+        name=project.organisation_name,
+        country=str(project.organisation_country),
+        organisation_type=DIRECTORY_TYPES.get(
+            version.data.get("organisation", {}).get("type"), DirectoryType.OTHER
+        ),
+        since=start_date,
+        actor=actor,
+    )
+    project.save(update_fields=["organisation"])
 
     plan = tranches or [(str(name), pct) for name, pct in DEFAULT_TRANCHES]
     if sum(pct for _name, pct in plan) != 100:
@@ -1105,6 +1118,17 @@ def funded_project_create(
     )
     return project
 
+
+# How an applicant's kind of organisation is filed in the network's directory.
+DIRECTORY_TYPES = {
+    OrganisationType.UNIVERSITY: DirectoryType.UNIVERSITY,
+    OrganisationType.RESEARCH: DirectoryType.RESEARCH_CENTRE,
+    OrganisationType.SME: DirectoryType.SME,
+    OrganisationType.COMPANY: DirectoryType.LARGE_COMPANY,
+    OrganisationType.PUBLIC: DirectoryType.PUBLIC_SECTOR,
+    OrganisationType.NGO: DirectoryType.NGO,
+    OrganisationType.OTHER: DirectoryType.OTHER,
+}
 
 PROJECT_MANAGER_FIELDS = ("status", "end_date", "summary", "outcomes", "website")
 PROJECT_TEAM_FIELDS = ("outcomes", "website")
