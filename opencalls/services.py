@@ -64,6 +64,7 @@ from .models import (
     EligibilityItem,
     EligibilityScreening,
     EvaluationCriterion,
+    EvaluationSettings,
     FundedProject,
     OutputLink,
     Proposal,
@@ -333,9 +334,10 @@ def _shift_years(moment, years: int):
 
 @transaction.atomic
 def call_copy(*, call: Call, actor) -> Call:
-    """A new draft call with the next number, a copy of ``call``'s settings, tracks,
-    challenges, criteria, checklist and FAQ, and its dates moved on by whole years so that it
-    opens in the future. The guide for applicants is not copied. Managers only."""
+    """A new draft call with the next number, a copy of ``call``'s settings (its evaluation
+    settings included), tracks, challenges, criteria, checklist and FAQ, and its dates moved on
+    by whole years so that it opens in the future. The guide for applicants is not copied.
+    Managers only."""
     _require(actor, "opencalls.manage_calls")
     years = _next_opening_year(call, timezone.now())
     number = (Call.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
@@ -364,6 +366,12 @@ def call_copy(*, call: Call, actor) -> Call:
         for row in rows:
             row.pk, row.call = None, copy
         model.objects.bulk_create(rows)
+    evaluation = EvaluationSettings.objects.filter(call=call).first()
+    if evaluation is not None:
+        evaluation.call = copy
+        if evaluation.review_deadline is not None:
+            evaluation.review_deadline = _shift_years(evaluation.review_deadline, years)
+        evaluation.save(force_insert=True)
     log_action("opencalls.call.copy", actor=actor, target=copy, data={"from": call.number})
     return copy
 

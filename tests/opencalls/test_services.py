@@ -21,7 +21,7 @@ from opencalls.enums import (
     ScreeningOutcome,
     TrancheStatus,
 )
-from opencalls.models import Call, Proposal, ProposalVersion
+from opencalls.models import Call, EvaluationSettings, Proposal, ProposalVersion
 
 from .factories import (
     MINIMAL_PDF,
@@ -957,3 +957,25 @@ def test_demo_data_loads_twice_without_duplicates():
     statuses = set(Proposal.objects.values_list("status", flat=True))
     assert statuses >= set(ProposalStatus.values) - {"under-evaluation", "interview"}
     assert Call.objects.open_at().count() == 1
+
+
+def test_call_copy_carries_the_evaluation_settings_a_year_on():
+    call = CallFactory(opens_at=OC1_OPENS, closes_at=OC1_CLOSES)
+    EvaluationSettings.objects.create(
+        call=call,
+        hide_applicant_identity=True,
+        review_deadline=dt.datetime(2022, 1, 20, 17, 0, tzinfo=BRUSSELS),
+        interview_weight=Decimal("0.40"),
+    )
+    with time_machine.travel(dt.datetime(2022, 6, 1, tzinfo=UTC), tick=False):
+        copy = services.call_copy(call=call, actor=manager())
+    copied = EvaluationSettings.objects.get(call=copy)
+    assert (copied.hide_applicant_identity, copied.interview_weight) == (True, Decimal("0.40"))
+    assert copied.review_deadline == dt.datetime(2023, 1, 20, 17, 0, tzinfo=BRUSSELS)
+    assert EvaluationSettings.objects.get(call=call).review_deadline.year == 2022
+
+
+def test_call_copy_without_evaluation_settings_creates_none():
+    call = CallFactory()
+    copy = services.call_copy(call=call, actor=manager())
+    assert not EvaluationSettings.objects.filter(call=copy).exists()
