@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from ai4media_portal.core import views as core_views
 
+handler404 = "ai4media_portal.core.views.page_not_found"
+handler500 = "ai4media_portal.core.views.server_error"
+
 admin.site.site_header = "AI4Media portal administration"
 admin.site.site_title = "AI4Media admin"
 

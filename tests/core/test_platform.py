@@ -1,5 +1,6 @@
 """Deployment and platform guarantees: settings, compose file, schema, health."""
 
+import json
 import os
 import shlex
 import subprocess
@@ -131,3 +132,31 @@ def test_templates_have_no_inline_scripts_or_styles():
         if "http://" in text.replace("http://127.0.0.1", "") or "cdn." in text:
             offenders.append(f"{path.relative_to(BASE_DIR)} (external URL)")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_unknown_api_address_answers_in_the_api_error_format(client):
+    response = client.get("/api/v1/calls/not-a-number/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+    }
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_portal_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert '<main id="main"' in response.content.decode()
+
+
+def test_server_error_in_the_api_error_format_and_as_a_page(rf):
+    from ai4media_portal.core.views import server_error
+
+    api = server_error(rf.get("/api/v1/calls/"))
+    assert (api.status_code, json.loads(api.content)["type"]) == (500, "server_error")
+    page = server_error(rf.get("/calls/"))
+    assert page.status_code == 500
+    assert "Something went wrong" in page.content.decode()
