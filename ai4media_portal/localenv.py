@@ -26,6 +26,10 @@ def log(message: str) -> None:
 
 
 def embedded_database_url(db_name: str = EMBEDDED_DB_NAME) -> str:
+    import warnings
+
+    # pgserver asks platformdirs for a runtime directory it does not use here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     pgdata = DATA_DIR / "pg"
