@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,8 +20,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ai4media_portal.accounts.selectors import holders_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.models import Topic
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.roles import Role
@@ -473,15 +474,11 @@ def _refuse_if_decided(application: MembershipApplication) -> None:
         )
 
 
-def _network_managers():
-    return User.objects.filter(groups__name=Role.NETWORK_MANAGER, is_active=True).order_by("pk")
-
-
 def _email_context(application: MembershipApplication, **extra) -> dict:
     return {
         "application": application,
-        "application_url": _absolute(application.get_absolute_url()),
-        "queue_url": _absolute(reverse("network:queue")),
+        "application_url": absolute_url(application.get_absolute_url()),
+        "queue_url": absolute_url(reverse("network:queue")),
         **extra,
     }
 
@@ -497,7 +494,7 @@ def _email_applicant(application: MembershipApplication, template: str, **extra)
 
 
 def _email_managers(application: MembershipApplication, template: str, **extra) -> None:
-    for manager in _network_managers():
+    for manager in holders_of(Role.NETWORK_MANAGER):
         if manager.pk == application.applicant_id:
             continue
         email_queue(
@@ -693,14 +690,10 @@ def application_approve(
             "application_approved",
             message=locked.decision_message,
             organisation=target,
-            organisation_url=_absolute(target.get_absolute_url()),
-            edit_url=_absolute(reverse("network:organisation_edit", args=[target.slug])),
+            organisation_url=absolute_url(target.get_absolute_url()),
+            edit_url=absolute_url(reverse("network:organisation_edit", args=[target.slug])),
         )
     return locked
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def application_reject(

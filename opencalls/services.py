@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
+from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.validators import MiB, validate_pdf
 from ai4media_portal.core.workflow import ensure_transition
@@ -84,20 +84,6 @@ DEFAULT_TRANCHES = (
 )
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _link(name: str, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _call_managers_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.CALL_MANAGER)
-    return sorted(set(users.values_list("email", flat=True)))
-
-
 def _local(moment, tz) -> str:
     """A moment as "1 December 2021, 17:00 CET" in ``tz``, for messages."""
     local = timezone.localtime(moment, tz)
@@ -136,7 +122,7 @@ def _check_guide(guide) -> None:
 @transaction.atomic
 def call_create(*, actor, data: dict, guide=None) -> Call:
     """Create a draft call from ``data`` (the ``CALL_FIELDS``). Managers only."""
-    _require(actor, "opencalls.manage_calls")
+    require_perm(actor, "opencalls.manage_calls")
     call = Call(stage=CallStage.DRAFT, created_by=actor)
     for name in CALL_FIELDS:
         if name in data:
@@ -156,7 +142,7 @@ def call_create(*, actor, data: dict, guide=None) -> Call:
 def call_update(*, call: Call, actor, data: dict, guide=None, clear_guide=False) -> Call:
     """Change a call's own fields. Managers only; the stage changes through
     ``call_set_stage``."""
-    _require(actor, "opencalls.manage_calls")
+    require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     if (
         "number" in data
@@ -226,7 +212,7 @@ def call_save_structure(
 ) -> Call:
     """Create, change and remove a call's tracks, challenges, criteria, eligibility checklist
     and FAQ. Rows that proposals refer to cannot be removed. Managers only."""
-    _require(actor, "opencalls.manage_calls")
+    require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     if tracks is not None:
         _sync_rows(
@@ -286,7 +272,7 @@ def call_publication_problems(call: Call) -> list[str]:
 def call_set_stage(*, call: Call, actor, stage: CallStage) -> Call:
     """Move a call to ``stage``: publish a complete draft, unpublish before opening, start the
     evaluation after the deadline, publish results once every proposal has a final outcome."""
-    _require(actor, "opencalls.manage_calls")
+    require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     stage = CallStage(stage)
     ensure_transition(CallStage(call.stage), stage, CALL_STAGE_TRANSITIONS)
@@ -338,7 +324,7 @@ def call_copy(*, call: Call, actor) -> Call:
     settings included), tracks, challenges, criteria, checklist and FAQ, and its dates moved on
     by whole years so that it opens in the future. The guide for applicants is not copied.
     Managers only."""
-    _require(actor, "opencalls.manage_calls")
+    require_perm(actor, "opencalls.manage_calls")
     years = _next_opening_year(call, timezone.now())
     number = (Call.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
     copy = Call(
@@ -414,7 +400,7 @@ def _ensure_accepting(call: Call, now) -> None:
 def proposal_start(*, call: Call, actor) -> Proposal:
     """Start a draft proposal in an open call. The organisation's details are copied from the
     applicant's most recent proposal, if any."""
-    _require(actor, "opencalls.start_proposal", call)
+    require_perm(actor, "opencalls.start_proposal", call)
     _ensure_accepting(call, timezone.now())
     proposal = Proposal(call=call, applicant=actor)
     previous = Proposal.objects.filter(applicant=actor).exclude(organisation_name="").first()
@@ -448,7 +434,7 @@ def proposal_save_draft(
     ``proposal_submit``'s job). Only the owner, only before the deadline, only while the
     proposal is a draft or submitted. The fields not given stay as they are; ``team``,
     ``budget`` and ``milestones`` replace the rows they name."""
-    _require(actor, "opencalls.change_proposal", proposal)
+    require_perm(actor, "opencalls.change_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     if proposal.status not in EDITABLE_STATES:
         raise PortalError(
@@ -674,7 +660,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     per organisation and another is submitted. The call row is locked, so two submissions in
     one call are serialised: numbers never clash and the organisation rule cannot be raced.
     """
-    _require(actor, "opencalls.submit_proposal", proposal)
+    require_perm(actor, "opencalls.submit_proposal", proposal)
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
@@ -763,7 +749,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
             "call": call,
             "submitted": _local(now, call.tzinfo),
             "deadline": _local(call.closes_at, call.tzinfo),
-            "url": _link("opencalls:proposal", proposal.pk),
+            "url": absolute_url("opencalls:proposal", proposal.pk),
         },
     )
     return version
@@ -773,7 +759,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
 def proposal_withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposal:
     """Withdraw a draft or submitted proposal before the deadline; records who and when. A
     withdrawn proposal no longer counts for the one-proposal-per-organisation rule."""
-    _require(actor, "opencalls.withdraw_proposal", proposal)
+    require_perm(actor, "opencalls.withdraw_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     ensure_transition(ProposalStatus(proposal.status), ProposalStatus.WITHDRAWN, TRANSITIONS)
     if timezone.now() >= proposal.call.closes_at:
@@ -829,7 +815,7 @@ def proposal_screen(
 
     A failed item needs a reason. Managers only.
     """
-    _require(actor, "opencalls.screen_proposal", proposal)
+    require_perm(actor, "opencalls.screen_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     call = proposal.call
     if proposal.status not in SCREENING_STATES:
@@ -879,7 +865,7 @@ def _screening_decide(proposal, screening, actor, outcome, message, items) -> No
         "proposal": proposal,
         "call": proposal.call,
         "message": message.strip(),
-        "url": _link("opencalls:proposal", proposal.pk),
+        "url": absolute_url("opencalls:proposal", proposal.pk),
     }
     if outcome == ScreeningOutcome.ELIGIBLE:
         unchecked = [items[pk].text for pk in items if not getattr(checks.get(pk), "passed", None)]
@@ -920,7 +906,7 @@ def _screening_decide(proposal, screening, actor, outcome, message, items) -> No
 def clarification_answer(*, proposal: Proposal, actor, answer: str) -> EligibilityScreening:
     """The applicant answers the screener's question; the proposal goes back to the
     eligibility check and the screener is told."""
-    _require(actor, "opencalls.answer_clarification", proposal)
+    require_perm(actor, "opencalls.answer_clarification", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.CLARIFICATION_REQUESTED:
         raise PortalError(_("No clarification is requested for this proposal."))
@@ -934,14 +920,14 @@ def clarification_answer(*, proposal: Proposal, actor, answer: str) -> Eligibili
     proposal.status = ProposalStatus.SCREENING
     proposal.save(update_fields=["status", "updated_at"])
     log_action("opencalls.proposal.clarify", actor=actor, target=proposal)
-    recipients = [screening.screener.email] if screening.screener else _call_managers_emails()
+    recipients = [screening.screener.email] if screening.screener else emails_of(Role.CALL_MANAGER)
     email_queue(
         to=recipients,
         template="opencalls/clarification_answered",
         context={
             "proposal": proposal,
             "screening": screening,
-            "url": _link("opencalls:screening", proposal.pk),
+            "url": absolute_url("opencalls:screening", proposal.pk),
         },
     )
     return screening
@@ -963,7 +949,7 @@ def proposal_decide(
     """Select, put on the reserve list or reject an eligible (or evaluated) proposal, and tell
     the applicant. A reserve proposal may later be selected or rejected. Managers only; the
     evaluation engine calls this same service when its ranking is final."""
-    _require(actor, "opencalls.decide_proposal", proposal)
+    require_perm(actor, "opencalls.decide_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     outcome = ProposalStatus(outcome)
     if outcome not in DECISION_STATES:
@@ -991,7 +977,7 @@ def proposal_decide(
             "proposal": proposal,
             "call": proposal.call,
             "message": proposal.decision_message,
-            "url": _link("opencalls:proposal", proposal.pk),
+            "url": absolute_url("opencalls:proposal", proposal.pk),
         },
     )
     return proposal
@@ -1023,7 +1009,7 @@ def funded_project_create(
     told otherwise) and deliverables (the work plan's milestones, an interim and a final
     report) tied to the tranches they unlock. A tranche without deliverables is requested at
     once. The beneficiary is the applicant, who is told. Managers only."""
-    _require(actor, "opencalls.manage_project")
+    require_perm(actor, "opencalls.manage_project")
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.SELECTED:
         raise PortalError(_("Only a proposal selected for funding becomes a funded project."))
@@ -1122,7 +1108,7 @@ def funded_project_create(
     email_queue(
         to=project.beneficiary.email,
         template="opencalls/project_created",
-        context={"project": project, "url": _link("opencalls:project", project.pk)},
+        context={"project": project, "url": absolute_url("opencalls:project", project.pk)},
     )
     return project
 
@@ -1146,7 +1132,7 @@ PROJECT_TEAM_FIELDS = ("outcomes", "website")
 def funded_project_update(*, project: FundedProject, actor, data: dict) -> FundedProject:
     """Managers change the status, end date and public texts; the project's team may update
     its public outcomes and website."""
-    _require(actor, "opencalls.follow_project", project)
+    require_perm(actor, "opencalls.follow_project", project)
     allowed = (
         PROJECT_MANAGER_FIELDS
         if actor.has_perm("opencalls.manage_project", project)
@@ -1181,7 +1167,7 @@ def _tranche_refresh(tranche: Tranche) -> None:
 def tranche_release(*, tranche: Tranche, actor) -> Tranche:
     """Release a requested payment: every deliverable it depends on is approved. Managers
     only; the team is told."""
-    _require(actor, "opencalls.manage_project")
+    require_perm(actor, "opencalls.manage_project")
     tranche = Tranche.objects.select_for_update().select_related("project").get(pk=tranche.pk)
     if tranche.status != TrancheStatus.REQUESTED:
         raise PortalError(
@@ -1222,7 +1208,7 @@ def deliverable_add(
     tranche: Tranche | None = None,
 ) -> Deliverable:
     """Add a deliverable, milestone or report; tied to a tranche not yet released. Managers."""
-    _require(actor, "opencalls.manage_project")
+    require_perm(actor, "opencalls.manage_project")
     if tranche is not None:
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
         if tranche.project_id != project.pk:
@@ -1249,7 +1235,7 @@ def deliverable_add(
 def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "") -> Deliverable:
     """The project's team uploads a deliverable (PDF, checked by content); call managers are
     told it awaits review. A corrected file may replace one not yet reviewed."""
-    _require(actor, "opencalls.upload_deliverable", deliverable)
+    require_perm(actor, "opencalls.upload_deliverable", deliverable)
     deliverable = (
         Deliverable.objects.select_for_update(of=("self",))
         .select_related("project")
@@ -1279,7 +1265,7 @@ def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "
     deliverable.submitted_at = submission.submitted_at
     deliverable.save(update_fields=["status", "submitted_at"])
     log_action("opencalls.deliverable.submit", actor=actor, target=deliverable, data={"sha": sha})
-    managers = _call_managers_emails()
+    managers = emails_of(Role.CALL_MANAGER)
     if managers:
         email_queue(
             to=managers,
@@ -1287,7 +1273,7 @@ def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "
             context={
                 "deliverable": deliverable,
                 "project": deliverable.project,
-                "url": _link("opencalls:project", deliverable.project_id),
+                "url": absolute_url("opencalls:project", deliverable.project_id),
             },
         )
     return deliverable
@@ -1299,7 +1285,7 @@ def deliverable_review(
 ) -> Deliverable:
     """Approve a submitted deliverable, or ask for changes (with a message the team reads).
     An approval that completes a tranche's deliverables requests its payment. Managers."""
-    _require(actor, "opencalls.review_deliverable", deliverable)
+    require_perm(actor, "opencalls.review_deliverable", deliverable)
     deliverable = (
         Deliverable.objects.select_for_update(of=("self",))
         .select_related("project", "tranche")
@@ -1331,7 +1317,7 @@ def deliverable_review(
             "deliverable": deliverable,
             "project": deliverable.project,
             "approved": approve,
-            "url": _link("opencalls:project", deliverable.project_id),
+            "url": absolute_url("opencalls:project", deliverable.project_id),
         },
     )
     return deliverable
@@ -1349,7 +1335,7 @@ def support_session_log(
     notes: str = "",
 ) -> SupportSession:
     """Log a coaching session, bootcamp or business-support meeting. Managers only."""
-    _require(actor, "opencalls.manage_project")
+    require_perm(actor, "opencalls.manage_project")
     session = SupportSession(
         project=project,
         kind=kind,
@@ -1370,7 +1356,7 @@ def demo_day_record(
     *, project: FundedProject, actor, event: str, day: date, pitch_title: str, outcome: str = ""
 ) -> DemoDayPitch:
     """Record the project's pitch at a DemoDay. Managers only."""
-    _require(actor, "opencalls.manage_project")
+    require_perm(actor, "opencalls.manage_project")
     pitch = DemoDayPitch(
         project=project,
         event=event.strip(),
@@ -1390,7 +1376,7 @@ def output_link_add(
 ) -> OutputLink:
     """Link an output (publication, dataset, software, demo) to the project; a URL or a DOI.
     The project's team or managers."""
-    _require(actor, "opencalls.add_output", project)
+    require_perm(actor, "opencalls.add_output", project)
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
     link = OutputLink(project=project, kind=kind, title=title.strip(), url=url.strip(), doi=doi)
     if not link.url and not link.doi:
@@ -1403,7 +1389,7 @@ def output_link_add(
 
 @transaction.atomic
 def output_link_remove(*, link: OutputLink, actor) -> None:
-    _require(actor, "opencalls.add_output", link.project)
+    require_perm(actor, "opencalls.add_output", link.project)
     log_action("opencalls.output.remove", actor=actor, target=link.project, data={"t": link.title})
     link.delete()
 
@@ -1448,7 +1434,7 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
                     "deliverable": deliverable,
                     "project": deliverable.project,
                     "days_left": days_left,
-                    "url": _link("opencalls:project", deliverable.project_id),
+                    "url": absolute_url("opencalls:project", deliverable.project_id),
                 },
             )
         sent["due_tomorrow" if kind == ReminderKind.DUE_TOMORROW else "due_soon"] += 1
@@ -1456,7 +1442,7 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
     overdue = list(outstanding_deliverables().filter(due_date__lt=today))
     with transaction.atomic():
         new = [d for d in overdue if _remind_once(d, ReminderKind.OVERDUE)]
-        managers = _call_managers_emails()
+        managers = emails_of(Role.CALL_MANAGER)
         if new and managers:
             new_ids = {d.pk for d in new}
             email_queue(
@@ -1465,7 +1451,7 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
                 context={
                     "items": [(d, d.pk in new_ids, (today - d.due_date).days) for d in overdue],
                     "new_count": len(new),
-                    "url": _link("opencalls:manage_projects"),
+                    "url": absolute_url("opencalls:manage_projects"),
                 },
             )
             sent["overdue"] = len(new)

@@ -17,20 +17,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
+from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
 from network.matching import fold, name_similarity, name_tokens, normalise_name, website_domain
@@ -112,20 +113,6 @@ PUBLIC_EMAIL_DOMAINS = frozenset(
 PS = ProposalStatus
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _link(name: str, *args) -> str:
-    return django_settings.SITE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _managers_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.CALL_MANAGER)
-    return sorted(set(users.values_list("email", flat=True)))
-
-
 def _lock_call(call: Call) -> Call:
     return Call.objects.select_for_update().get(pk=call.pk)
 
@@ -184,7 +171,7 @@ SETTINGS_FIELDS = (
 def settings_update(*, call: Call, actor, data: dict) -> EvaluationSettings:
     """Set how the call is evaluated (blind review, review deadline, interview weight, last
     tie-break). The review deadline comes after the call's own deadline. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     settings, _created = EvaluationSettings.objects.select_for_update().get_or_create(call=call)
     deadline = data.get("review_deadline")
@@ -295,7 +282,7 @@ def evaluator_invite(
     """Invite an expert by email to the call's pool. The link (valid 30 days; only its hash is
     stored) lets them sign up or sign in, then accept the terms. Someone who already has an
     account also finds the invitation on their evaluation page. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     if call.stage == CallStage.RESULTS_PUBLISHED:
         raise PortalError(_("The results of this call are published: the pool is closed."))
@@ -354,7 +341,7 @@ def evaluator_invite(
             "message": invitation.message,
             "max_proposals": max_proposals,
             "expires": _local(invitation.expires_at, call),
-            "url": _link("opencalls:evaluation:invitation", token),
+            "url": absolute_url("opencalls:evaluation:invitation", token),
         },
     )
     return InvitationSent(invitation, token, member)
@@ -363,7 +350,7 @@ def evaluator_invite(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     """Withdraw an invitation that has not been opened yet. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise PortalError(_("Only an invitation that has not been opened can be withdrawn."))
@@ -897,7 +884,7 @@ def conflict_declare(*, proposal: Proposal, actor, reason: str) -> Conflict:
     """An evaluator declares a conflict with a proposal they were assigned ("I have a conflict
     with this one"), before submitting their review: they leave it at once and call managers
     are told so they can assign someone else."""
-    _require(actor, "opencalls.review_proposal", proposal)
+    require_perm(actor, "opencalls.review_proposal", proposal)
     member = _member_or_refuse(proposal.call, actor)
     if not reason.strip():
         raise PortalError(_("Say briefly why you have a conflict of interest."), field="reason")
@@ -926,7 +913,7 @@ def conflict_declare(*, proposal: Proposal, actor, reason: str) -> Conflict:
         target=proposal,
         data={"reason": reason.strip()},
     )
-    managers = _managers_emails()
+    managers = emails_of(Role.CALL_MANAGER)
     if managers:
         email_queue(
             to=managers,
@@ -934,7 +921,7 @@ def conflict_declare(*, proposal: Proposal, actor, reason: str) -> Conflict:
             context={
                 "call": member.call,
                 "proposal": proposal,
-                "url": _link("opencalls:evaluation:manage_conflicts", member.call.number),
+                "url": absolute_url("opencalls:evaluation:manage_conflicts", member.call.number),
             },
         )
     return conflict
@@ -967,7 +954,7 @@ def conflict_declare_organisation(*, call: Call, actor, organisation: str) -> No
 @transaction.atomic
 def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
     """A call manager confirms a detected conflict (it stays, even if detection changes)."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if not conflict.active:
         raise PortalError(_("This conflict was dismissed; it cannot be confirmed."))
@@ -987,7 +974,7 @@ def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
 def conflict_dismiss(*, conflict: Conflict, actor, reason: str) -> Conflict:
     """A call manager dismisses a detected conflict that is not one (e.g. two people with the
     same name), saying why; audited. Conflicts an evaluator declared stand."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.source == ConflictSource.DECLARED:
         raise PortalError(_("The evaluator declared this conflict: it cannot be dismissed."))
@@ -1024,7 +1011,7 @@ def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False
     """Assign an evaluator to a proposal by hand. Refused, with a message that says why, for
     an evaluator outside the pool, with a conflict of interest (conflicts are re-detected
     first), at their maximum load, or a proposal that already has its evaluators. Managers."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(proposal.call)
     _ensure_evaluating(call)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -1100,7 +1087,7 @@ def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False
 def assignment_remove(*, assignment: Assignment, actor) -> None:
     """Take an evaluator off a proposal (their draft review goes with it). A submitted review
     is kept: such an assignment cannot be removed. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     _lock_call(assignment.call)
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
@@ -1125,7 +1112,7 @@ def assignment_remove(*, assignment: Assignment, actor) -> None:
 @transaction.atomic
 def assignment_lock(*, assignment: Assignment, actor, locked: bool) -> Assignment:
     """Lock (keep through automatic runs) or unlock an assignment. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.locked != locked:
         assignment.locked = locked
@@ -1143,7 +1130,7 @@ def assignment_lock(*, assignment: Assignment, actor, locked: bool) -> Assignmen
 def assignment_extend(*, assignment: Assignment, actor, until) -> Assignment:
     """Give one evaluator until ``until`` to submit, whatever the call's review deadline; they
     are told. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("call", "proposal", "evaluator")
@@ -1166,7 +1153,7 @@ def assignment_extend(*, assignment: Assignment, actor, until) -> Assignment:
             "assignment": assignment,
             "proposal": assignment.proposal,
             "until": _local(until, assignment.call),
-            "url": _link("opencalls:evaluation:proposal", assignment.proposal_id),
+            "url": absolute_url("opencalls:evaluation:proposal", assignment.proposal_id),
         },
     )
     return assignment
@@ -1176,7 +1163,7 @@ def assignment_extend(*, assignment: Assignment, actor, until) -> Assignment:
 def assignments_notify(*, call: Call, actor) -> int:
     """Email every evaluator the assignments they have not been told about yet (one message
     each, listing them); each assignment is notified once. Returns how many were told."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
     pending = list(
@@ -1200,7 +1187,7 @@ def assignments_notify(*, call: Call, actor) -> int:
                 "evaluator": evaluator,
                 "assignments": assignments,
                 "deadline": _local(deadline, call) if deadline else "",
-                "url": _link("opencalls:evaluation:home"),
+                "url": absolute_url("opencalls:evaluation:home"),
             },
         )
     Assignment.objects.filter(pk__in=[a.pk for a in pending]).update(notified_at=now)
@@ -1222,7 +1209,7 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     """Queue an automatic assignment of the call (a Celery task runs it after commit; its
     progress is on the run). Only one run at a time; a run silent for 30 minutes is taken for
     dead. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
     active = AssignmentRun.objects.select_for_update().filter(
@@ -1499,7 +1486,7 @@ class DraftOutcome:
 
 
 def _assignment_for(actor, assignment: Assignment) -> Assignment:
-    _require(actor, "opencalls.review_proposal", assignment.proposal)
+    require_perm(actor, "opencalls.review_proposal", assignment.proposal)
     if assignment.evaluator_id != actor.pk:
         raise PermissionDenied
     return (
@@ -1634,7 +1621,7 @@ def _tell_rapporteur_if_ready(proposal: Proposal) -> None:
         template="opencalls/evaluation/consensus_ready",
         context={
             "proposal": proposal,
-            "url": _link("opencalls:evaluation:consensus", proposal.pk),
+            "url": absolute_url("opencalls:evaluation:consensus", proposal.pk),
         },
     )
 
@@ -1653,7 +1640,7 @@ def _report_for(proposal: Proposal) -> ConsensusReport:
 def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> ConsensusReport:
     """Choose the rapporteur of a proposal's consensus: one of its evaluators without a
     conflict. They are told (now, or when the last review is in). Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if (
@@ -1683,7 +1670,7 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
             "proposal": proposal,
             "call": proposal.call,
             "ready": _reviews_complete(proposal),
-            "url": _link("opencalls:evaluation:consensus", proposal.pk),
+            "url": absolute_url("opencalls:evaluation:consensus", proposal.pk),
         },
     )
     return report
@@ -1696,7 +1683,7 @@ def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
             _("Only a proposal under evaluation has a consensus to write."), code="not_evaluated"
         )
     report = _report_for(proposal)
-    _require(actor, "opencalls.write_consensus", report)
+    require_perm(actor, "opencalls.write_consensus", report)
     manager = actor.has_perm("opencalls.manage_evaluation")
     if not manager and not _reviews_complete(proposal):
         raise PortalError(
@@ -1775,7 +1762,7 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
 @transaction.atomic
 def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
     """Reopen a final consensus for changes, until the proposal is decided. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
@@ -1804,7 +1791,7 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
     written ranking of final consensus reports, above every threshold) to an interview; they
     go to the interview stage and their applicants are asked to book a slot. Proposals
     already invited keep their interview. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
     if not call.interview_enabled or not call.interviews_per_track:
@@ -1842,7 +1829,7 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
                 context={
                     "proposal": proposal,
                     "call": call,
-                    "url": _link("opencalls:evaluation:interview_book", proposal.pk),
+                    "url": absolute_url("opencalls:evaluation:interview_book", proposal.pk),
                 },
             )
     return invited
@@ -1853,7 +1840,7 @@ def interview_slot_add(
     *, call: Call, actor, starts_at, duration_minutes: int, location: str
 ) -> InterviewSlot:
     """Offer a slot for interviews. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     _ensure_evaluating(call)
     if starts_at is None or starts_at <= timezone.now():
         raise PortalError(_("A slot starts in the future."), field="starts_at")
@@ -1884,7 +1871,7 @@ def interview_book(*, interview: Interview, actor, slot: InterviewSlot) -> Inter
         .select_related("proposal__applicant", "call")
         .get(pk=interview.pk)
     )
-    _require(actor, "opencalls.book_interview", interview)
+    require_perm(actor, "opencalls.book_interview", interview)
     slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
     if slot.call_id != interview.call_id:
         raise PortalError(_("Choose one of this call's slots."), field="slot")
@@ -1919,7 +1906,7 @@ def interview_book(*, interview: Interview, actor, slot: InterviewSlot) -> Inter
             "call": interview.call,
             "slot": slot,
             "when": _local(slot.starts_at, interview.call),
-            "url": _link("opencalls:evaluation:interview_book", interview.proposal_id),
+            "url": absolute_url("opencalls:evaluation:interview_book", interview.proposal_id),
         },
     )
     return interview
@@ -1930,7 +1917,7 @@ def interview_record(*, interview: Interview, actor, score, notes: str = "") -> 
     """The panel records the interview's score (0 to the call's interview maximum, in half
     points) and notes; the final ranking combines it with the written score as the call says.
     Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     interview = Interview.objects.select_for_update().select_related("call").get(pk=interview.pk)
     _ensure_evaluating(interview.call)
     maximum = selectors.settings_for(interview.call).interview_max_score
@@ -2001,7 +1988,7 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
     below a threshold → rejected, each through ``proposal_decide`` (audited, emailed to the
     applicant with the link to their Evaluation Summary Report). Refused while a consensus is
     not final or an invited interview has not been held. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
     blockers = decision_blockers(call)
@@ -2012,7 +1999,7 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
         esr = _(
             "Your Evaluation Summary Report (scores and comments of the evaluation) will "
             "be available here when the results are published: %(url)s"
-        ) % {"url": _link("opencalls:evaluation:esr", proposal.pk)}
+        ) % {"url": absolute_url("opencalls:evaluation:esr", proposal.pk)}
         text = "\n\n".join(filter(None, [message.strip(), esr]))
         call_services.proposal_decide(proposal=proposal, actor=actor, outcome=outcome, message=text)
         counts[outcome.value] += 1
@@ -2024,7 +2011,7 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
 def results_publish(*, call: Call, actor) -> Call:
     """Publish the call's results (every proposal has its final outcome) and tell each
     evaluated applicant that their Evaluation Summary Report is available. Managers only."""
-    _require(actor, "opencalls.manage_evaluation")
+    require_perm(actor, "opencalls.manage_evaluation")
     call = call_services.call_set_stage(call=call, actor=actor, stage=CallStage.RESULTS_PUBLISHED)
     proposals = (
         Proposal.objects.filter(call=call, consensus__status=ConsensusStatus.FINAL)
@@ -2039,7 +2026,7 @@ def results_publish(*, call: Call, actor) -> Call:
             context={
                 "proposal": proposal,
                 "call": call,
-                "url": _link("opencalls:evaluation:esr", proposal.pk),
+                "url": absolute_url("opencalls:evaluation:esr", proposal.pk),
             },
         )
         sent += 1
@@ -2104,11 +2091,11 @@ def review_reminders_send(*, now=None) -> dict[str, int]:
                     "evaluator": evaluator,
                     "items": [(a, _local(d, a.call)) for a, d in fresh],
                     "tomorrow": kind == ReviewReminderKind.ONE_DAY,
-                    "url": _link("opencalls:evaluation:home"),
+                    "url": absolute_url("opencalls:evaluation:home"),
                 },
             )
         sent["one_day" if kind == ReviewReminderKind.ONE_DAY else "three_days"] += len(fresh)
-    managers = _managers_emails()
+    managers = emails_of(Role.CALL_MANAGER)
     for items in overdue.values():
         with transaction.atomic():
             new = [(a, d) for a, d in items if _remind_once(a, ReviewReminderKind.OVERDUE, d)]
@@ -2122,7 +2109,7 @@ def review_reminders_send(*, now=None) -> dict[str, int]:
                     "call": call,
                     "items": [(a, _local(d, call)) for a, d in items],
                     "new_count": len(new),
-                    "url": _link("opencalls:evaluation:manage", call.number),
+                    "url": absolute_url("opencalls:evaluation:manage", call.number),
                 },
             )
         sent["overdue"] += len(new)
