@@ -1496,6 +1496,22 @@ def _assignment_for(actor, assignment: Assignment) -> Assignment:
     )
 
 
+def _require_complete_scores(criteria, rows, missing_comment: str) -> None:
+    """Every criterion has a valid score and a comment, or a ``ValidationError`` names each
+    field that is not (``score_<id>``, ``comment_<id>``)."""
+    errors: dict[str, list[str]] = {}
+    for criterion in criteria:
+        row = rows.get(criterion.pk)
+        try:
+            validate_score(getattr(row, "score", None), max_score=criterion.max_score)
+        except ScoreError as error:
+            errors[f"score_{criterion.pk}"] = [score_error_message(error)]
+        if not getattr(row, "comment", "").strip():
+            errors[f"comment_{criterion.pk}"] = [missing_comment % {"criterion": criterion.name}]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply_scores(rows, criteria, scores, comments, errors) -> None:
     """Put valid scores and comments on ``rows`` (criterion id → score row); note the rest."""
     for criterion in criteria:
@@ -1578,19 +1594,7 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
         )
     criteria = selectors.criteria_of(assignment.call)
     values = {s.criterion_id: s for s in review.scores.all()}
-    errors: dict[str, list[str]] = {}
-    for criterion in criteria:
-        row = values.get(criterion.pk)
-        try:
-            validate_score(getattr(row, "score", None), max_score=criterion.max_score)
-        except ScoreError as error:
-            errors[f"score_{criterion.pk}"] = [score_error_message(error)]
-        if not getattr(row, "comment", "").strip():
-            errors[f"comment_{criterion.pk}"] = [
-                _("Explain your score for %(criterion)s.") % {"criterion": criterion.name}
-            ]
-    if errors:
-        raise ValidationError(errors)
+    _require_complete_scores(criteria, values, _("Explain your score for %(criterion)s."))
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = now
     review.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -1737,19 +1741,7 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     report = _consensus_editable(proposal, actor)
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
-    errors: dict[str, list[str]] = {}
-    for criterion in criteria:
-        row = values.get(criterion.pk)
-        try:
-            validate_score(getattr(row, "score", None), max_score=criterion.max_score)
-        except ScoreError as error:
-            errors[f"score_{criterion.pk}"] = [score_error_message(error)]
-        if not getattr(row, "comment", "").strip():
-            errors[f"comment_{criterion.pk}"] = [
-                _("Write the agreed comment on %(criterion)s.") % {"criterion": criterion.name}
-            ]
-    if errors:
-        raise ValidationError(errors)
+    _require_complete_scores(criteria, values, _("Write the agreed comment on %(criterion)s."))
     ensure_transition(ConsensusStatus(report.status), ConsensusStatus.FINAL, CONSENSUS_TRANSITIONS)
     report.status = ConsensusStatus.FINAL
     report.finalised_at = timezone.now()
