@@ -2,6 +2,7 @@ import pytest
 
 from tests.network.factories import OrganisationFactory
 from tests.opencalls.factories import CallFactory
+from tests.utils import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +24,7 @@ def test_home_without_open_calls_shows_no_empty_box(client):
     response = client.get("/")
     assert response.context["panels"] == []
     assert "Open for proposals" not in response.content.decode()
+
+
+def test_home_query_count_does_not_grow_with_open_calls(client):
+    assert_constant_queries(client, "/", CallFactory)
