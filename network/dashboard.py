@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.dashboard import Panel
+from ai4media_portal.core.permissions import can
 
 from . import selectors
-from .rules import can
 
 
 def panels(request) -> list[Panel]:

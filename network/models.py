@@ -327,6 +327,17 @@ class MembershipApplication(TimeStampedModel):
     def awaits_manager(self) -> bool:
         return self.status in AWAITING_MANAGER_STATUSES
 
+    def is_party(self, user) -> bool:
+        """The applicant, or a contact of the listed organisation that applies: they may not
+        review or decide on this application (``core.predicates.is_own_case``)."""
+        if user is None or not user.is_authenticated:
+            return False
+        if self.applicant_id == user.pk:
+            return True
+        return self.organisation_id is not None and self.organisation.contacts.filter(
+            user_id=user.pk
+        ).exists()
+
 
 class ApplicationStatusChange(models.Model):
     """One step of an application's history: what it went from and to, who did it, and the

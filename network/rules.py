@@ -1,13 +1,13 @@
 """Who may do what in the network. Views, the API and services all ask these permissions.
 
-They are asked through ``can()``, not ``user.has_perm()``: Django lets superusers pass every
-``has_perm`` check, but only network managers decide on applications and only the applicant
-acts for an application, whoever else holds an admin account.
+They are asked through ``ai4media_portal.core.permissions.can()``, never ``user.has_perm()``:
+only network managers decide on applications and only the applicant acts for an application,
+whoever else holds an admin account.
 """
 
 import rules
 
-from ai4media_portal.core.predicates import is_authenticated, is_network_manager
+from ai4media_portal.core.predicates import is_authenticated, is_network_manager, is_own_case
 
 
 @rules.predicate
@@ -32,23 +32,19 @@ def is_applicant(user, application) -> bool:
     )
 
 
-def can(user, perm: str, obj=None) -> bool:
-    return bool(user and user.is_active and rules.has_perm(perm, user, obj))
-
-
 # Organisations: public profiles, edited by their contacts and the network managers.
 rules.add_perm("network.view_organisation", rules.always_allow)
 rules.add_perm("network.change_organisation", is_network_manager | is_organisation_contact)
 
 # Applications: the applicant owns theirs; network managers see all and decide, but never on
-# an application they made themselves.
+# an application they made themselves or made for an organisation they are a contact of.
 rules.add_perm("network.add_membershipapplication", is_authenticated)
 rules.add_perm("network.list_membershipapplication", is_authenticated)
 rules.add_perm("network.view_membershipapplication", is_applicant | is_network_manager)
 rules.add_perm("network.change_membershipapplication", is_applicant)
 rules.add_perm("network.submit_membershipapplication", is_applicant)
 rules.add_perm("network.withdraw_membershipapplication", is_applicant)
-rules.add_perm("network.review_membershipapplication", is_network_manager & ~is_applicant)
-rules.add_perm("network.decide_membershipapplication", is_network_manager & ~is_applicant)
+rules.add_perm("network.review_membershipapplication", is_network_manager & ~is_own_case)
+rules.add_perm("network.decide_membershipapplication", is_network_manager & ~is_own_case)
 # The manager's queue and its export.
 rules.add_perm("network.manage_membershipapplications", is_network_manager)

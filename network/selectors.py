@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.models import Topic
+from ai4media_portal.core.permissions import can
 
 from .enums import (
     AWAITING_MANAGER_STATUSES,
@@ -25,7 +26,6 @@ from .models import (
     OrganisationContact,
     OrganisationRole,
 )
-from .rules import can
 
 # --- Directory ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.models import Topic
 from ai4media_portal.core.outbox import email_queue
+from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
 
@@ -37,7 +38,6 @@ from .models import (
     OrganisationContact,
     OrganisationRole,
 )
-from .rules import can
 from .selectors import possible_duplicates
 from .terms import TERMS_VERSION
 
@@ -82,11 +82,6 @@ _FILLED_ON_APPROVAL = {
     "description": "org_description",
     "contact_email": "org_contact_email",
 }
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not can(actor, perm, obj):
-        raise PermissionDenied
 
 
 def _portal_error(exc: DjangoValidationError) -> PortalError:
@@ -134,7 +129,7 @@ def organisation_update(
     ``data`` holds any of ``ORGANISATION_FIELDS``; ``logo`` is an upload already checked by
     content. The change is logged with the names of the fields that changed.
     """
-    _require(actor, "network.change_organisation", organisation)
+    require_perm(actor, "network.change_organisation", organisation)
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = []
@@ -201,7 +196,7 @@ def organisation_role_grant(
 ) -> OrganisationRole:
     """Give an organisation a role in the network from ``since`` (network managers only).
     Granting a role it already holds changes nothing."""
-    _require(actor, "network.manage_membershipapplications")
+    require_perm(actor, "network.manage_membershipapplications")
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         grant = _grant_role(locked, role, since)
@@ -271,7 +266,7 @@ def organisation_contact_add(
 ) -> OrganisationContact:
     """Make ``user`` a contact of the organisation, able to edit its profile (network
     managers only). Adding an existing contact only updates the position."""
-    _require(actor, "network.manage_membershipapplications")
+    require_perm(actor, "network.manage_membershipapplications")
     with transaction.atomic():
         contact = _add_contact(organisation, user, position)
         log_action(
@@ -341,7 +336,7 @@ def application_create(
     re-sent form never makes two. The acceptance of the terms is recorded with their version
     and the time.
     """
-    _require(applicant, "network.add_membershipapplication")
+    require_perm(applicant, "network.add_membershipapplication")
     if form_token is not None:
         existing = MembershipApplication.objects.filter(form_token=form_token).first()
         if existing is not None:
@@ -391,7 +386,7 @@ def application_update(
 ) -> MembershipApplication:
     """Change the content of a draft, or of an application sent back for more information.
     Only the applicant may; they accept the current terms again with every change."""
-    _require(actor, "network.change_membershipapplication", application)
+    require_perm(actor, "network.change_membershipapplication", application)
     with transaction.atomic():
         locked = MembershipApplication.objects.select_for_update().get(pk=application.pk)
         if not locked.is_editable:
@@ -528,7 +523,7 @@ def application_submit(*, application: MembershipApplication, actor) -> Membersh
     """
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.submit_membershipapplication", locked)
+        require_perm(actor, "network.submit_membershipapplication", locked)
         if locked.status == ApplicationStatus.SUBMITTED:
             return locked
         if locked.terms_version != TERMS_VERSION:
@@ -558,7 +553,7 @@ def application_start_review(*, application: MembershipApplication, actor) -> Me
     """A network manager takes a submitted application into review. No email."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.review_membershipapplication", locked)
+        require_perm(actor, "network.review_membershipapplication", locked)
         _move(locked, ApplicationStatus.UNDER_REVIEW, actor=actor, action="start_review")
     return locked
 
@@ -570,7 +565,7 @@ def application_request_information(
     (``message`` required); the applicant gets it by email and may edit and resubmit."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.review_membershipapplication", locked)
+        require_perm(actor, "network.review_membershipapplication", locked)
         message = _required_message(message, _("Say what information you need."))
         _move(
             locked,
@@ -588,7 +583,7 @@ def application_resubmit(*, application: MembershipApplication, actor) -> Member
     emailed. Resubmitting what is already resubmitted changes nothing."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.submit_membershipapplication", locked)
+        require_perm(actor, "network.submit_membershipapplication", locked)
         if locked.status == ApplicationStatus.RESUBMITTED:
             return locked
         _move(locked, ApplicationStatus.RESUBMITTED, actor=actor, action="resubmit")
@@ -666,7 +661,7 @@ def application_approve(
     profile. A decided application cannot be decided again. The applicant is emailed."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.decide_membershipapplication", locked)
+        require_perm(actor, "network.decide_membershipapplication", locked)
         _refuse_if_decided(locked)
         ensure_transition(ApplicationStatus(locked.status), ApplicationStatus.APPROVED, TRANSITIONS)
         target, created = _organisation_for_approval(locked, organisation)
@@ -703,7 +698,7 @@ def application_reject(
     emailed. A decided application cannot be decided again."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.decide_membershipapplication", locked)
+        require_perm(actor, "network.decide_membershipapplication", locked)
         _refuse_if_decided(locked)
         message = _required_message(message, _("Tell the applicant why."))
         locked.decided_at = timezone.now()
@@ -727,7 +722,7 @@ def application_withdraw(
     """The applicant withdraws their application, at any point before a decision."""
     with transaction.atomic():
         locked = _lock(application)
-        _require(actor, "network.withdraw_membershipapplication", locked)
+        require_perm(actor, "network.withdraw_membershipapplication", locked)
         _refuse_if_decided(locked)
         _move(
             locked,

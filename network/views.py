@@ -1,10 +1,7 @@
 import uuid
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +12,8 @@ from django_countries import countries
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
 from .charts import bar_chart
@@ -30,25 +29,12 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Organisation
-from .rules import can
 from .sections import organisation_sections
 from .terms import TERMS_VERSION
 from .validators import normalise_ror_id
 
 DIRECTORY_PAGE_SIZE = 24
 QUEUE_PAGE_SIZE = 25
-
-
-def _page(request, queryset, per_page):
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _query_string(params: dict, **changes) -> str:
-    """The query string of a listing with some parameters changed, empty ones left out, in a
-    fixed order so that each listing has one canonical URL."""
-    merged = {**params, **changes}
-    return urlencode([(key, value) for key, value in merged.items() if value not in ("", None)])
 
 
 # --- Directory ---------------------------------------------------------------------------------
@@ -62,7 +48,7 @@ def index(request):
     )
     form = DirectoryFilterForm(request.GET or None, country_codes=list(country_codes))
     filters = form.filters() if request.GET else {}
-    page = _page(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    page = paginate(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
     params = {
         "q": filters.get("search", ""),
         "country": filters.get("country", ""),
@@ -71,7 +57,7 @@ def index(request):
         "topic": filters.get("topic", ""),
         "sort": filters.get("sort", ""),
     }
-    canonical = _query_string(params, page=page.number if page.number > 1 else "")
+    canonical = listing_query(params, page=page.number if page.number > 1 else "")
     return render(
         request,
         "network/index.html",
@@ -80,7 +66,7 @@ def index(request):
             "page": page,
             "filtered": any(value for key, value in params.items() if key != "sort"),
             "canonical_query": canonical,
-            "page_query": _query_string(params),
+            "page_query": listing_query(params),
         },
     )
 
@@ -104,8 +90,7 @@ def organisation_detail(request, slug):
 @login_required
 def organisation_edit(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not can(request.user, "network.change_organisation", organisation):
-        raise PermissionDenied
+    require(request, "network.change_organisation", organisation)
     if request.method == "POST":
         form = OrganisationForm(request.POST, request.FILES, instance=organisation)
         if form.is_valid():
@@ -322,8 +307,7 @@ def application_detail(request, pk):
 @login_required
 def application_edit(request, pk):
     application = _application_or_404(request, pk)
-    if not can(request.user, "network.change_membershipapplication", application):
-        raise PermissionDenied
+    require(request, "network.change_membershipapplication", application)
     if not application.is_editable:
         messages.info(request, _("This application can no longer be changed."))
         return redirect(application)
@@ -384,8 +368,7 @@ def _workflow_action(request, pk, action, perm, *, form_class=None, form_key=Non
     """Run one workflow service for the application ``pk``; on a refusal, show the page again
     with the error beside the field. Who may act is checked before what they sent."""
     application = _application_or_404(request, pk)
-    if not can(request.user, perm, application):
-        raise PermissionDenied
+    require(request, perm, application)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         return _application_page(request, application, forms={form_key: form}, status=422)
@@ -470,8 +453,7 @@ def application_request_information(request, pk):
 @require_POST
 def application_approve(request, pk):
     application = _application_or_404(request, pk)
-    if not can(request.user, "network.decide_membershipapplication", application):
-        raise PermissionDenied
+    require(request, "network.decide_membershipapplication", application)
     candidates = [
         match.organisation
         for match in selectors.duplicates_of_application(application)
@@ -511,18 +493,13 @@ def application_reject(request, pk):
 # --- The network manager's queue ---------------------------------------------------------------
 
 
-def _require_manager(request):
-    if not can(request.user, "network.manage_membershipapplications"):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
 def queue(request):
-    _require_manager(request)
+    require(request, "network.manage_membershipapplications")
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    page = _page(request, selectors.manager_queue(**filters), QUEUE_PAGE_SIZE)
+    page = paginate(request, selectors.manager_queue(**filters), QUEUE_PAGE_SIZE)
     params = {key: value for key, value in request.GET.items() if key != "page"}
     return render(
         request,
@@ -530,8 +507,8 @@ def queue(request):
         {
             "form": form,
             "page": page,
-            "page_query": _query_string(params),
-            "export_query": _query_string(params),
+            "page_query": listing_query(params),
+            "export_query": listing_query(params),
             "waiting": selectors.applications_waiting_count(),
         },
     )
@@ -563,7 +540,7 @@ EXPORT_HEADERS = [
 @require_GET
 def queue_export(request):
     """The queue as CSV (or ``format=xlsx``), with the same filters, every page at once."""
-    _require_manager(request)
+    require(request, "network.manage_membershipapplications")
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     queryset = selectors.manager_queue(**filters).prefetch_related("areas_of_interest")

@@ -49,9 +49,16 @@ def staff_user(db):
 
 @pytest.fixture
 def people(db):
-    """One person per role, plus an anonymous visitor (None), a plain member and staff:
+    """One person per role, plus an anonymous visitor (None), a plain member, staff and a
+    superuser:
     the rows of a permission matrix name them by these keys."""
-    everyone = {"anonymous": None, "member": UserFactory(), "staff": UserFactory(is_staff=True)}
+    everyone = {
+        "anonymous": None,
+        "member": UserFactory(),
+        "staff": UserFactory(is_staff=True),
+        # An admin account holds no pillar role: it acts for nobody and decides nothing.
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
     for role in Role:
         everyone[role.value] = UserFactory(roles=[role])
     return everyone

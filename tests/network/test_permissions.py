@@ -11,7 +11,15 @@ from .factories import ApplicationFactory, ContactFactory
 pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
-EVERYONE_ELSE = ["member", "staff", "call-manager", "evaluator", "partner", "editor-in-chief"]
+EVERYONE_ELSE = [
+    "member",
+    "staff",
+    "superuser",
+    "call-manager",
+    "evaluator",
+    "partner",
+    "editor-in-chief",
+]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from django import template
 from django.forms import BoundField
 
 from ..forms import widget_css_class
+from ..status import ICONS, Tone, tone_of
 
 register = template.Library()
 
@@ -35,3 +36,14 @@ def is_checkbox(field: BoundField) -> bool:
 @register.filter
 def is_choice_list(field: BoundField) -> bool:
     return field.widget_type in {"radioselect", "checkboxselectmultiple"}
+
+
+@register.simple_tag
+def status_tone(value) -> str:
+    """The tone of a workflow state for ``components/status_badge.html``."""
+    return tone_of(value).value
+
+
+@register.filter
+def tone_icon(tone: str) -> str:
+    return ICONS[Tone(tone)]

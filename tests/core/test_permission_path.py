@@ -1,0 +1,69 @@
+"""The one permission path: ``can()`` asks the rules only, so an admin account holds a power
+only where a rule names it, and nobody decides on their own case."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from ai4media_portal.core.permissions import can, require_perm
+from ai4media_portal.core.roles import Role
+from network.enums import ApplicationStatus
+from tests.factories import UserFactory
+from tests.network.factories import ApplicationFactory, ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_can_refuses_a_superuser_a_power_no_rule_names():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    application = ApplicationFactory(status=ApplicationStatus.DRAFT)
+    assert admin.has_perm("network.change_membershipapplication", application) is True
+    assert can(admin, "network.change_membershipapplication", application) is False
+    assert can(admin, "network.decide_membershipapplication", application) is False
+
+
+def test_can_refuses_inactive_anonymous_and_missing_users():
+    application = ApplicationFactory()
+    owner = application.applicant
+    assert can(owner, "network.change_membershipapplication", application) is True
+    owner.is_active = False
+    assert can(owner, "network.change_membershipapplication", application) is False
+    assert can(AnonymousUser(), "network.add_membershipapplication") is False
+    assert can(None, "network.add_membershipapplication") is False
+
+
+def test_require_perm_raises_permission_denied_for_a_superuser():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        require_perm(admin, "network.withdraw_membershipapplication", ApplicationFactory())
+
+
+def test_a_network_manager_does_not_decide_their_own_application():
+    manager = UserFactory(roles=[Role.NETWORK_MANAGER])
+    own = ApplicationFactory(applicant=manager, status=ApplicationStatus.SUBMITTED)
+    other = ApplicationFactory(status=ApplicationStatus.SUBMITTED)
+    assert can(manager, "network.review_membershipapplication", own) is False
+    assert can(manager, "network.decide_membershipapplication", own) is False
+    assert can(manager, "network.decide_membershipapplication", other) is True
+
+
+def test_a_network_manager_does_not_decide_for_an_organisation_they_are_contact_of():
+    manager = UserFactory(roles=[Role.NETWORK_MANAGER])
+    organisation = OrganisationFactory(role=None)
+    ContactFactory(organisation=organisation, user=manager)
+    application = ApplicationFactory(
+        organisation=organisation, org_name=organisation.name, status=ApplicationStatus.SUBMITTED
+    )
+    assert application.is_party(manager) is True
+    assert can(manager, "network.review_membershipapplication", application) is False
+    assert can(manager, "network.decide_membershipapplication", application) is False
+
+
+def test_own_case_is_refused_through_the_page_too(client):
+    manager = UserFactory(roles=[Role.NETWORK_MANAGER])
+    application = ApplicationFactory(applicant=manager, status=ApplicationStatus.SUBMITTED)
+    client.force_login(manager)
+    response = client.post(f"/network/applications/{application.pk}/start-review/")
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
