@@ -334,9 +334,10 @@ class MembershipApplication(TimeStampedModel):
             return False
         if self.applicant_id == user.pk:
             return True
-        return self.organisation_id is not None and self.organisation.contacts.filter(
-            user_id=user.pk
-        ).exists()
+        return (
+            self.organisation_id is not None
+            and self.organisation.contacts.filter(user_id=user.pk).exists()
+        )
 
 
 class ApplicationStatusChange(models.Model):

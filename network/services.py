@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ai4media_portal.accounts.selectors import holders_of
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.models import Topic
@@ -132,16 +133,8 @@ def organisation_update(
     require_perm(actor, "network.change_organisation", organisation)
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        changed = []
-        for name in ORGANISATION_FIELDS:
-            if name in data and getattr(locked, name) != data[name]:
-                setattr(locked, name, data[name])
-                changed.append(name)
-        if logo is not None:
-            locked.logo = logo
-            changed.append("logo")
-        elif clear_logo and locked.logo:
-            locked.logo = ""
+        changed = apply_changes(locked, data, ORGANISATION_FIELDS)
+        if apply_file_change(locked, "logo", logo, clear=clear_logo):
             changed.append("logo")
         if (
             "ror_id" in changed
@@ -284,16 +277,8 @@ def organisation_contact_add(
 def _apply_application_data(
     application: MembershipApplication, data: dict, logo, clear_logo: bool
 ) -> list[str]:
-    changed = []
-    for name in APPLICATION_FIELDS:
-        if name in data and getattr(application, name) != data[name]:
-            setattr(application, name, data[name])
-            changed.append(name)
-    if logo is not None:
-        application.org_logo = logo
-        changed.append("org_logo")
-    elif clear_logo and application.org_logo:
-        application.org_logo = ""
+    changed = apply_changes(application, data, APPLICATION_FIELDS)
+    if apply_file_change(application, "org_logo", logo, clear=clear_logo):
         changed.append("org_logo")
     return changed
 
