@@ -121,24 +121,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MembershipApplication
-        fields = [
-            "org_name",
-            "org_short_name",
-            "org_legal_name",
-            "org_type",
-            "org_country",
-            "org_city",
-            "org_website",
-            "org_ror_id",
-            "org_logo",
-            "org_description",
-            "org_contact_email",
-            "contact_name",
-            "contact_position",
-            "motivation",
-            "areas_of_interest",
-            "benefits",
-        ]
+        fields = [*MembershipApplication.APPLICANT_FIELDS, "org_logo", "areas_of_interest"]
         labels = {"org_name": _("Name of the organisation")}
         help_texts = {
             "org_short_name": _("Acronym, if any."),
@@ -199,20 +182,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "legal_name",
-            "type",
-            "country",
-            "city",
-            "website",
-            "ror_id",
-            "logo",
-            "description",
-            "contact_email",
-            "areas_of_interest",
-        ]
+        fields = [*Organisation.PROFILE_FIELDS, "logo", "areas_of_interest"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         error_messages = {"country": {"invalid_choice": COUNTRY_ERROR}}
 

@@ -38,6 +38,21 @@ _SEARCH_VECTOR = (
 class Organisation(TimeStampedModel):
     """A university, company, public body, NGO or project in (or joining) the network."""
 
+    # What a contact or a network manager edits on the public profile (besides the logo and
+    # the areas of interest); the form, the service and the API share this list.
+    PROFILE_FIELDS = (
+        "name",
+        "short_name",
+        "legal_name",
+        "type",
+        "country",
+        "city",
+        "website",
+        "ror_id",
+        "description",
+        "contact_email",
+    )
+
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(
         _("short name"), max_length=50, blank=True, help_text=_("Acronym, e.g. CERTH.")
@@ -220,6 +235,25 @@ class MembershipApplication(TimeStampedModel):
     It carries its own copy of the organisation's details: an application for a new
     organisation creates it on approval, one for a listed organisation updates it.
     """
+
+    # What an applicant fills in (besides the logo and the areas of interest); the form, the
+    # service and the API share this list.
+    APPLICANT_FIELDS = (
+        "org_name",
+        "org_short_name",
+        "org_legal_name",
+        "org_type",
+        "org_country",
+        "org_city",
+        "org_website",
+        "org_ror_id",
+        "org_description",
+        "org_contact_email",
+        "contact_name",
+        "contact_position",
+        "motivation",
+        "benefits",
+    )
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,

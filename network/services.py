@@ -44,36 +44,6 @@ from .terms import TERMS_VERSION
 
 User = get_user_model()
 
-# What an applicant fills in, besides the logo and the areas of interest.
-APPLICATION_FIELDS = (
-    "org_name",
-    "org_short_name",
-    "org_legal_name",
-    "org_type",
-    "org_country",
-    "org_city",
-    "org_website",
-    "org_ror_id",
-    "org_description",
-    "org_contact_email",
-    "contact_name",
-    "contact_position",
-    "motivation",
-    "benefits",
-)
-# What a contact or a network manager edits on an organisation's public profile.
-ORGANISATION_FIELDS = (
-    "name",
-    "short_name",
-    "legal_name",
-    "type",
-    "country",
-    "city",
-    "website",
-    "ror_id",
-    "description",
-    "contact_email",
-)
 # Filled in from an approved application when the listed organisation has them empty.
 _FILLED_ON_APPROVAL = {
     "short_name": "org_short_name",
@@ -127,13 +97,13 @@ def organisation_update(
 ) -> Organisation:
     """Change an organisation's public profile. Its contacts and the network managers may.
 
-    ``data`` holds any of ``ORGANISATION_FIELDS``; ``logo`` is an upload already checked by
+    ``data`` holds any of ``Organisation.PROFILE_FIELDS``; ``logo`` is an upload already checked by
     content. The change is logged with the names of the fields that changed.
     """
     require_perm(actor, "network.change_organisation", organisation)
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        changed = apply_changes(locked, data, ORGANISATION_FIELDS)
+        changed = apply_changes(locked, data, Organisation.PROFILE_FIELDS)
         if apply_file_change(locked, "logo", logo, clear=clear_logo):
             changed.append("logo")
         if (
@@ -277,7 +247,7 @@ def organisation_contact_add(
 def _apply_application_data(
     application: MembershipApplication, data: dict, logo, clear_logo: bool
 ) -> list[str]:
-    changed = apply_changes(application, data, APPLICATION_FIELDS)
+    changed = apply_changes(application, data, MembershipApplication.APPLICANT_FIELDS)
     if apply_file_change(application, "org_logo", logo, clear=clear_logo):
         changed.append("org_logo")
     return changed
