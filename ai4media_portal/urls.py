@@ -16,6 +16,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("search/", core_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("ai4media_portal.accounts.urls")),

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from . import health
 from .navigation import PILLARS
 from .pillars import collect_figures, collect_panels
+from .search import clean_query, search_everywhere
 
 
 def home(request):
@@ -23,6 +24,13 @@ def home(request):
 
 def privacy(request):
     return render(request, "core/privacy.html")
+
+
+def search(request):
+    """``/search/?q=``: what every pillar finds for the text, a few hits each."""
+    text = clean_query(request.GET.get("q"))
+    groups = search_everywhere(text, user=request.user)
+    return render(request, "core/search.html", {"q": text, "groups": groups})
 
 
 @never_cache
