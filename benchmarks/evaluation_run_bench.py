@@ -2,7 +2,7 @@
 instance as ``assignment`` (k = 3, at most 20 each, 5 % conflicts) stored as proposals,
 evaluators, a pool and declared conflicts, then one ``assignment_run_execute`` — conflict
 detection, reading, affinity, the engine, writing 3,000 assignments and the proposals' new
-status. Runs in a throwaway test database. Target: under 30 s end to end."""
+status. Runs in a throwaway test database. Target: under 3 s end to end."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .report import Row
 
 NAME = "evaluation-run"
 PROPOSALS, EVALUATORS, K, MAX_LOAD, CONFLICT_SHARE = 1000, 200, 3, 20, 0.05
-TIME_TARGET = 30.0
+TIME_TARGET = 3.0
 
 
 def run() -> list[Row]:
@@ -208,8 +208,13 @@ def _measure() -> list[Row]:
     )
     rows += [
         Row(NAME, "engine time within the run", f"{run.stats['seconds']:.2f} s"),
-        Row(NAME, "gap to the LP bound", f"{run.gap:.3%}", "≤ 1%", run.gap <= 0.01),
+        Row(NAME, "affinity given up for balance (gap to the pure optimum)", f"{run.gap:.3%}"),
+        Row(NAME, "loads min / max / mean", _loads(run.stats["load"])),
         Row(NAME, "assignments written", str(len(pairs))),
         Row(NAME, "stored assignment keeps every rule", "yes" if fine else "NO", "", fine),
     ]
     return rows
+
+
+def _loads(stats: dict) -> str:
+    return f"{stats['min']} / {stats['max']} / {stats['mean']:.1f}"

@@ -2,14 +2,15 @@ import numpy as np
 import pytest
 
 from opencalls.engine.assignment import (
+    DEFAULT_BALANCE_WEIGHT,
     AssignmentProblem,
     AssignmentStatus,
-    _Instance,
-    _Model,
+    Instance,
     assign_evaluators,
     check_feasibility,
-    load_statistics,
 )
+from opencalls.engine.explain import names, plural
+from opencalls.engine.flow import FlowStatus
 
 
 def ids(prefix, count):
@@ -110,54 +111,111 @@ def test_assignment_is_deterministic():
     first, second = assign_evaluators(problem), assign_evaluators(problem)
     assert first.pairs == second.pairs
     assert first.loads == second.loads
-    assert first.balance_weight == second.balance_weight
+    assert first.balance_step == second.balance_step
 
 
-def test_balancing_spreads_the_load_within_the_affinity_tolerance():
+def test_balancing_spreads_a_load_that_affinity_alone_would_pile_up():
     # E-1 is everyone's favourite by a hair: the pure optimum gives it all ten proposals.
     affinity = np.full((10, 5), 0.89)
     affinity[:, 0] = 0.9
     problem = make(10, 5, affinity=affinity, k=1, max_load=10)
     pure = assign_evaluators(problem, balance_weight=0)
     assert pure.loads == {"E-1": 10, "E-2": 0, "E-3": 0, "E-4": 0, "E-5": 0}
+    assert pure.total_affinity == pytest.approx(9.0)
     balanced = assign_evaluators(problem)
     assert balanced.loads == {"E-1": 2, "E-2": 2, "E-3": 2, "E-4": 2, "E-5": 2}
-    assert balanced.gap <= 0.01
+    # One more review costs 2 % of the best affinity (0.9) more than the one before.
+    assert balanced.balance_weight == DEFAULT_BALANCE_WEIGHT == 0.02
+    assert balanced.balance_step == pytest.approx(0.018)
     assert balanced.total_affinity == pytest.approx(8 * 0.89 + 2 * 0.9)
-    assert load_statistics(balanced.loads) == {"min": 2, "max": 2, "mean": 2.0}
+    assert balanced.upper_bound == pytest.approx(9.0)
+    assert balanced.affinity_given_up == pytest.approx(0.08)
+    assert balanced.gap == pytest.approx(0.08 / 9.0)
+    assert balanced.load_penalty == pytest.approx(5 * 0.018)
+    assert balanced.objective == pytest.approx(8.92 - 0.09)
+    assert balanced.load_stats == {"min": 2, "max": 2, "mean": 2.0, "spread": 0}
 
 
-def test_balancing_stops_where_the_affinity_tolerance_would_be_exceeded():
-    # Moving a proposal off E-1 costs 10 % of its affinity: no move fits in 1 %.
+def test_a_clearly_better_match_outweighs_the_price_of_load():
+    # Leaving E-1 costs half the affinity: no load price of 2 % a review is worth that.
     affinity = np.full((10, 5), 0.5)
     affinity[:, 0] = 1.0
-    problem = make(10, 5, affinity=affinity, k=1, max_load=10)
-    result = assign_evaluators(problem)
+    result = assign_evaluators(make(10, 5, affinity=affinity, k=1, max_load=10))
     assert result.loads["E-1"] == 10
     assert result.gap == 0.0
+
+
+def test_a_stronger_balance_weight_evens_loads_further_and_gives_up_more_affinity():
+    # One review per proposal and no conflicts: the optimum takes the twelve best marginal
+    # values, affinity − step × (reviews the evaluator already has).
+    affinities = [1.0, 0.87, 0.73, 0.61]
+    problem = make(12, 4, affinity=np.tile(affinities, (12, 1)), k=1, max_load=12)
+    spreads, gaps = [], []
+    for weight in (0.0, 0.03, 0.11, 5.0):
+        result = assign_evaluators(problem, balance_weight=weight)
+        step = weight * 1.0  # the unit is the best affinity of each proposal, 1.0
+        marginal = sorted(
+            ((a - step * r, j) for j, a in enumerate(affinities) for r in range(12)), reverse=True
+        )[:12]
+        expected = [sum(1 for _, j in marginal if j == e) for e in range(4)]
+        assert list(result.loads.values()) == expected
+        assert result.total_affinity == pytest.approx(
+            sum(a * n for a, n in zip(affinities, expected, strict=True))
+        )
+        spreads.append(result.load_stats["spread"])
+        gaps.append(result.gap)
+    assert spreads == [12, 8, 4, 0]
+    assert gaps[0] == 0.0
+    assert gaps == sorted(gaps)
+    assert gaps[-1] == pytest.approx(1 - 3 * sum(affinities) / 12)
+
+
+def test_locked_reviews_count_first_towards_the_load_price():
+    # E-1 already has two locked reviews, so the two open proposals go to E-2.
+    problem = make(
+        4, 2, affinity=np.ones((4, 2)), k=1, max_load=4, locked=[("P-1", "E-1"), ("P-2", "E-1")]
+    )
+    result = assign_evaluators(problem)
+    assert_valid(problem, result)
+    assert result.pairs == (("P-1", "E-1"), ("P-2", "E-1"), ("P-3", "E-2"), ("P-4", "E-2"))
+    assert result.load_penalty == pytest.approx(2 * result.balance_step)
 
 
 def test_zero_affinity_everywhere_still_balances_the_loads():
     problem = make(6, 3, affinity=np.zeros((6, 3)), k=1, max_load=6)
     result = assign_evaluators(problem)
     assert result.loads == {"E-1": 2, "E-2": 2, "E-3": 2}
+    assert result.balance_step == 1e-6
     assert result.gap == 0.0
 
 
-def test_zero_tolerance_keeps_the_best_total_affinity():
+def test_no_balancing_keeps_the_best_total_affinity():
     affinity = np.full((10, 5), 0.89)
     affinity[:, 0] = 0.9
-    result = assign_evaluators(make(10, 5, affinity=affinity, k=1), affinity_tolerance=0)
+    result = assign_evaluators(make(10, 5, affinity=affinity, k=1), balance_weight=0)
     assert result.loads["E-1"] == 10
     assert result.total_affinity == pytest.approx(9.0)
+    assert (result.balance_step, result.load_penalty) == (0.0, 0.0)
 
 
-def test_an_explicit_balance_weight_skips_the_bound_on_request():
+def test_the_pure_optimum_may_be_skipped_on_request():
     result = assign_evaluators(make(8, 4, k=2, max_load=5), balance_weight=0.5, compute_bound=False)
     assert result.ok
     assert result.upper_bound is None
     assert result.gap is None
+    assert result.affinity_given_up is None
     assert result.balance_weight == 0.5
+
+
+def test_fewer_candidates_change_the_work_not_the_answer():
+    problem = make(40, 12, seed=3, k=3, max_load=12, conflicts=[("P-1", "E-1"), ("P-9", "E-4")])
+    full = assign_evaluators(problem, candidates=12)
+    pruned = assign_evaluators(problem, candidates=1)
+    assert full.rounds == 1
+    assert pruned.rounds > 1
+    assert pruned.arcs < full.arcs
+    assert pruned.objective == pytest.approx(full.objective, abs=1e-9)
+    assert pruned.upper_bound == pytest.approx(full.upper_bound, abs=1e-9)
 
 
 def test_progress_is_reported_from_start_to_finish():
@@ -317,12 +375,54 @@ def test_a_group_of_proposals_competing_for_few_evaluators_is_explained():
     assert result.issues[0].evaluator_ids == ("E-1", "E-2", "E-3")
 
 
-def test_the_solver_reports_an_infeasible_model_in_plain_words():
-    # Checks normally stop such a problem first; the solver's own answer is still clear.
+def test_a_long_group_is_named_in_part_with_the_count_of_the_rest():
+    # Twelve proposals may only be read by E-1 and E-2, who have four places between them.
+    conflicts = [(f"P-{i}", f"E-{j}") for i in range(1, 13) for j in range(3, 5)]
+    problem = make(
+        12, 4, k=1, max_load={"E-1": 2, "E-2": 2, "E-3": 20, "E-4": 20}, conflicts=conflicts
+    )
+    assert [issue.message for issue in check_feasibility(problem)] == [
+        "Proposals P-1, P-2, P-3, P-4, P-5, P-6, P-7, P-8 and 4 more need 12 more evaluators "
+        "between them, but at most 4 can be found: the evaluators without a conflict who could "
+        "read them (E-1 and E-2) have only 4 free places left."
+    ]
+    assert check_feasibility(problem)[0].params == {"needed": 12, "possible": 4}
+
+
+def test_the_flow_itself_finds_an_infeasible_network():
+    # The checks name the cause; the flow independently finds no way to meet the need.
     problem = make(3, 2, k=2, max_load=2)
-    outcome = _Model(_Instance(problem), None).solve(weight=0.0)
-    assert outcome.code == "solver_infeasible"
-    assert outcome.message.startswith("No assignment satisfies every constraint together")
+    outcome = Instance(problem).solve(0)
+    assert outcome.status == FlowStatus.INFEASIBLE
+    assert outcome.rows.tolist() == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "text"),
+    [
+        (["P-1"], "P-1"),
+        (["P-1", "P-2"], "P-1 and P-2"),
+        (["P-1", "P-2", "P-3"], "P-1, P-2 and P-3"),
+        ([f"P-{n}" for n in range(1, 9)], "P-1, P-2, P-3, P-4, P-5, P-6, P-7 and P-8"),
+        ([f"P-{n}" for n in range(1, 10)], "P-1, P-2, P-3, P-4, P-5, P-6, P-7, P-8 and 1 more"),
+    ],
+)
+def test_names_in_messages_read_as_english(labels, text):
+    assert names(labels) == text
+
+
+def test_counts_in_messages_agree_with_their_noun():
+    assert [plural(n, "evaluator") for n in (0, 1, 2)] == [
+        "0 evaluators",
+        "1 evaluator",
+        "2 evaluators",
+    ]
+
+
+@pytest.mark.parametrize("weight", [-0.1, float("nan"), float("inf")])
+def test_a_balance_weight_must_be_a_finite_non_negative_number(weight):
+    with pytest.raises(ValueError, match="balance_weight must be a finite number"):
+        assign_evaluators(make(3, 3, k=1), balance_weight=weight)
 
 
 @pytest.mark.parametrize(
@@ -361,8 +461,8 @@ def test_a_problem_can_be_built_from_an_affinity_matrix():
     assert result.pairs == ((1, 8), (2, 7))
 
 
-def test_a_very_high_maximum_load_costs_no_more_than_the_number_of_proposals():
+def test_a_very_high_maximum_load_is_bounded_by_the_proposals_an_evaluator_can_read():
     problem = make(4, 3, k=2, max_load=10**9)
-    result = assign_evaluators(problem)
+    result = assign_evaluators(problem, balance_weight=0.3)
     assert_valid(problem, result)
-    assert _Model(_Instance(problem), None).slot_owner.size == 3 * 4
+    assert max(result.loads.values()) <= 4
