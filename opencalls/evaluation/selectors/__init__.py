@@ -1,0 +1,138 @@
+"""Reads of the evaluation. Two kinds live here:
+
+- what an evaluator may see, all derived from ``evaluator_assignments`` (their own
+  assignments, in a call under evaluation whose pool they joined, never on a proposal they are
+  conflicted on): queue, proposal pages, documents, the API and exports start from it;
+- what call managers read: pools, conflicts, the assignment matrix, progress, disagreement
+  flags and z-scores, rankings, exports.
+
+Every list costs a constant number of queries; the engine does the arithmetic.
+
+One module per concept; this package re-exports their public names.
+"""
+
+from .assignments import (
+    AFFINITY_TOPIC_WEIGHT,
+    AssignmentMatrix,
+    MatrixCell,
+    MatrixRow,
+    QueueItem,
+    affinity_for,
+    assignable_proposals,
+    assignment_matrix,
+    evaluated_proposals,
+    evaluator_assignment,
+    evaluator_assignments,
+    evaluator_letters,
+    evaluator_queue,
+    evaluator_text,
+    in_evaluation,
+    is_evaluator,
+    matrix_proposals,
+    proposal_text,
+    redacted_version_data,
+)
+from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
+from .common import ASSIGNABLE_STATES, EVALUATED_STATES
+from .conflicts import _conflicted, active_conflict_pairs, call_conflicts
+from .consensus import consensus_values
+from .dashboards import manager_evaluation_calls
+from .exports import consensus_export_rows, ranking_export_rows, score_export_rows
+from .pool import (
+    accepted_pool,
+    call_pool,
+    evaluator_invitations,
+    evaluator_pools,
+    membership,
+    pending_invitations,
+)
+from .ranking import (
+    DECISION_LABELS,
+    RankingRow,
+    TrackRanking,
+    call_candidates,
+    call_ranking,
+    track_budgets,
+)
+from .reports import SummaryReport, summary_report
+from .reviews import (
+    SPREAD_LIMIT,
+    Analysis,
+    CallProgress,
+    EvaluatorProgress,
+    PeerReview,
+    ProposalProgress,
+    ReviewRow,
+    call_analysis,
+    call_progress,
+    peer_reviews,
+    proposal_reviews_for_manager,
+    review_of,
+    review_values,
+)
+from .runs import active_run, latest_run
+
+__all__ = [
+    "AFFINITY_TOPIC_WEIGHT",
+    "ASSIGNABLE_STATES",
+    "DECISION_LABELS",
+    "EVALUATED_STATES",
+    "SPREAD_LIMIT",
+    "Analysis",
+    "AssignmentMatrix",
+    "CallProgress",
+    "EvaluatorProgress",
+    "MatrixCell",
+    "MatrixRow",
+    "PeerReview",
+    "ProposalProgress",
+    "QueueItem",
+    "RankingRow",
+    "ReviewRow",
+    "SummaryReport",
+    "TrackRanking",
+    "_conflicted",
+    "accepted_pool",
+    "active_conflict_pairs",
+    "active_run",
+    "affinity_for",
+    "assignable_proposals",
+    "assignment_matrix",
+    "call_analysis",
+    "call_candidates",
+    "call_conflicts",
+    "call_pool",
+    "call_progress",
+    "call_ranking",
+    "consensus_export_rows",
+    "consensus_values",
+    "criteria_of",
+    "criterion_names",
+    "evaluated_proposals",
+    "evaluator_assignment",
+    "evaluator_assignments",
+    "evaluator_invitations",
+    "evaluator_letters",
+    "evaluator_pools",
+    "evaluator_queue",
+    "evaluator_text",
+    "in_evaluation",
+    "is_evaluator",
+    "latest_run",
+    "manager_evaluation_calls",
+    "matrix_proposals",
+    "membership",
+    "peer_reviews",
+    "pending_invitations",
+    "proposal_reviews_for_manager",
+    "proposal_text",
+    "ranking_export_rows",
+    "redacted_version_data",
+    "review_of",
+    "review_values",
+    "score_export_rows",
+    "scoring_rules",
+    "settings_for",
+    "summary_report",
+    "track_budgets",
+]

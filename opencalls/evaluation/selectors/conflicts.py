@@ -1,0 +1,39 @@
+"""Conflicts of interest: the filter that hides conflicted pairs, and the managers' list."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ...models import Call
+from ..models import Conflict
+
+
+def _conflicted(proposal="proposal", evaluator="evaluator") -> Exists:
+    return Exists(
+        Conflict.objects.filter(
+            active=True, proposal=OuterRef(proposal), evaluator=OuterRef(evaluator)
+        )
+    )
+
+
+def call_conflicts(call: Call) -> QuerySet[Conflict]:
+    return (
+        Conflict.objects.filter(call=call)
+        .select_related(
+            "proposal__call",
+            "proposal__current_version",
+            "evaluator",
+            "confirmed_by",
+            "dismissed_by",
+            "call",
+        )
+        .order_by("-active", "proposal__number", "evaluator__full_name", "pk")
+    )
+
+
+def active_conflict_pairs(call: Call) -> dict[tuple[int, int], str]:
+    """(proposal id, evaluator id) → reason, for every active conflict in the call."""
+    pairs = {}
+    for proposal_id, evaluator_id, reason in Conflict.objects.filter(
+        call=call, active=True
+    ).values_list("proposal_id", "evaluator_id", "reason"):
+        pairs.setdefault((proposal_id, evaluator_id), reason)
+    return pairs
