@@ -57,7 +57,8 @@ from .models import (
     Track,
     Tranche,
 )
-from .services import DIRECTORY_TYPES, add_months, proposal_snapshot, registration_key
+from .services.projects import DIRECTORY_TYPES, add_months
+from .services.proposals import proposal_snapshot, registration_key
 
 DEMO_VERSION = 3
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")

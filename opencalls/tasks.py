@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import reminders_send
+from .services.reminders import reminders_send
 
 
 @shared_task(name="opencalls.send_reminders")

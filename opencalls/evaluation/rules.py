@@ -14,7 +14,7 @@ from ..rules import is_manager, is_proposal_owner
 
 @rules.predicate
 def is_assigned_evaluator(user, proposal) -> bool:
-    from .selectors import evaluator_assignments
+    from .selectors.assignments import evaluator_assignments
 
     if proposal is None:
         return False
@@ -23,7 +23,7 @@ def is_assigned_evaluator(user, proposal) -> bool:
 
 @rules.predicate
 def is_rapporteur(user, report) -> bool:
-    from .selectors import evaluator_assignments
+    from .selectors.assignments import evaluator_assignments
 
     if report is None or not (user and user.is_authenticated) or report.rapporteur_id != user.pk:
         return False

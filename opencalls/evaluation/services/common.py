@@ -9,10 +9,10 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.workflow import ensure_transition
 
-from ... import services as call_services
 from ...engine.scoring import ScoreError, format_score
 from ...enums import TRANSITIONS, CallStage, ProposalStatus
 from ...models import Call, Proposal
+from ...services import common as call_common
 
 PS = ProposalStatus
 
@@ -43,7 +43,7 @@ def _start_evaluation(proposal: Proposal, actor) -> None:
 
 
 def _local(moment, call: Call) -> str:
-    return call_services._local(moment, call.tzinfo)
+    return call_common._local(moment, call.tzinfo)
 
 
 def score_error_message(error: ScoreError) -> str:
