@@ -21,8 +21,6 @@ from .assignments import (
 from .call_settings import SETTINGS_FIELDS, settings_update
 from .common import score_error_message
 from .conflicts import (
-    NAME_MATCH,
-    PUBLIC_EMAIL_DOMAINS,
     conflict_confirm,
     conflict_declare,
     conflict_declare_organisation,
@@ -57,10 +55,8 @@ from .runs import STALE_RUN, assignment_run_execute, assignment_run_start
 
 __all__ = [
     "INVITATION_DAYS",
-    "NAME_MATCH",
     "OUTCOMES",
     "PROFILE_FIELDS",
-    "PUBLIC_EMAIL_DOMAINS",
     "SETTINGS_FIELDS",
     "STALE_RUN",
     "DraftOutcome",

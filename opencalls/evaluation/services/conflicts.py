@@ -1,8 +1,5 @@
 """Conflicts of interest: automatic detection, declarations, confirmation and dismissal."""
 
-import re
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -15,103 +12,24 @@ from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
-from network.matching import fold, name_similarity, name_tokens, normalise_name
 
+from ...engine import conflicts as engine
 from ...models import Call, Proposal
 from .. import selectors
 from ..enums import ConflictReason, ConflictSource, PoolStatus
 from ..models import Assignment, Conflict, PoolMember
 from .common import PS
 
-NAME_MATCH = 0.9
-# Webmail domains say nothing about an organisation.
-PUBLIC_EMAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "aol.com",
-        "mail.com",
-        "yandex.com",
-        "orange.fr",
-        "free.fr",
-        "libero.it",
-        "wp.pl",
-        "seznam.cz",
-    }
-)
 
-# --- Conflicts of interest --------------------------------------------------------------------
-
-
-def _person_key(name: str) -> str:
-    """A person's name however it is written: "Ada  Lovelace", "LOVELACE Ada" → "ada lovelace"."""
-    return " ".join(sorted(re.findall(r"[a-z0-9]+", fold(name or ""))))
-
-
-def _email_domain(email: str) -> str:
-    domain = (email or "").rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
-    return "" if domain in PUBLIC_EMAIL_DOMAINS else domain
-
-
-@dataclass
-class _ProposalKeys:
-    id: int
-    organisation: str
-    normalised: str
-    tokens: list
-    registration_key: str
-    domains: set
-    people: set
-    emails: set
-    applicant_id: int
-    applicant_email: str
-
-
-@dataclass
-class _EvaluatorKeys:
-    id: int
-    email: str
-    person: str
-    registration_key: str
-    organisations: list  # names of their own organisation(s)
-    contact_of: list  # (name, domain) of network organisations they are a contact of
-    domains: set
-    collaborators: list
-    declared: list = field(default_factory=list)
-
-
-def _meaningful_key(key: str) -> bool:
-    return bool(key) and bool(key.split(":", 1)[-1])
-
-
-def _proposal_keys(proposal: Proposal) -> _ProposalKeys:
+def _proposal_keys(proposal: Proposal) -> engine.ProposalKeys:
     data = proposal.current_version.data
-    organisation = data.get("organisation", {}).get("name") or ""
-    team = data.get("team", [])
-    emails = {m.get("email", "").strip().lower() for m in team if m.get("email")}
-    applicant_email = proposal.applicant.email.lower()
-    return _ProposalKeys(
+    return engine.proposal_keys(
         id=proposal.pk,
-        organisation=organisation,
-        normalised=normalise_name(organisation),
-        tokens=name_tokens(organisation),
+        organisation=data.get("organisation", {}).get("name") or "",
         registration_key=proposal.registration_key,
-        domains={d for d in (_email_domain(e) for e in {*emails, applicant_email}) if d},
-        people={_person_key(m.get("full_name", "")) for m in team if m.get("full_name")},
-        emails=emails,
+        team=data.get("team", []),
         applicant_id=proposal.applicant_id,
-        applicant_email=applicant_email,
+        applicant_email=proposal.applicant.email,
     )
 
 
@@ -130,7 +48,7 @@ def _contacts_of(user_ids) -> dict[int, list[tuple[str, str]]]:
     return result
 
 
-def _evaluator_keys(members: list[PoolMember]) -> list[_EvaluatorKeys]:
+def _evaluator_keys(members: list[PoolMember]) -> list[engine.EvaluatorKeys]:
     contacts = _contacts_of([m.evaluator_id for m in members])
     keys = []
     for member in members:
@@ -145,10 +63,10 @@ def _evaluator_keys(members: list[PoolMember]) -> list[_EvaluatorKeys]:
             collaborators = profile.collaborator_list
             registration = profile.registration_key
         keys.append(
-            _EvaluatorKeys(
+            engine.EvaluatorKeys(
                 id=user.pk,
                 email=user.email.lower(),
-                person=_person_key(user.full_name),
+                person=engine.person_key(user.full_name),
                 registration_key=registration,
                 organisations=organisations,
                 contact_of=contacts.get(user.pk, []),
@@ -160,100 +78,45 @@ def _evaluator_keys(members: list[PoolMember]) -> list[_EvaluatorKeys]:
     return keys
 
 
-class _ProposalIndex:
-    """The call's proposals by the keys that detect conflicts, so that each evaluator is
-    compared with the few proposals sharing a key rather than all of them."""
-
-    def __init__(self, proposals: list[_ProposalKeys]):
-        self.proposals = {p.id: p for p in proposals}
-        self.by_token: dict[str, set[int]] = {}
-        self.by_registration: dict[str, set[int]] = {}
-        self.by_domain: dict[str, set[int]] = {}
-        self.by_person: dict[str, set[int]] = {}
-        self.by_email: dict[str, set[int]] = {}
-        for p in proposals:
-            for token in p.tokens:
-                self.by_token.setdefault(token, set()).add(p.id)
-            if _meaningful_key(p.registration_key):
-                self.by_registration.setdefault(p.registration_key, set()).add(p.id)
-            for domain in p.domains:
-                self.by_domain.setdefault(domain, set()).add(p.id)
-            for person in p.people:
-                self.by_person.setdefault(person, set()).add(p.id)
-            for email in {*p.emails, p.applicant_email}:
-                self.by_email.setdefault(email, set()).add(p.id)
-
-    def organisation_matches(self, name: str) -> set[int]:
-        """Proposals whose applicant organisation is ``name`` (or very nearly)."""
-        normalised = normalise_name(name)
-        if not normalised:
-            return set()
-        candidates = set()
-        for token in name_tokens(name):
-            candidates |= self.by_token.get(token, set())
-        return {
-            pid
-            for pid in candidates
-            if self.proposals[pid].normalised == normalised
-            or name_similarity(name, self.proposals[pid].organisation) >= NAME_MATCH
-        }
+def _evidence_text(kind: str, value: str) -> str:
+    """The engine's evidence of a conflict, in the words call managers read."""
+    if kind == engine.REGISTRATION:
+        return _("same registration number (%(key)s)") % {"key": value}
+    if kind == engine.ORGANISATION:
+        return _("same organisation (%(name)s)") % {"name": value}
+    if kind == engine.EMAIL_DOMAIN:
+        return _("same email domain (%(d)s)") % {"d": value}
+    if kind == engine.TEAM_NAME:
+        return _("named in the team")
+    if kind == engine.OWN_ACCOUNT:
+        return _("the applicant's own account")
+    if kind == engine.TEAM_EMAIL:
+        return _("email address in the team")
+    if kind == engine.CONTACT:
+        return _("contact of %(name)s in the network") % {"name": value}
+    return _("declared collaborator (%(name)s)") % {"name": value}
 
 
-def _detect(evaluator: _EvaluatorKeys, index: _ProposalIndex) -> dict[int, dict[str, list[str]]]:
+def _detect(
+    evaluator: engine.EvaluatorKeys, index: engine.ProposalIndex
+) -> dict[int, dict[str, list[str]]]:
     """{proposal id: {reason code: [details]}} for one evaluator."""
-    found: dict[int, dict[str, list[str]]] = {}
-
-    def add(pids, code, detail):
-        for pid in pids:
-            found.setdefault(pid, {}).setdefault(code, []).append(detail)
-
-    same = ConflictReason.SAME_ORGANISATION.value
-    if _meaningful_key(evaluator.registration_key):
-        add(
-            index.by_registration.get(evaluator.registration_key, ()),
-            same,
-            _("same registration number (%(key)s)") % {"key": evaluator.registration_key},
-        )
-    for name in evaluator.organisations:
-        add(
-            index.organisation_matches(name),
-            same,
-            _("same organisation (%(name)s)") % {"name": name},
-        )
-    for domain in evaluator.domains:
-        add(index.by_domain.get(domain, ()), same, _("same email domain (%(d)s)") % {"d": domain})
-    if evaluator.person:
-        add(
-            index.by_person.get(evaluator.person, ()),
-            ConflictReason.TEAM_MEMBER.value,
-            _("named in the team"),
-        )
-    for pid in index.by_email.get(evaluator.email, ()):
-        proposal = index.proposals[pid]
-        if proposal.applicant_email == evaluator.email or proposal.applicant_id == evaluator.id:
-            add([pid], ConflictReason.APPLICANT.value, _("the applicant's own account"))
-        else:
-            add([pid], ConflictReason.TEAM_MEMBER.value, _("email address in the team"))
-    for name, domain in evaluator.contact_of:
-        detail = _("contact of %(name)s in the network") % {"name": name}
-        add(index.organisation_matches(name), ConflictReason.ORGANISATION_CONTACT.value, detail)
-        if domain:
-            add(index.by_domain.get(domain, ()), ConflictReason.ORGANISATION_CONTACT.value, detail)
-    for line in evaluator.collaborators:
-        detail = _("declared collaborator (%(name)s)") % {"name": line}
-        add(index.by_person.get(_person_key(line), ()), ConflictReason.COLLABORATOR.value, detail)
-        add(index.organisation_matches(line), ConflictReason.COLLABORATOR.value, detail)
-    return found
+    return {
+        pid: {
+            code: [_evidence_text(kind, value) for kind, value in evidence]
+            for code, evidence in reasons.items()
+        }
+        for pid, reasons in engine.detect(evaluator, index).items()
+    }
 
 
-def _detect_declared(evaluator: _EvaluatorKeys, index: _ProposalIndex) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for name in evaluator.declared:
-        for pid in index.organisation_matches(name):
-            found.setdefault(pid, []).append(
-                _("declared a conflict with %(name)s") % {"name": name}
-            )
-    return found
+def _detect_declared(
+    evaluator: engine.EvaluatorKeys, index: engine.ProposalIndex
+) -> dict[int, list[str]]:
+    return {
+        pid: [_("declared a conflict with %(name)s") % {"name": name} for name in names]
+        for pid, names in engine.detect_declared(evaluator, index).items()
+    }
 
 
 def _conflict_proposals(call: Call):
@@ -314,7 +177,7 @@ def conflicts_detect(
     counts = {"new": 0, "reactivated": 0, "removed": 0}
     if not members or not proposals:
         return counts
-    index = _ProposalIndex([_proposal_keys(p) for p in proposals])
+    index = engine.ProposalIndex([_proposal_keys(p) for p in proposals])
     scope = Conflict.objects.filter(
         call=call,
         evaluator_id__in=[m.evaluator_id for m in members],

@@ -23,13 +23,14 @@ from ai4media_portal.core.workflow import ensure_transition
 from network.matching import website_domain
 
 from ... import services as call_services
+from ...engine.conflicts import PUBLIC_EMAIL_DOMAINS
 from ...enums import CallStage
 from ...models import Call
 from ..enums import POOL_TRANSITIONS, InvitationStatus, PoolStatus
 from ..models import Assignment, EvaluatorProfile, Invitation, PoolMember
 from ..terms import TERMS_VERSION
 from .common import _local, _lock_call
-from .conflicts import PUBLIC_EMAIL_DOMAINS, conflicts_detect
+from .conflicts import conflicts_detect
 
 INVITATION_DAYS = 30
 

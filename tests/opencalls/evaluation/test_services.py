@@ -14,9 +14,11 @@ from django.utils import timezone
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.models import AuditEntry
 from ai4media_portal.core.roles import Role
+from opencalls.engine import conflicts as engine_conflicts
 from opencalls.enums import CallStage, ProposalStatus
 from opencalls.evaluation import selectors, services
 from opencalls.evaluation.enums import (
+    ConflictReason,
     ConflictSource,
     InterviewStatus,
     InvitationStatus,
@@ -57,6 +59,18 @@ def _criteria(call):
 
 
 # --- Conflict detection -----------------------------------------------------------------------
+
+
+def test_engine_reason_codes_are_the_stored_conflict_reasons():
+    codes = {
+        engine_conflicts.SAME_ORGANISATION,
+        engine_conflicts.TEAM_MEMBER,
+        engine_conflicts.APPLICANT,
+        engine_conflicts.ORGANISATION_CONTACT,
+        engine_conflicts.COLLABORATOR,
+    }
+
+    assert codes == set(ConflictReason.values) - {ConflictReason.DECLARED}
 
 
 def test_conflict_detected_for_the_same_registration_number():
