@@ -11,6 +11,8 @@ Every list costs a constant number of queries; the engine does the arithmetic.
 One module per concept; this package re-exports their public names.
 """
 
+from ..enums import ASSIGNABLE_STATES, EVALUATED_STATES
+from ..predicates import is_evaluator
 from .assignments import (
     AFFINITY_TOPIC_WEIGHT,
     AssignmentMatrix,
@@ -27,14 +29,12 @@ from .assignments import (
     evaluator_queue,
     evaluator_text,
     in_evaluation,
-    is_evaluator,
     matrix_proposals,
     proposal_text,
     redacted_version_data,
 )
 from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
-from .common import ASSIGNABLE_STATES, EVALUATED_STATES
-from .conflicts import _conflicted, active_conflict_pairs, call_conflicts
+from .conflicts import active_conflict_pairs, call_conflicts
 from .consensus import consensus_values
 from .dashboards import manager_evaluation_calls
 from .exports import consensus_export_rows, ranking_export_rows, score_export_rows
@@ -91,7 +91,6 @@ __all__ = [
     "ReviewRow",
     "SummaryReport",
     "TrackRanking",
-    "_conflicted",
     "accepted_pool",
     "active_conflict_pairs",
     "active_run",

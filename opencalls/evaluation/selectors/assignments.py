@@ -10,52 +10,32 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ai4media_portal.core.roles import Role
-
 from ...engine.affinity import EvaluatorProfile as EngineProfile
 from ...engine.affinity import ProposalText, compute_affinity
-from ...enums import CallStage
 from ...models import Call, Proposal
 from ...selectors import version_for_display
-from ..enums import PoolStatus
+from ..enums import ASSIGNABLE_STATES, EVALUATED_STATES, PS
 from ..models import Assignment, PoolMember
+from ..predicates import visible_assignments
 from .call_settings import settings_for
-from .common import ASSIGNABLE_STATES, EVALUATED_STATES, PS
-from .conflicts import _conflicted, active_conflict_pairs
+from .conflicts import active_conflict_pairs
 from .pool import accepted_pool
 
 AFFINITY_TOPIC_WEIGHT = 0.3
 
 
-def is_evaluator(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.EVALUATOR))
-
-
 def evaluator_assignments(*, user) -> QuerySet[Assignment]:
-    """The assignments ``user`` may work on: their own, while the call is under evaluation,
-    in a call whose pool they joined (terms accepted), on a proposal in evaluation, and never
-    one they have an active conflict with. Everything an evaluator reads starts here, so a
-    guessed id of anything else is simply not found."""
-    if not is_evaluator(user):
-        return Assignment.objects.none()
-    joined = PoolMember.objects.filter(
-        call=OuterRef("call"), evaluator=user, status=PoolStatus.ACCEPTED
-    )
-    return (
-        Assignment.objects.filter(
-            evaluator=user,
-            call__stage=CallStage.UNDER_EVALUATION,
-            proposal__status__in=EVALUATED_STATES,
-        )
-        .filter(Exists(joined))
-        .filter(~_conflicted())
-        .select_related(
-            "call__evaluation_settings",
-            "proposal__call",
-            "proposal__current_version__track",
-            "proposal__current_version__challenge",
-            "review",
-        )
+    """The assignments ``user`` may work on (``predicates.visible_assignments``: their own,
+    while the call is under evaluation, in a call whose pool they joined, on a proposal in
+    evaluation, never one they have an active conflict with), with what their pages show.
+    Everything an evaluator reads starts here, so a guessed id of anything else is simply not
+    found."""
+    return visible_assignments(user).select_related(
+        "call__evaluation_settings",
+        "proposal__call",
+        "proposal__current_version__track",
+        "proposal__current_version__challenge",
+        "review",
     )
 
 

@@ -1,17 +1,9 @@
-"""Conflicts of interest: the filter that hides conflicted pairs, and the managers' list."""
+"""Conflicts of interest: the call managers' list and the active pairs."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from ...models import Call
 from ..models import Conflict
-
-
-def _conflicted(proposal="proposal", evaluator="evaluator") -> Exists:
-    return Exists(
-        Conflict.objects.filter(
-            active=True, proposal=OuterRef(proposal), evaluator=OuterRef(evaluator)
-        )
-    )
 
 
 def call_conflicts(call: Call) -> QuerySet[Conflict]:

@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy
 
 from ...engine.ranking import Candidate, Decision, InterviewPolicy, rank_proposals
 from ...models import Call, Proposal, Track
-from ..enums import ConsensusStatus, InterviewStatus
+from ..enums import EVALUATED_STATES, ConsensusStatus, InterviewStatus
 from ..models import ConsensusScore, Interview
 from ..wording import reason_text
 from .assignments import in_evaluation
 from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
-from .common import EVALUATED_STATES
 from .reviews import Analysis, call_analysis
 
 

@@ -13,6 +13,7 @@ from ...engine.scoring import ScoringRules, evaluate
 from ...models import Call, Proposal
 from ..enums import PoolStatus, ReviewStatus
 from ..models import Assignment, ConsensusReport, PoolMember, Review, ReviewScore
+from ..predicates import peer_reviews_open
 from ..wording import reason_text
 from .assignments import evaluated_proposals, evaluator_letters
 from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
@@ -32,9 +33,9 @@ class PeerReview:
 
 def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None:
     """The submitted reviews of the assignment's proposal, labelled "Evaluator A/B/C", for an
-    evaluator who has submitted their own; ``None`` before (they must not be swayed)."""
-    own = getattr(assignment, "review", None)
-    if own is None or not own.is_submitted:
+    evaluator who has submitted their own; ``None`` before (the blind-review rule,
+    ``predicates.peer_reviews_open``)."""
+    if not peer_reviews_open(assignment):
         return None
     siblings = list(
         Assignment.objects.filter(proposal_id=assignment.proposal_id)

@@ -12,8 +12,9 @@ from ai4media_portal.core.roles import Role
 
 from ...enums import CallStage
 from .. import selectors
-from ..enums import ReviewReminderKind, ReviewStatus
+from ..enums import EVALUATED_STATES, ReviewReminderKind, ReviewStatus
 from ..models import Assignment, ReviewReminder
+from ..predicates import conflicted
 from .common import _local
 
 # --- Reminders --------------------------------------------------------------------------------
@@ -38,8 +39,8 @@ def review_reminders_send(*, now=None) -> dict[str, int]:
     assignments = list(
         Assignment.objects.filter(call__stage=CallStage.UNDER_EVALUATION)
         .exclude(review__status=ReviewStatus.SUBMITTED)
-        .filter(proposal__status__in=selectors.EVALUATED_STATES)
-        .filter(~selectors._conflicted())
+        .filter(proposal__status__in=EVALUATED_STATES)
+        .filter(~conflicted())
         .select_related(
             "call__evaluation_settings", "evaluator", "proposal__call", "proposal__current_version"
         )

@@ -17,35 +17,38 @@ from ..models import Assignment
 from .reviews import _assignment_or_404
 
 
-def _consensus_proposal(request, pk: int) -> Proposal:
+def _consensus_proposal(request, pk: int) -> tuple[Proposal, Assignment | None]:
     """The proposal whose consensus the user may write: a call manager, or its rapporteur
-    (through their own visible assignment). Others: 404."""
+    (through their own visible assignment, returned too). Others: 404."""
     if request.user.has_perm("opencalls.manage_evaluation"):
         proposal = get_object_or_404(
             Proposal.objects.select_related("call", "current_version"), pk=pk
         )
         if not selectors.in_evaluation(proposal.call).filter(pk=proposal.pk).exists():
             raise Http404
-        return proposal
+        return proposal, None
     assignment = _assignment_or_404(request, pk)
     report = getattr(assignment.proposal, "consensus", None)
     if report is None or not request.user.has_perm("opencalls.write_consensus", report):
         raise Http404
-    return assignment.proposal
+    return assignment.proposal, assignment
 
 
 @login_required
 def consensus(request, pk: int):
     """The consensus report: the evaluators' submitted reviews side by side (anonymised for
     the rapporteur), the flags, and the agreed scores and comments; save, then finalise."""
-    proposal = _consensus_proposal(request, pk)
+    proposal, assignment = _consensus_proposal(request, pk)
     call = proposal.call
-    manager = request.user.has_perm("opencalls.manage_evaluation")
+    manager = assignment is None
+    # The rapporteur reads the other reviews (and what is derived from them) only once their
+    # own is submitted: the blind-review rule.
+    reviews_readable = manager or request.user.has_perm("opencalls.read_peer_reviews", assignment)
     criteria = selectors.criteria_of(call)
     report = getattr(proposal, "consensus", None)
     values = selectors.consensus_values(report)
     analysis = selectors.call_analysis(call, criteria=criteria)
-    suggestion = analysis.suggestions.get(proposal.pk)
+    suggestion = analysis.suggestions.get(proposal.pk) if reviews_readable else None
     initial = {int(k): v for k, v in suggestion.scores.items()} if suggestion else {}
     form = ConsensusForm(
         request.POST or None,
@@ -82,14 +85,12 @@ def consensus(request, pk: int):
             add_portal_error(form, error)
             status = 422
         report = getattr(Proposal.objects.get(pk=proposal.pk), "consensus", None)
-    assignments = list(
-        Assignment.objects.filter(proposal=proposal)
-        .select_related("review", "evaluator")
-        .prefetch_related("review__scores")
-        .order_by("pk")
+    rows = (
+        selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
+        if reviews_readable
+        else []
     )
-    letters = selectors.evaluator_letters(assignments)
-    rows = selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
+    letters = selectors.evaluator_letters([row.assignment for row in rows])
     for row in rows:
         row.label = letters.get(row.assignment.pk, "")
     settings = selectors.settings_for(call)
@@ -105,7 +106,7 @@ def consensus(request, pk: int):
             "rows": rows,
             "criteria": criteria,
             "manager": manager,
-            "flags": analysis.flag_texts(proposal.pk),
+            "flags": analysis.flag_texts(proposal.pk) if reviews_readable else [],
             "suggestion": suggestion,
             "overall_threshold": call.overall_threshold,
             "max_total": analysis.rules.max_total,
