@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from .. import selectors
 from ..enums import CallStatus
 from ..forms import ProjectFilterForm
-from ..models import Call, Proposal
+from ..models import Call
 from .common import _page, _query_without_page
 
 
@@ -28,11 +28,7 @@ def _call_or_404(request, number: int) -> Call:
 
 def call_detail(request, number: int):
     call = _call_or_404(request, number)
-    own = []
-    if request.user.is_authenticated:
-        own = list(
-            Proposal.objects.filter(call=call, applicant=request.user).order_by("-updated_at")
-        )
+    own = selectors.applicant_proposals_in_call(call=call, user=request.user)
     return render(
         request,
         "opencalls/call_detail.html",
@@ -47,7 +43,7 @@ def call_detail(request, number: int):
 
 def projects(request):
     """The catalogue of funded projects, filtered by call, track and country."""
-    calls = list(Call.objects.published().filter(funded_projects__isnull=False).distinct())
+    calls = selectors.calls_with_funded_projects()
     form = ProjectFilterForm(request.GET or None, calls=calls)
     queryset = selectors.funded_projects_public(filters=form.filters())
     return render(

@@ -33,11 +33,18 @@ from .assignments import (
     proposal_text,
     redacted_version_data,
 )
-from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
-from .conflicts import active_conflict_pairs, call_conflicts
-from .consensus import consensus_values
+from .conflicts import active_conflict, active_conflict_pairs, call_conflicts
+from .consensus import consensus_values, rapporteur_candidates
 from .dashboards import manager_evaluation_calls
+from .decisions import (
+    OUTCOMES,
+    decided_proposals,
+    decision_blockers,
+    decision_plan,
+    unfinished_consensus_count,
+)
 from .exports import consensus_export_rows, ranking_export_rows, score_export_rows
+from .interviews import bookable_slots, call_interviews, call_slots, free_slots, interview_of
 from .pool import (
     accepted_pool,
     call_pool,
@@ -45,6 +52,7 @@ from .pool import (
     evaluator_pools,
     membership,
     pending_invitations,
+    pool_membership,
 )
 from .ranking import (
     DECISION_LABELS,
@@ -69,14 +77,17 @@ from .reviews import (
     proposal_reviews_for_manager,
     review_of,
     review_values,
+    reviews_complete,
 )
 from .runs import active_run, latest_run
+from .scoring import criteria_of, criterion_names, score_outcome, scoring_rules, settings_for
 
 __all__ = [
     "AFFINITY_TOPIC_WEIGHT",
     "ASSIGNABLE_STATES",
     "DECISION_LABELS",
     "EVALUATED_STATES",
+    "OUTCOMES",
     "SPREAD_LIMIT",
     "Analysis",
     "AssignmentMatrix",
@@ -92,21 +103,28 @@ __all__ = [
     "SummaryReport",
     "TrackRanking",
     "accepted_pool",
+    "active_conflict",
     "active_conflict_pairs",
     "active_run",
     "affinity_for",
     "assignable_proposals",
     "assignment_matrix",
+    "bookable_slots",
     "call_analysis",
     "call_candidates",
     "call_conflicts",
+    "call_interviews",
     "call_pool",
     "call_progress",
     "call_ranking",
+    "call_slots",
     "consensus_export_rows",
     "consensus_values",
     "criteria_of",
     "criterion_names",
+    "decided_proposals",
+    "decision_blockers",
+    "decision_plan",
     "evaluated_proposals",
     "evaluator_assignment",
     "evaluator_assignments",
@@ -115,7 +133,9 @@ __all__ = [
     "evaluator_pools",
     "evaluator_queue",
     "evaluator_text",
+    "free_slots",
     "in_evaluation",
+    "interview_of",
     "is_evaluator",
     "latest_run",
     "manager_evaluation_calls",
@@ -123,15 +143,20 @@ __all__ = [
     "membership",
     "peer_reviews",
     "pending_invitations",
+    "pool_membership",
     "proposal_reviews_for_manager",
     "proposal_text",
     "ranking_export_rows",
+    "rapporteur_candidates",
     "redacted_version_data",
     "review_of",
     "review_values",
+    "reviews_complete",
     "score_export_rows",
+    "score_outcome",
     "scoring_rules",
     "settings_for",
     "summary_report",
     "track_budgets",
+    "unfinished_consensus_count",
 ]

@@ -17,9 +17,9 @@ from ...selectors import version_for_display
 from ..enums import ASSIGNABLE_STATES, EVALUATED_STATES, PS
 from ..models import Assignment, PoolMember
 from ..predicates import visible_assignments
-from .call_settings import settings_for
 from .conflicts import active_conflict_pairs
 from .pool import accepted_pool
+from .scoring import settings_for
 
 AFFINITY_TOPIC_WEIGHT = 0.3
 

@@ -29,3 +29,10 @@ def active_conflict_pairs(call: Call) -> dict[tuple[int, int], str]:
     ).values_list("proposal_id", "evaluator_id", "reason"):
         pairs.setdefault((proposal_id, evaluator_id), reason)
     return pairs
+
+
+def active_conflict(proposal_id: int, evaluator_id: int) -> Conflict | None:
+    """The active conflict between a proposal and an evaluator, if there is one."""
+    return Conflict.objects.filter(
+        proposal_id=proposal_id, evaluator_id=evaluator_id, active=True
+    ).first()

@@ -2,15 +2,14 @@
 
 from decimal import Decimal
 
-from ...engine.scoring import evaluate
 from ...models import Call
 from ..enums import ReviewStatus
 from ..models import Assignment, ConsensusReport
 from .assignments import evaluator_assignments
-from .call_settings import criteria_of, scoring_rules
 from .consensus import consensus_values
 from .ranking import call_ranking
 from .reviews import call_analysis, review_values
+from .scoring import criteria_of, score_outcome, scoring_rules
 
 
 def score_export_rows(call: Call, *, evaluator=None):
@@ -37,18 +36,17 @@ def score_export_rows(call: Call, *, evaluator=None):
     def rows():
         for a in assignments:
             values = review_values(a.review)
-            given = {
-                str(c.pk): values[c.pk].score
-                for c in criteria
-                if c.pk in values and values[c.pk].score is not None
-            }
             row = [a.proposal.reference, a.proposal.current_version.acronym]
             if evaluator is None:
                 row += [a.evaluator.display_name, a.evaluator.email]
             for c in criteria:
                 score = values.get(c.pk)
                 row += [score.score if score else None, score.comment if score else ""]
-            row += [evaluate(given, rules).total, a.review.overall_comment, a.review.submitted_at]
+            row += [
+                score_outcome(values, criteria, rules).total,
+                a.review.overall_comment,
+                a.review.submitted_at,
+            ]
             yield row
 
     return headers, rows()
@@ -72,12 +70,7 @@ def consensus_export_rows(call: Call):
     def rows():
         for report in reports:
             values = consensus_values(report)
-            given = {
-                str(c.pk): values[c.pk].score
-                for c in criteria
-                if c.pk in values and values[c.pk].score is not None
-            }
-            outcome = evaluate(given, rules)
+            outcome = score_outcome(values, criteria, rules)
             row = [
                 report.proposal.reference,
                 report.proposal.current_version.acronym,

@@ -39,6 +39,17 @@ def membership(*, call: Call, user) -> PoolMember | None:
     return PoolMember.objects.filter(call=call, evaluator=user).first()
 
 
+def pool_membership(*, user, number: int) -> PoolMember | None:
+    """``user``'s place in the pool of call ``number`` (invited or answered), while the call's
+    results are not published; ``None`` otherwise."""
+    return (
+        PoolMember.objects.select_related("call", "invited_by")
+        .filter(call__number=number, evaluator=user)
+        .exclude(call__stage=CallStage.RESULTS_PUBLISHED)
+        .first()
+    )
+
+
 def call_pool(call: Call) -> list[PoolMember]:
     """The call's pool with each evaluator's load in this call."""
     loads = dict(

@@ -13,8 +13,8 @@ from ..enums import EVALUATED_STATES, ConsensusStatus, InterviewStatus
 from ..models import ConsensusScore, Interview
 from ..wording import reason_text
 from .assignments import in_evaluation
-from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
 from .reviews import Analysis, call_analysis
+from .scoring import criteria_of, criterion_names, scoring_rules, settings_for
 
 
 def track_budgets(call: Call, tracks) -> dict[int, Decimal]:

@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...engine.scoring import evaluate
 from ...models import Call, Proposal, Track
 from ..enums import ConsensusStatus, InterviewStatus
 from ..models import ConsensusReport, Interview
 from ..wording import reason_text
-from .call_settings import criteria_of, criterion_names, scoring_rules
 from .consensus import consensus_values
 from .ranking import call_ranking
+from .scoring import criteria_of, criterion_names, score_outcome, scoring_rules
 
 
 @dataclass
@@ -45,12 +44,7 @@ def summary_report(proposal: Proposal) -> SummaryReport | None:
     criteria = criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
     values = consensus_values(report)
-    given = {
-        str(c.pk): values[c.pk].score
-        for c in criteria
-        if c.pk in values and values[c.pk].score is not None
-    }
-    outcome = evaluate(given, rules)
+    outcome = score_outcome(values, criteria, rules)
     names = criterion_names(criteria)
     version = proposal.current_version
     rank, count = None, 0

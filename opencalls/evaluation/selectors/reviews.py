@@ -4,19 +4,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from ...engine.consensus import Review as EngineReview
 from ...engine.consensus import calibrate_evaluators, find_disagreements, suggest_consensus
-from ...engine.scoring import ScoringRules, evaluate
+from ...engine.scoring import ScoringRules
 from ...models import Call, Proposal
 from ..enums import PoolStatus, ReviewStatus
 from ..models import Assignment, ConsensusReport, PoolMember, Review, ReviewScore
 from ..predicates import peer_reviews_open
 from ..wording import reason_text
 from .assignments import evaluated_proposals, evaluator_letters
-from .call_settings import criteria_of, criterion_names, scoring_rules, settings_for
+from .scoring import criteria_of, criterion_names, score_outcome, scoring_rules, settings_for
 
 # How far apart evaluators' scores on a criterion may be before the proposal is flagged.
 SPREAD_LIMIT = Decimal(2)
@@ -50,11 +50,6 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
         if review is None or not review.is_submitted:
             continue
         by_criterion = {s.criterion_id: s for s in review.scores.all()}
-        scores = {
-            str(c.pk): by_criterion[c.pk].score
-            for c in criteria
-            if c.pk in by_criterion and by_criterion[c.pk].score is not None
-        }
         result.append(
             PeerReview(
                 label=letters[sibling.pk],
@@ -68,7 +63,7 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
                     for c in criteria
                 ],
                 overall_comment=review.overall_comment,
-                total=evaluate(scores, rules).total,
+                total=score_outcome(by_criterion, criteria, rules).total,
             )
         )
     return result
@@ -266,12 +261,7 @@ def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Anal
         tendency = ""
         outcome = None
         if review is not None and review.is_submitted:
-            given = {
-                str(c.pk): values[c.pk].score
-                for c in criteria
-                if c.pk in values and values[c.pk].score is not None
-            }
-            outcome = evaluate(given, analysis.rules)
+            outcome = score_outcome(values, criteria, analysis.rules)
             total = outcome.total
             calibration = analysis.calibration.get(a.evaluator_id)
             if calibration is not None:
@@ -279,3 +269,12 @@ def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Anal
                 tendency = calibration.tendency.value
         rows.append(ReviewRow(a, review, scores, total, z, tendency, outcome))
     return rows
+
+
+def reviews_complete(proposal: Proposal) -> bool:
+    """Whether the proposal has evaluators and every one of them has submitted a review."""
+    counts = Assignment.objects.filter(proposal=proposal).aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+    )
+    return counts["total"] > 0 and counts["total"] == counts["submitted"]

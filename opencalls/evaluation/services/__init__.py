@@ -33,7 +33,7 @@ from .consensus import (
     consensus_save,
     consensus_set_rapporteur,
 )
-from .decisions import OUTCOMES, decision_blockers, decision_plan, decisions_apply, results_publish
+from .decisions import decisions_apply, results_publish
 from .interviews import interview_book, interview_record, interview_slot_add, interviews_invite
 from .pool import (
     INVITATION_DAYS,
@@ -50,12 +50,12 @@ from .pool import (
     pool_update,
 )
 from .reminders import review_reminders_send
-from .reviews import DraftOutcome, review_deadline, review_save_draft, review_submit
+from .reviews import review_deadline, review_save_draft, review_submit
 from .runs import STALE_RUN, assignment_run_execute, assignment_run_start
+from .scores import DraftOutcome
 
 __all__ = [
     "INVITATION_DAYS",
-    "OUTCOMES",
     "PROFILE_FIELDS",
     "SETTINGS_FIELDS",
     "STALE_RUN",
@@ -77,8 +77,6 @@ __all__ = [
     "consensus_reopen",
     "consensus_save",
     "consensus_set_rapporteur",
-    "decision_blockers",
-    "decision_plan",
     "decisions_apply",
     "evaluator_invite",
     "evaluator_profile_save",

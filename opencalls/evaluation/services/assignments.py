@@ -14,17 +14,11 @@ from ai4media_portal.core.roles import Role
 from ...models import Call, Proposal
 from .. import selectors
 from ..enums import AssignmentSource, PoolStatus
-from ..models import Assignment, Conflict, PoolMember
+from ..models import Assignment, PoolMember
 from .common import _ensure_evaluating, _local, _lock_call, _start_evaluation
 from .conflicts import conflicts_detect
 
 # --- Assignments by hand ----------------------------------------------------------------------
-
-
-def _has_conflict(proposal_id: int, evaluator_id: int) -> Conflict | None:
-    return Conflict.objects.filter(
-        proposal_id=proposal_id, evaluator_id=evaluator_id, active=True
-    ).first()
 
 
 @transaction.atomic
@@ -49,7 +43,7 @@ def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False
             code="not_in_pool",
         )
     conflicts_detect(call=call, evaluator_ids=[evaluator.pk], proposal_ids=[proposal.pk])
-    conflict = _has_conflict(proposal.pk, evaluator.pk)
+    conflict = selectors.active_conflict(proposal.pk, evaluator.pk)
     if conflict is not None:
         raise PortalError(
             _(

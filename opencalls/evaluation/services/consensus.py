@@ -15,9 +15,8 @@ from ...models import Proposal
 from .. import selectors
 from ..enums import CONSENSUS_TRANSITIONS, ConsensusStatus
 from ..models import Assignment, ConsensusReport, ConsensusScore
-from .assignments import _has_conflict
 from .common import PS, _ensure_evaluating
-from .reviews import DraftOutcome, _apply_scores, _require_complete_scores, _reviews_complete
+from .scores import DraftOutcome, require_complete_scores, score_rows_save
 
 # --- Consensus --------------------------------------------------------------------------------
 
@@ -39,7 +38,7 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
     if (
         rapporteur is None
         or not Assignment.objects.filter(proposal=proposal, evaluator=rapporteur).exists()
-        or _has_conflict(proposal.pk, rapporteur.pk)
+        or selectors.active_conflict(proposal.pk, rapporteur.pk)
     ):
         raise PortalError(
             _("The rapporteur must be one of the proposal's evaluators, without a conflict."),
@@ -62,7 +61,7 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
         context={
             "proposal": proposal,
             "call": proposal.call,
-            "ready": _reviews_complete(proposal),
+            "ready": selectors.reviews_complete(proposal),
             "url": absolute_url("opencalls:evaluation:consensus", proposal.pk),
         },
     )
@@ -78,7 +77,7 @@ def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
     report = _report_for(proposal)
     require_perm(actor, "opencalls.write_consensus", report)
     manager = actor.has_perm("opencalls.manage_evaluation")
-    if not manager and not _reviews_complete(proposal):
+    if not manager and not selectors.reviews_complete(proposal):
         raise PortalError(
             _("The consensus starts once every evaluator of the proposal has submitted."),
             code="reviews_pending",
@@ -102,14 +101,14 @@ def consensus_save(
     reviews are in) or a call manager."""
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     report = _consensus_editable(proposal, actor)
-    criteria = selectors.criteria_of(proposal.call)
-    rows = {s.criterion_id: s for s in report.scores.all()}
-    for criterion in criteria:
-        rows.setdefault(criterion.pk, ConsensusScore(report=report, criterion=criterion))
-    errors: dict[str, list[str]] = {}
-    _apply_scores(rows, criteria, scores, comments, errors)
-    for row in rows.values():
-        row.save()
+    errors = score_rows_save(
+        report,
+        ConsensusScore,
+        "report",
+        criteria=selectors.criteria_of(proposal.call),
+        scores=scores,
+        comments=comments,
+    )
     if summary is not None:
         report.summary = summary.strip()[:5000]
     report.save(update_fields=["summary", "updated_at"])
@@ -130,7 +129,7 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     report = _consensus_editable(proposal, actor)
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
-    _require_complete_scores(criteria, values, _("Write the agreed comment on %(criterion)s."))
+    require_complete_scores(criteria, values, _("Write the agreed comment on %(criterion)s."))
     ensure_transition(ConsensusStatus(report.status), ConsensusStatus.FINAL, CONSENSUS_TRANSITIONS)
     report.status = ConsensusStatus.FINAL
     report.finalised_at = timezone.now()

@@ -10,51 +10,13 @@ from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 
 from ... import services as call_services
-from ...engine.ranking import Decision
-from ...enums import CallStage, ProposalStatus
+from ...enums import CallStage
 from ...models import Call, Proposal
 from .. import selectors
-from ..enums import ConsensusStatus, InterviewStatus
-from ..models import Interview
+from ..enums import ConsensusStatus
 from .common import PS, _ensure_evaluating, _lock_call
-from .interviews import _unfinished_consensus
 
 # --- Decisions and results --------------------------------------------------------------------
-
-OUTCOMES = {
-    Decision.FUND: PS.SELECTED,
-    Decision.RESERVE: PS.RESERVE,
-    Decision.BELOW_THRESHOLD: PS.REJECTED,
-}
-
-
-def decision_plan(call: Call) -> list[tuple[Proposal, ProposalStatus, object]]:
-    """What applying the ranking would decide: (proposal, outcome, ranked row) for every
-    evaluated proposal not yet finally decided, per track."""
-    plan = []
-    for track_ranking in selectors.call_ranking(call, provisional=False):
-        for row in [*track_ranking.rows, *track_ranking.below]:
-            outcome = OUTCOMES[row.ranked.decision]
-            if row.proposal.status in {PS.SELECTED, PS.REJECTED} or row.proposal.status == outcome:
-                continue
-            plan.append((row.proposal, outcome, row))
-    return plan
-
-
-def decision_blockers(call: Call) -> list[str]:
-    """What stops the ranking from being applied: consensus reports not final, interviews not
-    recorded."""
-    blockers = []
-    missing = _unfinished_consensus(call)
-    if missing:
-        blockers.append(
-            _("%(count)s proposals have no final consensus yet: finish them first.")
-            % {"count": missing}
-        )
-    pending = Interview.objects.filter(call=call).exclude(status=InterviewStatus.HELD).count()
-    if pending:
-        blockers.append(_("%(count)s interviews have not been recorded yet.") % {"count": pending})
-    return blockers
 
 
 @transaction.atomic
@@ -66,11 +28,11 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
-    blockers = decision_blockers(call)
+    blockers = selectors.decision_blockers(call)
     if blockers:
         raise PortalError(" ".join(blockers), code="not_ready")
     counts = {"selected": 0, "reserve": 0, "rejected": 0}
-    for proposal, outcome, _row in decision_plan(call):
+    for proposal, outcome, _row in selectors.decision_plan(call):
         esr = _(
             "Your Evaluation Summary Report (scores and comments of the evaluation) will "
             "be available here when the results are published: %(url)s"

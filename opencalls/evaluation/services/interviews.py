@@ -15,16 +15,11 @@ from ...engine.scoring import ScoreError, validate_score
 from ...enums import TRANSITIONS
 from ...models import Call, Proposal
 from .. import selectors
-from ..enums import INTERVIEW_TRANSITIONS, ConsensusStatus, InterviewStatus
+from ..enums import INTERVIEW_TRANSITIONS, InterviewStatus
 from ..models import Interview, InterviewSlot
 from .common import PS, _ensure_evaluating, _local, _lock_call, score_error_message
 
 # --- Interviews -------------------------------------------------------------------------------
-
-
-def _unfinished_consensus(call: Call) -> int:
-    evaluated = Proposal.objects.filter(call=call, status__in=[PS.UNDER_EVALUATION, PS.INTERVIEW])
-    return evaluated.exclude(consensus__status=ConsensusStatus.FINAL).count()
 
 
 @transaction.atomic
@@ -38,7 +33,7 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
     _ensure_evaluating(call)
     if not call.interview_enabled or not call.interviews_per_track:
         raise PortalError(_("This call has no interview stage."))
-    missing = _unfinished_consensus(call)
+    missing = selectors.unfinished_consensus_count(call)
     if missing:
         raise PortalError(
             _("%(count)s proposals have no final consensus yet: finish them first.")

@@ -1,10 +1,7 @@
 """Reviews: drafts, submission and the hand-over to the rapporteur."""
 
-from dataclasses import dataclass, field
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,22 +12,14 @@ from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.workflow import ensure_transition
 
-from ...engine.scoring import ScoreError, validate_score
 from ...models import Proposal
 from .. import selectors
 from ..enums import REVIEW_TRANSITIONS, ReviewStatus
 from ..models import Assignment, ConsensusReport, Review, ReviewScore
-from .common import _ensure_evaluating, _local, score_error_message
+from .common import _ensure_evaluating, _local
+from .scores import DraftOutcome, require_complete_scores, score_rows_save
 
 # --- Reviews ----------------------------------------------------------------------------------
-
-
-@dataclass
-class DraftOutcome:
-    """What a draft save kept, and the inputs it refused (field → messages)."""
-
-    obj: object
-    errors: dict = field(default_factory=dict)
 
 
 def _assignment_for(actor, assignment: Assignment) -> Assignment:
@@ -42,43 +31,6 @@ def _assignment_for(actor, assignment: Assignment) -> Assignment:
         .select_related("call", "proposal")
         .get(pk=assignment.pk)
     )
-
-
-def _require_complete_scores(criteria, rows, missing_comment: str) -> None:
-    """Every criterion has a valid score and a comment, or a ``ValidationError`` names each
-    field that is not (``score_<id>``, ``comment_<id>``)."""
-    errors: dict[str, list[str]] = {}
-    for criterion in criteria:
-        row = rows.get(criterion.pk)
-        try:
-            validate_score(getattr(row, "score", None), max_score=criterion.max_score)
-        except ScoreError as error:
-            errors[f"score_{criterion.pk}"] = [score_error_message(error)]
-        if not getattr(row, "comment", "").strip():
-            errors[f"comment_{criterion.pk}"] = [missing_comment % {"criterion": criterion.name}]
-    if errors:
-        raise ValidationError(errors)
-
-
-def _apply_scores(rows, criteria, scores, comments, errors) -> None:
-    """Put valid scores and comments on ``rows`` (criterion id → score row); note the rest."""
-    for criterion in criteria:
-        row = rows[criterion.pk]
-        if scores is not None and criterion.pk in scores:
-            value = scores[criterion.pk]
-            if value is None or (isinstance(value, str) and not value.strip()):
-                row.score = None
-            else:
-                try:
-                    row.score = validate_score(value, max_score=criterion.max_score)
-                except ScoreError as error:
-                    errors[f"score_{criterion.pk}"] = [score_error_message(error)]
-        if comments is not None and criterion.pk in comments:
-            comment = (comments[criterion.pk] or "").strip()
-            if len(comment) > 5000:
-                errors[f"comment_{criterion.pk}"] = [_("Keep the comment within 5,000 characters.")]
-            else:
-                row.comment = comment
 
 
 @transaction.atomic
@@ -99,14 +51,14 @@ def review_save_draft(
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
     if review.is_submitted:
         raise PortalError(_("This review is submitted and can no longer change."), code="locked")
-    criteria = selectors.criteria_of(assignment.call)
-    rows = {s.criterion_id: s for s in review.scores.all()}
-    for criterion in criteria:
-        rows.setdefault(criterion.pk, ReviewScore(review=review, criterion=criterion))
-    errors: dict[str, list[str]] = {}
-    _apply_scores(rows, criteria, scores, comments, errors)
-    for row in rows.values():
-        row.save()
+    errors = score_rows_save(
+        review,
+        ReviewScore,
+        "review",
+        criteria=selectors.criteria_of(assignment.call),
+        scores=scores,
+        comments=comments,
+    )
     if overall_comment is not None:
         review.overall_comment = overall_comment.strip()[:5000]
     review.save(update_fields=["overall_comment", "updated_at"])
@@ -142,7 +94,7 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
         )
     criteria = selectors.criteria_of(assignment.call)
     values = {s.criterion_id: s for s in review.scores.all()}
-    _require_complete_scores(criteria, values, _("Explain your score for %(criterion)s."))
+    require_complete_scores(criteria, values, _("Explain your score for %(criterion)s."))
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = now
     review.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -156,17 +108,9 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
     return review
 
 
-def _reviews_complete(proposal: Proposal) -> bool:
-    counts = Assignment.objects.filter(proposal=proposal).aggregate(
-        total=Count("pk"),
-        submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
-    )
-    return counts["total"] > 0 and counts["total"] == counts["submitted"]
-
-
 def _tell_rapporteur_if_ready(proposal: Proposal) -> None:
     report = ConsensusReport.objects.filter(proposal=proposal).select_related("rapporteur").first()
-    if report is None or report.rapporteur is None or not _reviews_complete(proposal):
+    if report is None or report.rapporteur is None or not selectors.reviews_complete(proposal):
         return
     email_queue(
         to=report.rapporteur.email,

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,12 +10,9 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
 
-from ...enums import CallStage, ProposalStatus
-from ...models import Proposal
+from ...enums import CallStage
 from .. import selectors, services
-from ..enums import ConsensusStatus
 from ..forms import DecisionsForm
-from ..models import ConsensusReport
 from .common import _managed_call, _manager_context
 
 
@@ -60,18 +56,9 @@ def decisions(request, number: int):
             )
             return redirect("opencalls:evaluation:decisions", number=number)
     evaluating = call.stage == CallStage.UNDER_EVALUATION
-    plan = services.decision_plan(call) if evaluating else []
-    blockers = services.decision_blockers(call) if evaluating else []
-    final = ConsensusReport.objects.filter(proposal=OuterRef("pk"), status=ConsensusStatus.FINAL)
-    decided = (
-        Proposal.objects.filter(
-            call=call,
-            status__in=[ProposalStatus.SELECTED, ProposalStatus.RESERVE, ProposalStatus.REJECTED],
-        )
-        .annotate(has_summary=Exists(final))
-        .select_related("call", "current_version")
-        .order_by("status", "number")
-    )
+    plan = selectors.decision_plan(call) if evaluating else []
+    blockers = selectors.decision_blockers(call) if evaluating else []
+    decided = selectors.decided_proposals(call)
     return render(
         request,
         "opencalls/evaluation/manage/decisions.html",

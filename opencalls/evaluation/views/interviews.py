@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.exceptions import PortalError
@@ -13,10 +12,11 @@ from ai4media_portal.core.forms import add_portal_error
 
 from ... import selectors as call_selectors
 from ...enums import CallStage
-from .. import services
+from .. import selectors, services
 from ..enums import InterviewStatus
 from ..forms import BookForm, InterviewRecordForm, SlotForm, in_call_timezone
 from ..models import Interview, InterviewSlot
+from ..predicates import interview_open_for_booking
 from .common import _int, _managed_call, _manager_context
 
 
@@ -24,17 +24,12 @@ from .common import _int, _managed_call, _manager_context
 def interview_book(request, pk: int):
     """The applicant books a free slot for their interview (or changes it)."""
     proposal = get_object_or_404(call_selectors.proposals_visible(user=request.user), pk=pk)
-    interview = Interview.objects.filter(proposal=proposal).select_related("slot", "call").first()
+    interview = selectors.interview_of(proposal)
     if interview is None or not request.user.has_perm("opencalls.book_interview", interview):
         raise Http404
     call = proposal.call
-    free = InterviewSlot.objects.filter(call=call, starts_at__gt=timezone.now()).filter(
-        interview__isnull=True
-    )
-    if interview.slot_id:
-        free = free | InterviewSlot.objects.filter(pk=interview.slot_id)
-    form = BookForm(request.POST or None, slots=free.order_by("starts_at"), call=call)
-    can_book = interview.status in {InterviewStatus.INVITED, InterviewStatus.BOOKED}
+    form = BookForm(request.POST or None, slots=selectors.bookable_slots(interview), call=call)
+    can_book = interview_open_for_booking(interview)
     if request.method == "POST" and can_book and form.is_valid():
         try:
             services.interview_book(
@@ -120,11 +115,7 @@ def interviews(request, number: int):
             else:
                 messages.error(request, error.message)
         status = 422
-    all_interviews = list(
-        Interview.objects.filter(call=call)
-        .select_related("proposal__call", "proposal__current_version__track", "slot")
-        .order_by("proposal__current_version__track__order", "slot__starts_at", "pk")
-    )
+    all_interviews = selectors.call_interviews(call)
     for interview in all_interviews:
         interview.form = record_forms.get(interview.pk) or InterviewRecordForm(
             prefix=f"i{interview.pk}",
@@ -133,9 +124,8 @@ def interviews(request, number: int):
                 "notes": interview.panel_notes,
             },
         )
-    slots = list(
-        InterviewSlot.objects.filter(call=call).select_related("interview__proposal__call")
-    )
+    slots = selectors.call_slots(call)
+    free = set(selectors.free_slots(call).values_list("pk", flat=True))
     return render(
         request,
         "opencalls/evaluation/manage/interviews.html",
@@ -144,9 +134,7 @@ def interviews(request, number: int):
             "interviews",
             interviews=all_interviews,
             slots=slots,
-            free_slots=[
-                s for s in slots if not hasattr(s, "interview") and s.starts_at > timezone.now()
-            ],
+            free_slots=[s for s in slots if s.pk in free],
             slot_form=slot_form,
             evaluating=call.stage == CallStage.UNDER_EVALUATION,
             InterviewStatus=InterviewStatus,

@@ -1,7 +1,6 @@
 """The call managers' evaluation overview, settings and per-proposal page."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,11 +63,7 @@ def manage_proposal(request, number: int, pk: int):
     criteria = selectors.criteria_of(call)
     analysis = selectors.call_analysis(call, criteria=criteria)
     rows = selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
-    evaluators = (
-        get_user_model()
-        .objects.filter(pk__in=[r.assignment.evaluator_id for r in rows])
-        .exclude(conflicts__proposal=proposal, conflicts__active=True)
-    )
+    evaluators = selectors.rapporteur_candidates(proposal)
     report = getattr(proposal, "consensus", None)
     suggestion = analysis.suggestions.get(proposal.pk)
     rapporteur_form = RapporteurForm(

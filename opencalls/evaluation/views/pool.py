@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
 
-from ...enums import CallStage
 from ...models import Call
 from .. import selectors, services
 from ..enums import PoolStatus
@@ -86,12 +85,7 @@ def invitation(request, token: str):
 
 
 def _invited_membership(request, number: int) -> PoolMember:
-    member = (
-        PoolMember.objects.select_related("call", "invited_by")
-        .filter(call__number=number, evaluator=request.user)
-        .exclude(call__stage=CallStage.RESULTS_PUBLISHED)
-        .first()
-    )
+    member = selectors.pool_membership(user=request.user, number=number)
     if member is None:
         raise Http404
     return member

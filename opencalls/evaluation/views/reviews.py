@@ -59,15 +59,9 @@ def _review_page(request, assignment, *, form=None, conflict_form=None, status=2
     rules = selectors.scoring_rules(call, criteria=criteria, settings=settings)
     outcome = reasons = None
     if submitted:
-        from ...engine.scoring import evaluate
         from ..wording import reason_text
 
-        given = {
-            str(c.pk): values[c.pk].score
-            for c in criteria
-            if c.pk in values and values[c.pk].score is not None
-        }
-        outcome = evaluate(given, rules)
+        outcome = selectors.score_outcome(values, criteria, rules)
         reasons = [reason_text(r, selectors.criterion_names(criteria)) for r in outcome.reasons]
     deadline = assignment.deadline(settings.review_deadline)
     report = getattr(proposal, "consensus", None)

@@ -1,6 +1,6 @@
-"""A call's evaluation settings, criteria and scoring rules."""
+"""A call's evaluation settings, criteria and scoring rules, and the outcome of a set of scores."""
 
-from ...engine.scoring import Criterion, ScoringRules
+from ...engine.scoring import Criterion, ScoreOutcome, ScoringRules, evaluate
 from ...models import Call, EvaluationCriterion
 from ..models import EvaluationSettings
 
@@ -42,3 +42,16 @@ def scoring_rules(call: Call, *, criteria=None, settings=None) -> ScoringRules:
 
 def criterion_names(criteria) -> dict[str, str]:
     return {str(c.pk): c.name for c in criteria}
+
+
+def score_outcome(values: dict, criteria, rules: ScoringRules) -> ScoreOutcome:
+    """The outcome of a review's or a consensus report's scores: the weighted total and each
+    threshold met or missed (``passed``, ``reasons``), by the engine's ``evaluate``.
+    ``values`` maps a criterion id to its score row; rows without a score count as missing.
+    Every page, export and report that shows a total or a pass/fail asks this."""
+    given = {
+        str(c.pk): values[c.pk].score
+        for c in criteria
+        if c.pk in values and values[c.pk].score is not None
+    }
+    return evaluate(given, rules)
