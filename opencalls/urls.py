@@ -15,6 +15,7 @@ urlpatterns = [
     path("my/", proposals.my_proposals, name="my_proposals"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/autosave/", proposals.proposal_autosave, name="proposal_autosave"),
     path("proposals/<int:pk>/upload/", proposals.proposal_document_upload, name="proposal_upload"),
     path("proposals/<int:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),

@@ -205,7 +205,7 @@ def _owned_editable(request, pk) -> Proposal:
 @login_required
 def proposal_edit(request, pk: int):
     """The proposal form: sections that save as a draft (automatically with JavaScript, with
-    the Save button without), and Submit, which saves first and then submits."""
+    the Save button without); its Submit button posts to ``proposal_submit``."""
     proposal = _owned_editable(request, pk)
     if request.method != "POST":
         if proposal.status not in EDITABLE_STATES:
@@ -217,9 +217,18 @@ def proposal_edit(request, pk: int):
     forms, saved = _save_draft(request, proposal)
     if not saved or _has_input_errors(forms):
         return _edit_page(request, proposal, forms, status=422)
-    if request.POST.get("action") != "submit":
-        messages.success(request, _("Draft saved."))
-        return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]))
+    messages.success(request, _("Draft saved."))
+    return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]))
+
+
+@login_required
+@require_POST
+def proposal_submit(request, pk: int):
+    """Submit from the proposal form: save the draft as it stands first, then submit it."""
+    proposal = _owned_editable(request, pk)
+    forms, saved = _save_draft(request, proposal)
+    if not saved or _has_input_errors(forms):
+        return _edit_page(request, proposal, forms, status=422)
     try:
         version = services.proposal_submit(proposal=proposal, actor=request.user)
     except ValidationError as error:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,25 +67,37 @@ def manage_conflicts(request, number: int):
     )
 
 
+def _back_to_conflict(number: int, pk: int):
+    return redirect(reverse("opencalls:evaluation:manage_conflicts", args=[number]) + f"#c{pk}")
+
+
 @login_required
 @require_POST
-def conflict_action(request, number: int, pk: int):
+def conflict_confirm(request, number: int, pk: int):
     call = _managed_call(request, number)
     conflict = get_object_or_404(Conflict, pk=pk, call=call)
-    action = request.POST.get("action")
     try:
-        if action == "confirm":
-            services.conflict_confirm(conflict=conflict, actor=request.user)
-            messages.success(request, _("Conflict confirmed."))
-        elif action == "dismiss":
-            form = DismissForm(request.POST)
-            form.is_valid()
-            services.conflict_dismiss(
-                conflict=conflict, actor=request.user, reason=form.cleaned_data.get("reason", "")
-            )
-            messages.success(request, _("Conflict dismissed."))
-        else:
-            raise Http404
+        services.conflict_confirm(conflict=conflict, actor=request.user)
     except PortalError as error:
         messages.error(request, error.message)
-    return redirect(reverse("opencalls:evaluation:manage_conflicts", args=[number]) + f"#c{pk}")
+    else:
+        messages.success(request, _("Conflict confirmed."))
+    return _back_to_conflict(number, pk)
+
+
+@login_required
+@require_POST
+def conflict_dismiss(request, number: int, pk: int):
+    call = _managed_call(request, number)
+    conflict = get_object_or_404(Conflict, pk=pk, call=call)
+    form = DismissForm(request.POST)
+    form.is_valid()
+    try:
+        services.conflict_dismiss(
+            conflict=conflict, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Conflict dismissed."))
+    return _back_to_conflict(number, pk)

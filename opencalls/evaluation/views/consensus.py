@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
@@ -37,7 +38,19 @@ def _consensus_proposal(request, pk: int) -> tuple[Proposal, Assignment | None]:
 @login_required
 def consensus(request, pk: int):
     """The consensus report: the evaluators' submitted reviews side by side (anonymised for
-    the rapporteur), the flags, and the agreed scores and comments; save, then finalise."""
+    the rapporteur), the flags, and the agreed scores and comments; save here, then finalise
+    (``consensus_finalise``)."""
+    return _consensus_page(request, pk, finalise=False)
+
+
+@login_required
+@require_POST
+def consensus_finalise(request, pk: int):
+    """Save the consensus as it stands, then make it final."""
+    return _consensus_page(request, pk, finalise=True)
+
+
+def _consensus_page(request, pk: int, *, finalise: bool):
     proposal, assignment = _consensus_proposal(request, pk)
     call = proposal.call
     manager = assignment is None
@@ -71,7 +84,7 @@ def consensus(request, pk: int):
             if outcome.errors:
                 form.add_errors(outcome.errors)
                 status = 422
-            elif request.POST.get("action") == "finalise":
+            elif finalise:
                 services.consensus_finalise(proposal=proposal, actor=request.user)
                 messages.success(request, _("The consensus is final."))
                 return redirect("opencalls:evaluation:consensus", pk=pk)

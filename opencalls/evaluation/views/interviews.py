@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
@@ -48,73 +49,8 @@ def interview_book(request, pk: int):
     )
 
 
-@login_required
-def interviews(request, number: int):
-    """Interviews: invite the top proposals of each track, offer slots, record the panel's
-    score and notes."""
-    call = _managed_call(request, number)
-    slot_form = SlotForm(request.POST if request.POST.get("action") == "slot" else None)
-    record_forms = {}
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "invite":
-                invited = services.interviews_invite(call=call, actor=request.user)
-                messages.success(
-                    request,
-                    _("%(count)s applicants were invited to an interview.")
-                    % {"count": len(invited)},
-                )
-                return redirect("opencalls:evaluation:interviews", number=number)
-            if action == "slot" and slot_form.is_valid():
-                services.interview_slot_add(
-                    call=call,
-                    actor=request.user,
-                    starts_at=in_call_timezone(slot_form.cleaned_data["starts_at"], call),
-                    duration_minutes=slot_form.cleaned_data["duration_minutes"],
-                    location=slot_form.cleaned_data["location"],
-                )
-                messages.success(request, _("Slot added."))
-                return redirect("opencalls:evaluation:interviews", number=number)
-            if action == "record":
-                interview = get_object_or_404(
-                    Interview, pk=_int(request.POST.get("interview")), call=call
-                )
-                form = InterviewRecordForm(request.POST, prefix=f"i{interview.pk}")
-                record_forms[interview.pk] = form
-                if form.is_valid():
-                    try:
-                        services.interview_record(
-                            interview=interview,
-                            actor=request.user,
-                            score=form.cleaned_data["score"],
-                            notes=form.cleaned_data["notes"],
-                        )
-                    except PortalError as error:
-                        add_portal_error(form, error)
-                    else:
-                        messages.success(request, _("Interview recorded."))
-                        return redirect(
-                            reverse("opencalls:evaluation:interviews", args=[number])
-                            + f"#i{interview.pk}"
-                        )
-            if action == "book":
-                interview = get_object_or_404(
-                    Interview, pk=_int(request.POST.get("interview")), call=call
-                )
-                slot = get_object_or_404(
-                    InterviewSlot, pk=_int(request.POST.get("slot")), call=call
-                )
-                services.interview_book(interview=interview, actor=request.user, slot=slot)
-                messages.success(request, _("Slot booked; the applicant has been told."))
-                return redirect("opencalls:evaluation:interviews", number=number)
-        except PortalError as error:
-            if action == "slot":
-                add_portal_error(slot_form, error)
-            else:
-                messages.error(request, error.message)
-        status = 422
+def _interviews_page(request, call, *, slot_form=None, record_forms=None, status=200):
+    record_forms = record_forms or {}
     all_interviews = selectors.call_interviews(call)
     for interview in all_interviews:
         interview.form = record_forms.get(interview.pk) or InterviewRecordForm(
@@ -135,9 +71,94 @@ def interviews(request, number: int):
             interviews=all_interviews,
             slots=slots,
             free_slots=[s for s in slots if s.pk in free],
-            slot_form=slot_form,
+            slot_form=SlotForm() if slot_form is None else slot_form,
             evaluating=call.stage == CallStage.UNDER_EVALUATION,
             InterviewStatus=InterviewStatus,
         ),
         status=status,
     )
+
+
+@login_required
+@require_GET
+def interviews(request, number: int):
+    """Interviews: invite the top proposals of each track, offer slots, record the panel's
+    score and notes. Each of these posts to its own view below."""
+    return _interviews_page(request, _managed_call(request, number))
+
+
+@login_required
+@require_POST
+def interviews_invite(request, number: int):
+    call = _managed_call(request, number)
+    try:
+        invited = services.interviews_invite(call=call, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return _interviews_page(request, call, status=422)
+    messages.success(
+        request,
+        _("%(count)s applicants were invited to an interview.") % {"count": len(invited)},
+    )
+    return redirect("opencalls:evaluation:interviews", number=number)
+
+
+@login_required
+@require_POST
+def interview_slot_add(request, number: int):
+    call = _managed_call(request, number)
+    form = SlotForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interview_slot_add(
+                call=call,
+                actor=request.user,
+                starts_at=in_call_timezone(form.cleaned_data["starts_at"], call),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                location=form.cleaned_data["location"],
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("Slot added."))
+            return redirect("opencalls:evaluation:interviews", number=number)
+    return _interviews_page(request, call, slot_form=form, status=422)
+
+
+@login_required
+@require_POST
+def interview_record(request, number: int, pk: int):
+    call = _managed_call(request, number)
+    interview = get_object_or_404(Interview, pk=pk, call=call)
+    form = InterviewRecordForm(request.POST, prefix=f"i{interview.pk}")
+    if form.is_valid():
+        try:
+            services.interview_record(
+                interview=interview,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                notes=form.cleaned_data["notes"],
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("Interview recorded."))
+            return redirect(
+                reverse("opencalls:evaluation:interviews", args=[number]) + f"#i{interview.pk}"
+            )
+    return _interviews_page(request, call, record_forms={interview.pk: form}, status=422)
+
+
+@login_required
+@require_POST
+def interview_book_for_applicant(request, number: int, pk: int):
+    call = _managed_call(request, number)
+    interview = get_object_or_404(Interview, pk=pk, call=call)
+    slot = get_object_or_404(InterviewSlot, pk=_int(request.POST.get("slot")), call=call)
+    try:
+        services.interview_book(interview=interview, actor=request.user, slot=slot)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return _interviews_page(request, call, status=422)
+    messages.success(request, _("Slot booked; the applicant has been told."))
+    return redirect("opencalls:evaluation:interviews", number=number)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
@@ -50,58 +51,22 @@ def manage_settings(request, number: int):
     )
 
 
-@login_required
-def manage_proposal(request, number: int, pk: int):
-    """One proposal's evaluation for call managers: each evaluator's review with their total
-    and z-score, the disagreement flags, the rapporteur, deadline extensions and the consensus."""
+def _managed_proposal(request, number: int, pk: int):
     call = _managed_call(request, number)
     proposal = get_object_or_404(
         Proposal.objects.select_related("current_version__track", "current_version__challenge"),
         pk=pk,
         call=call,
     )
+    return call, proposal
+
+
+def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form=None, status=200):
     criteria = selectors.criteria_of(call)
     analysis = selectors.call_analysis(call, criteria=criteria)
     rows = selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
-    evaluators = selectors.rapporteur_candidates(proposal)
     report = getattr(proposal, "consensus", None)
     suggestion = analysis.suggestions.get(proposal.pk)
-    rapporteur_form = RapporteurForm(
-        request.POST if request.POST.get("action") == "rapporteur" else None,
-        evaluators=evaluators,
-        initial={"rapporteur": getattr(report, "rapporteur_id", None)},
-    )
-    extend_form = ExtendForm(request.POST if request.POST.get("action") == "extend" else None)
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "rapporteur" and rapporteur_form.is_valid():
-                services.consensus_set_rapporteur(
-                    proposal=proposal,
-                    actor=request.user,
-                    rapporteur=rapporteur_form.cleaned_data["rapporteur"],
-                )
-                messages.success(request, _("Rapporteur chosen; they have been told."))
-                return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
-            if action == "extend" and extend_form.is_valid():
-                assignment = get_object_or_404(
-                    Assignment, pk=_int(request.POST.get("assignment")), proposal=proposal
-                )
-                services.assignment_extend(
-                    assignment=assignment,
-                    actor=request.user,
-                    until=in_call_timezone(extend_form.cleaned_data["until"], call),
-                )
-                messages.success(request, _("Deadline extended; the evaluator has been told."))
-                return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
-            if action == "reopen":
-                services.consensus_reopen(proposal=proposal, actor=request.user)
-                messages.success(request, _("The consensus is open for changes again."))
-                return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
-        except PortalError as error:
-            add_portal_error(rapporteur_form if action == "rapporteur" else extend_form, error)
-        status = 422
     return render(
         request,
         "opencalls/evaluation/manage/proposal.html",
@@ -115,8 +80,10 @@ def manage_proposal(request, number: int, pk: int):
             flags=analysis.flag_texts(proposal.pk),
             report=report,
             consensus_rows=[(c, selectors.consensus_values(report).get(c.pk)) for c in criteria],
-            rapporteur_form=rapporteur_form,
-            extend_form=extend_form,
+            rapporteur_form=_rapporteur_form(proposal)
+            if rapporteur_form is None
+            else rapporteur_form,
+            extend_form=ExtendForm() if extend_form is None else extend_form,
             suggestion=suggestion,
             suggestion_rows=[(c, suggestion.scores.get(str(c.pk))) for c in criteria]
             if suggestion
@@ -124,3 +91,77 @@ def manage_proposal(request, number: int, pk: int):
         ),
         status=status,
     )
+
+
+def _rapporteur_form(proposal, data=None) -> RapporteurForm:
+    report = getattr(proposal, "consensus", None)
+    return RapporteurForm(
+        data,
+        evaluators=selectors.rapporteur_candidates(proposal),
+        initial={"rapporteur": getattr(report, "rapporteur_id", None)},
+    )
+
+
+@login_required
+@require_GET
+def manage_proposal(request, number: int, pk: int):
+    """One proposal's evaluation for call managers: each evaluator's review with their total
+    and z-score, the disagreement flags, the rapporteur, deadline extensions and the consensus.
+    Its forms post to ``rapporteur_choose``, ``assignment_extend`` and ``consensus_reopen``."""
+    call, proposal = _managed_proposal(request, number, pk)
+    return _proposal_page(request, call, proposal)
+
+
+@login_required
+@require_POST
+def rapporteur_choose(request, number: int, pk: int):
+    call, proposal = _managed_proposal(request, number, pk)
+    form = _rapporteur_form(proposal, request.POST)
+    if form.is_valid():
+        try:
+            services.consensus_set_rapporteur(
+                proposal=proposal, actor=request.user, rapporteur=form.cleaned_data["rapporteur"]
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("Rapporteur chosen; they have been told."))
+            return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
+    return _proposal_page(request, call, proposal, rapporteur_form=form, status=422)
+
+
+@login_required
+@require_POST
+def assignment_extend(request, number: int, pk: int):
+    call, proposal = _managed_proposal(request, number, pk)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        assignment = get_object_or_404(
+            Assignment, pk=_int(request.POST.get("assignment")), proposal=proposal
+        )
+        try:
+            services.assignment_extend(
+                assignment=assignment,
+                actor=request.user,
+                until=in_call_timezone(form.cleaned_data["until"], call),
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("Deadline extended; the evaluator has been told."))
+            return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
+    return _proposal_page(request, call, proposal, extend_form=form, status=422)
+
+
+@login_required
+@require_POST
+def consensus_reopen(request, number: int, pk: int):
+    call, proposal = _managed_proposal(request, number, pk)
+    try:
+        services.consensus_reopen(proposal=proposal, actor=request.user)
+    except PortalError as error:
+        form = ExtendForm()
+        add_portal_error(form, error)
+        return _proposal_page(request, call, proposal, extend_form=form, status=422)
+    messages.success(request, _("The consensus is open for changes again."))
+    return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)

@@ -91,15 +91,8 @@ def _invited_membership(request, number: int) -> PoolMember:
     return member
 
 
-@login_required
-def join(request, number: int):
-    """The terms of the call (confidentiality, conflicts of interest), the evaluator's profile
-    and how many proposals they take: accept, or decline."""
-    member = _invited_membership(request, number)
-    if member.status == PoolStatus.ACCEPTED:
-        return redirect("opencalls:evaluation:home")
+def _join_forms(request, member, data=None) -> tuple[JoinForm, ProfileForm]:
     profile_instance = EvaluatorProfile.objects.filter(user=request.user).first()
-    data = request.POST if request.method == "POST" else None
     join_form = JoinForm(
         data,
         initial={
@@ -113,44 +106,10 @@ def join(request, number: int):
         prefix="profile",
         joining=True,
     )
-    decline_form = DeclineForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "decline":
-            decline_form = DeclineForm(request.POST)
-            if decline_form.is_valid():
-                services.pool_decline(
-                    member=member, actor=request.user, reason=decline_form.cleaned_data["reason"]
-                )
-                messages.info(request, _("You declined. Thank you for letting us know."))
-                return redirect("opencalls:evaluation:home")
-        else:
-            valid = [join_form.is_valid(), profile_form.is_valid()]
-            if all(valid):
-                try:
-                    services.pool_accept(
-                        member=member,
-                        actor=request.user,
-                        accept_terms=join_form.cleaned_data["accept_terms"],
-                        max_proposals=join_form.cleaned_data["max_proposals"],
-                        availability=join_form.cleaned_data["availability"],
-                        profile=profile_form.profile_data(),
-                        expertise=profile_form.cleaned_data["expertise"],
-                    )
-                except PortalError as error:
-                    target = join_form if error.field in join_form.fields else profile_form
-                    add_portal_error(target, error)
-                except ValidationError as error:
-                    _form_error(profile_form, error)
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Welcome to the pool of Open Call #%(n)s. You will be told when "
-                            "proposals are assigned to you."
-                        )
-                        % {"n": member.call.number},
-                    )
-                    return redirect("opencalls:evaluation:home")
+    return join_form, profile_form
+
+
+def _join_page(request, member, join_form, profile_form, decline_form, status=200):
     return render(
         request,
         "opencalls/evaluation/join.html",
@@ -163,8 +122,67 @@ def join(request, number: int):
             "terms_version": TERMS_VERSION,
             "settings": selectors.settings_for(member.call),
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@login_required
+def join(request, number: int):
+    """The terms of the call (confidentiality, conflicts of interest), the evaluator's profile
+    and how many proposals they take: accept here, or decline (``decline``)."""
+    member = _invited_membership(request, number)
+    if member.status == PoolStatus.ACCEPTED:
+        return redirect("opencalls:evaluation:home")
+    data = request.POST if request.method == "POST" else None
+    join_form, profile_form = _join_forms(request, member, data)
+    if request.method == "POST":
+        valid = [join_form.is_valid(), profile_form.is_valid()]
+        if all(valid):
+            try:
+                services.pool_accept(
+                    member=member,
+                    actor=request.user,
+                    accept_terms=join_form.cleaned_data["accept_terms"],
+                    max_proposals=join_form.cleaned_data["max_proposals"],
+                    availability=join_form.cleaned_data["availability"],
+                    profile=profile_form.profile_data(),
+                    expertise=profile_form.cleaned_data["expertise"],
+                )
+            except PortalError as error:
+                target = join_form if error.field in join_form.fields else profile_form
+                add_portal_error(target, error)
+            except ValidationError as error:
+                _form_error(profile_form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Welcome to the pool of Open Call #%(n)s. You will be told when "
+                        "proposals are assigned to you."
+                    )
+                    % {"n": member.call.number},
+                )
+                return redirect("opencalls:evaluation:home")
+    status = 422 if request.method == "POST" else 200
+    return _join_page(request, member, join_form, profile_form, DeclineForm(), status)
+
+
+@login_required
+@require_POST
+def decline(request, number: int):
+    """The invited evaluator declines to join the call's pool, with an optional reason."""
+    member = _invited_membership(request, number)
+    if member.status == PoolStatus.ACCEPTED:
+        return redirect("opencalls:evaluation:home")
+    decline_form = DeclineForm(request.POST)
+    if decline_form.is_valid():
+        services.pool_decline(
+            member=member, actor=request.user, reason=decline_form.cleaned_data["reason"]
+        )
+        messages.info(request, _("You declined. Thank you for letting us know."))
+        return redirect("opencalls:evaluation:home")
+    join_form, profile_form = _join_forms(request, member)
+    return _join_page(request, member, join_form, profile_form, decline_form, 422)
 
 
 @login_required

@@ -103,6 +103,16 @@ def proposal(request, pk: int):
     assignment = _assignment_or_404(request, pk)
     if request.method != "POST":
         return _review_page(request, assignment)
+    _form, problem = _save_review_draft(request, assignment)
+    if problem is not None:
+        return problem
+    messages.success(request, _("Draft saved."))
+    return redirect("opencalls:evaluation:proposal", pk=pk)
+
+
+def _save_review_draft(request, assignment):
+    """Save the posted review as a draft: (the bound form, None), or (form, the page again
+    with the refused inputs beside their fields, 422)."""
     criteria = selectors.criteria_of(assignment.call)
     review = selectors.review_of(assignment)
     form = ReviewForm(
@@ -119,13 +129,22 @@ def proposal(request, pk: int):
         )
     except PortalError as error:
         add_portal_error(form, error)
-        return _review_page(request, assignment, form=form, status=422)
+        return form, _review_page(request, assignment, form=form, status=422)
     if outcome.errors:
         form.add_errors(outcome.errors)
-        return _review_page(request, assignment, form=form, status=422)
-    if request.POST.get("action") != "submit":
-        messages.success(request, _("Draft saved."))
-        return redirect("opencalls:evaluation:proposal", pk=pk)
+        return form, _review_page(request, assignment, form=form, status=422)
+    return form, None
+
+
+@login_required
+@require_POST
+def review_submit(request, pk: int):
+    """Submit from the review form: save the draft as it stands first, then submit (which
+    locks the review)."""
+    assignment = _assignment_or_404(request, pk)
+    form, problem = _save_review_draft(request, assignment)
+    if problem is not None:
+        return problem
     try:
         services.review_submit(assignment=assignment, actor=request.user)
     except ValidationError as error:
