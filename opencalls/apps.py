@@ -7,6 +7,9 @@ class OpencallsConfig(AppConfig):
     verbose_name = _("Open calls")
 
     def ready(self):
-        # django-rules autodiscovers ``opencalls.rules``; the evaluation's rules live in a
-        # sub-package it does not look into.
+        # django-rules and Celery find ``opencalls.rules`` and ``opencalls.tasks`` themselves,
+        # not the evaluation's, which live in a sub-package. Tasks are registered in every
+        # process because services queue them by name (run in place when Celery is eager).
+        from . import tasks  # noqa: F401
         from .evaluation import rules  # noqa: F401
+        from .evaluation import tasks as evaluation_tasks  # noqa: F401

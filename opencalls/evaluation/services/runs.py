@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+from celery import signature
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -53,12 +54,8 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     run = AssignmentRun.objects.create(call=call, actor=actor, message="Queued")
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
-    def enqueue():
-        from ..tasks import run_assignment
-
-        run_assignment.delay(run.pk)
-
-    transaction.on_commit(enqueue)
+    # By name: the task module imports the services, not the other way round.
+    transaction.on_commit(signature("opencalls.evaluation.run_assignment", args=(run.pk,)).delay)
     return run
 
 
