@@ -4,6 +4,10 @@ associate-membership workflow.
 Each service checks the actor's permission (``PermissionDenied``), runs in one transaction,
 locks the rows it changes, validates, writes the audit log and queues its emails, which leave
 after the transaction commits. HTML views, the API and the admin all call these.
+
+One module of some 750 lines on purpose: approving an application builds the organisation
+with the organisation section's private helpers (slug, role, contact), so the two concepts
+are kept together rather than exported to each other.
 """
 
 import uuid

@@ -32,7 +32,7 @@ from .models import (
     Proposal,
     Track,
 )
-from .services import CheckInput
+from .services.screening import CheckInput
 
 CALL_CHECKED_FIELDS = ("opens_at", "closes_at", "max_funding", "total_budget")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -27,7 +27,7 @@ from .models import (
     Track,
     Tranche,
 )
-from .rules import is_manager
+from .predicates import is_manager
 
 
 def user_is_manager(user) -> bool:
@@ -120,6 +120,13 @@ def proposals_of_applicant(*, user) -> QuerySet[Proposal]:
         .select_related("call", "current_version", "challenge__track")
         .order_by("-updated_at", "-pk")
     )
+
+
+def applicant_proposals_in_call(*, call: Call, user) -> list[Proposal]:
+    """``user``'s own proposals to ``call``, latest change first (none when signed out)."""
+    if not (user and user.is_authenticated):
+        return []
+    return list(Proposal.objects.filter(call=call, applicant=user).order_by("-updated_at"))
 
 
 def proposal_with_details(proposal_qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -255,6 +262,11 @@ def screening_checks(proposal: Proposal) -> dict[int, EligibilityCheck]:
 
 
 # --- Funded projects --------------------------------------------------------------------------
+
+
+def calls_with_funded_projects() -> list[Call]:
+    """Published calls that funded at least one project, for the catalogue's filter."""
+    return list(Call.objects.published().filter(funded_projects__isnull=False).distinct())
 
 
 def funded_projects_public(*, filters: dict | None = None) -> QuerySet[FundedProject]:

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        # Register the outbox's tasks in every process: services queue them by name, which
+        # runs them in place when Celery is eager (tests, a local run without Redis).
+        from . import tasks  # noqa: F401
         from .vocabulary import ensure_reference_rows
 
         post_migrate.connect(ensure_reference_rows, sender=self)

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from celery import signature
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -78,10 +79,9 @@ def email_queue(
 
 
 def _hand_to_worker(email_id: int) -> None:
-    from .tasks import outbox_deliver
-
+    # By name: the task module imports this one, not the other way round.
     try:
-        outbox_deliver.delay(email_id)
+        signature("core.outbox_deliver", args=(email_id,)).delay()
     except Exception:
         logger.warning(
             "Could not hand email %s to the worker; it stays queued for the sweep",

@@ -4,6 +4,16 @@ runs, reviews, consensus reports and interviews, with the moves between them."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..enums import ProposalStatus
+
+PS = ProposalStatus
+# Proposals that take evaluators: eligible ones and those already under evaluation.
+ASSIGNABLE_STATES = frozenset({PS.ELIGIBLE, PS.UNDER_EVALUATION})
+# Proposals evaluators work on (or have decided) while the call is under evaluation.
+EVALUATED_STATES = frozenset(
+    {PS.UNDER_EVALUATION, PS.INTERVIEW, PS.SELECTED, PS.RESERVE, PS.REJECTED}
+)
+
 
 class PoolStatus(models.TextChoices):
     """An evaluator's place in one call's pool. ``INVITED`` until they accept the terms."""

@@ -103,6 +103,7 @@ def test_permission_matrix_writes(client, world):
     rows = [
         *_rows(f"/calls/proposals/{p}/withdraw/", not_owner, "post"),
         *_rows(f"/calls/proposals/{p}/autosave/", not_owner, "post"),
+        *_rows(f"/calls/proposals/{p}/submit/", not_owner, "post"),
         *_rows(f"/calls/proposals/{p}/upload/", not_owner, "post"),
         *_rows(
             f"/calls/deliverables/{deliverable.pk}/review/",
@@ -195,6 +196,9 @@ def test_closed_call_pages_for_the_owner(client, world):
     client.force_login(proposal.applicant)
     response = client.get(f"/calls/proposals/{proposal.pk}/edit/")
     assert response["Location"] == f"/calls/proposals/{proposal.pk}/"
-    response = client.post(f"/calls/proposals/{proposal.pk}/edit/", {"action": "save"})
+    response = client.post(f"/calls/proposals/{proposal.pk}/edit/", {})
+    assert response.status_code == 422
+    assert "Submissions and changes are no longer accepted." in response.content.decode()
+    response = client.post(f"/calls/proposals/{proposal.pk}/submit/", {})
     assert response.status_code == 422
     assert "Submissions and changes are no longer accepted." in response.content.decode()

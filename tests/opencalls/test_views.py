@@ -74,7 +74,6 @@ def _edit_data(proposal, **overrides) -> dict:
         "budget-personnel": "40000.00",
         "budget-personnel_note": "Staff",
         "budget-travel": "5000.00",
-        "action": "save",
     }
     for name in ("declare_honour", "declare_no_double_funding", "declare_privacy"):
         if getattr(proposal, name):
@@ -196,8 +195,8 @@ def test_edit_page_saves_valid_fields_and_reports_invalid_ones(client):
 def test_edit_page_submit_shows_every_problem_beside_its_field(client):
     proposal = complete_draft(declare_privacy=False)
     client.force_login(proposal.applicant)
-    data = _edit_data(proposal, action="submit", requested_funding="46000", acronym="")
-    response = client.post(f"/calls/proposals/{proposal.pk}/edit/", data)
+    data = _edit_data(proposal, requested_funding="46000", acronym="")
+    response = client.post(f"/calls/proposals/{proposal.pk}/submit/", data)
     assert response.status_code == 422
     html = response.content.decode()
     assert "Your proposal was not submitted. Please fix:" in html
@@ -212,9 +211,7 @@ def test_edit_page_submit_succeeds(client, django_capture_on_commit_callbacks):
     proposal = complete_draft()
     client.force_login(proposal.applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/calls/proposals/{proposal.pk}/edit/", _edit_data(proposal, action="submit")
-        )
+        response = client.post(f"/calls/proposals/{proposal.pk}/submit/", _edit_data(proposal))
     assert response.status_code == 302, response.context and response.context["problems"]
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
@@ -232,8 +229,8 @@ def test_edit_page_submit_after_deadline_refused_and_draft_intact(client):
     client.force_login(proposal.applicant)
     with time_machine.travel(dt.datetime(2021, 12, 1, 16, 0, 1, tzinfo=UTC), tick=False):
         response = client.post(
-            f"/calls/proposals/{proposal.pk}/edit/",
-            _edit_data(proposal, action="submit", title="Changed at the last second"),
+            f"/calls/proposals/{proposal.pk}/submit/",
+            _edit_data(proposal, title="Changed at the last second"),
         )
     assert response.status_code == 422
     assert "The call closed on 1 December 2021, 17:00 CET." in response.content.decode()
@@ -273,7 +270,8 @@ def test_edit_form_uses_htmx_autosave_and_works_without_it(client):
     html = client.get(f"/calls/proposals/{proposal.pk}/edit/").content.decode()
     assert f'hx-post="/calls/proposals/{proposal.pk}/autosave/"' in html
     assert 'hx-trigger="change delay:800ms' in html
-    assert '<button type="submit" name="action" value="save"' in html
+    assert f'<form method="post" action="/calls/proposals/{proposal.pk}/edit/"' in html
+    assert f'formaction="/calls/proposals/{proposal.pk}/submit/"' in html
 
 
 def test_upload_view_refuses_renamed_image_and_oversized_file(client):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from ...engine.scoring import format_score
 from .. import selectors
 from ..models import Assignment, Review
+from ..predicates import peer_reviews_open
 
 
 def _decimal(value) -> str | None:
@@ -177,10 +178,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     @extend_schema_field(PeerReviewSerializer(many=True, allow_null=True))
     def get_other_reviews(self, review):
         """The submitted reviews of the same proposal, anonymised, once yours is submitted."""
-        if not review.is_submitted:
+        if not peer_reviews_open(review.assignment):
             return None
         criteria = list(review.assignment.call.criteria.all())
-        peers = selectors.peer_reviews(assignment=review.assignment, criteria=criteria) or []
+        peers = selectors.peer_reviews(assignment=review.assignment, criteria=criteria)
         return [
             {
                 "label": peer.label,

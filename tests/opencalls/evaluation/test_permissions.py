@@ -222,6 +222,29 @@ def test_others_reviews_stay_hidden_from_an_evaluator_until_they_submit(client, 
     del call
 
 
+def test_the_rapporteur_reads_the_others_reviews_on_the_consensus_page_once_theirs_is_in(
+    client, world
+):
+    people, _call, p0, first = world
+    review(first, (4, 4, 4), {"Excellence": "First evaluator's view."})
+    rapporteur_assignment = p0.assignments.get(evaluator=people["rapporteur"])
+    url = f"/calls/evaluation/proposals/{p0.pk}/consensus/"
+    client.force_login(people["rapporteur"])
+
+    before = client.get(url)
+
+    assert before.status_code == 200
+    assert "First evaluator&#x27;s view." not in before.content.decode()
+    assert before.context["rows"] == []
+    assert before.context["suggestion"] is None
+    review(rapporteur_assignment, (2, 2, 2))
+    after = client.get(url)
+    assert "First evaluator&#x27;s view." in after.content.decode()
+    assert [row.label for row in after.context["rows"]] == ["A", "B", "C"]
+    client.force_login(people["call-manager"])
+    assert "First evaluator&#x27;s view." in client.get(url).content.decode()
+
+
 def test_the_applicant_reads_the_report_only_once_results_are_published(client, world):
     people, call, p0, _first = world
     by = people["call-manager"]

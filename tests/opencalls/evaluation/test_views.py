@@ -17,13 +17,15 @@ from ai4media_portal.accounts.models import User
 from ai4media_portal.core.roles import Role
 from opencalls.enums import ProposalStatus
 from opencalls.evaluation import services
-from opencalls.evaluation.enums import PoolStatus, ReviewStatus
+from opencalls.evaluation.enums import ConsensusStatus, PoolStatus, ReviewStatus
 from opencalls.evaluation.models import (
     Assignment,
     AssignmentRun,
     Conflict,
+    ConsensusReport,
     EvaluationSettings,
     Interview,
+    InterviewSlot,
     PoolMember,
     Review,
 )
@@ -80,7 +82,7 @@ def test_bad_scores_are_shown_beside_their_fields_and_nothing_typed_is_lost(clie
     url = f"/calls/evaluation/proposals/{p0.pk}/"
     response = client.post(
         url,
-        _form(call, scores=("5.5", "2.3", "4"), comments=("Typed.", "", "Kept."), action="save"),
+        _form(call, scores=("5.5", "2.3", "4"), comments=("Typed.", "", "Kept.")),
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -103,8 +105,8 @@ def test_submitting_without_a_comment_is_refused_beside_the_field(client):
     impact = _criteria(call)[1]
     client.force_login(assignment.evaluator)
     response = client.post(
-        f"/calls/evaluation/proposals/{p0.pk}/",
-        _form(call, comments=("Good.", "", "Feasible."), action="submit"),
+        f"/calls/evaluation/proposals/{p0.pk}/submit/",
+        _form(call, comments=("Good.", "", "Feasible.")),
     )
     assert response.status_code == 422
     assert (
@@ -124,7 +126,7 @@ def test_a_submitted_review_shows_its_outcome_and_the_others_anonymised(client):
     before = client.get(url).content.decode()
     assert "Colleague&#x27;s remark." not in before
     assert "All submitted reviews" not in before
-    response = client.post(url, _form(call, scores=("4", "2.5", "4"), action="submit"))
+    response = client.post(f"{url}submit/", _form(call, scores=("4", "2.5", "4")))
     assert response.status_code == 302
     html = client.get(url).content.decode()
     assert "By your scores the proposal does not pass:" in html
@@ -261,7 +263,7 @@ def test_invite_email_sign_up_accept_terms_and_join_the_pool(client):
     join = f"/calls/evaluation/calls/{call.number}/join/"
     page = client.get(join).content.decode()
     assert "Confidentiality" in page
-    data = {"action": "accept", "max_proposals": "6", "profile-keywords": "deepfakes"}
+    data = {"max_proposals": "6", "profile-keywords": "deepfakes"}
     data["profile-default_max_load"] = "6"
     response = client.post(join, data)
     assert response.status_code == 422
@@ -293,9 +295,7 @@ def test_declining_an_invitation(client):
     services.evaluator_invite(call=call, actor=by, email=expert.email)
     client.force_login(expert)
     assert "Read the terms and answer" in client.get("/calls/evaluation/").content.decode()
-    response = client.post(
-        f"/calls/evaluation/calls/{call.number}/join/", {"action": "decline", "reason": "Busy"}
-    )
+    response = client.post(f"/calls/evaluation/calls/{call.number}/decline/", {"reason": "Busy"})
     assert response.status_code == 302
     member = PoolMember.objects.get(evaluator=expert)
     assert (member.status, member.decline_reason) == (PoolStatus.DECLINED, "Busy")
@@ -352,6 +352,38 @@ def test_pool_and_interview_lists_keep_a_constant_number_of_queries(client):
     )
 
 
+def test_interview_actions_each_post_to_their_own_url(client, django_capture_on_commit_callbacks):
+    call, (p0,), by = call_under_evaluation(proposals=1, interviews_per_track=1)
+    review(assign(p0, pool_evaluator(call), by))
+    final_consensus(p0, by)
+    client.force_login(by)
+    base = f"/calls/evaluation/manage/{call.number}/interviews/"
+    assert client.post(base).status_code == 405
+
+    assert client.post(f"{base}invite/")["Location"] == base
+    interview = Interview.objects.get(proposal=p0)
+    response = client.post(f"{base}slots/", {"starts_at": "", "location": ""})
+    assert response.status_code == 422
+    assert InterviewSlot.objects.count() == 0
+    later = timezone.localtime(timezone.now() + dt.timedelta(days=3), call.tzinfo)
+    data = {"starts_at": f"{later:%Y-%m-%dT%H:%M}", "duration_minutes": "30", "location": "Room 1"}
+    assert client.post(f"{base}slots/", data)["Location"] == base
+    slot = InterviewSlot.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{base}{interview.pk}/book/", {"slot": slot.pk})
+    assert response["Location"] == base
+    assert Interview.objects.get(pk=interview.pk).slot_id == slot.pk
+    response = client.post(f"{base}{interview.pk}/record/", {f"i{interview.pk}-score": "99"})
+    assert response.status_code == 422
+    assert "Scores go from 0 to" in response.content.decode()
+    response = client.post(
+        f"{base}{interview.pk}/record/",
+        {f"i{interview.pk}-score": "4", f"i{interview.pk}-notes": "Clear demo."},
+    )
+    assert response["Location"] == f"{base}#i{interview.pk}"
+    assert Interview.objects.get(pk=interview.pk).panel_notes == "Clear demo."
+
+
 def test_the_matrix_shows_affinities_conflicts_and_refuses_a_conflicted_assignment(client):
     call, (p0, p1), by = call_under_evaluation(proposals=2)
     person = pool_evaluator(call, full_name="Jo Bloggs", profile={"organisation_name": "Org 0"})
@@ -360,18 +392,28 @@ def test_the_matrix_shows_affinities_conflicts_and_refuses_a_conflicted_assignme
     url = f"/calls/evaluation/manage/{call.number}/assignments/"
     html = client.get(url).content.decode()
     assert "same organisation (Org 0)" in html
-    response = client.post(
-        url, {"action": "assign", "proposal": p0.pk, "evaluator": person.pk}, follow=True
-    )
+    response = client.post(f"{url}add/", {"proposal": p0.pk, "evaluator": person.pk}, follow=True)
     assert (
         f"Jo Bloggs has a conflict of interest with {p0.reference} (same organisation (Org 0))"
         in response.content.decode()
     )
     response = client.post(
-        url, {"action": "assign-lock", "proposal": p1.pk, "evaluator": person.pk, "page": "1"}
+        f"{url}add/", {"locked": "1", "proposal": p1.pk, "evaluator": person.pk, "page": "1"}
     )
     assert response["Location"] == f"{url}?page=1#p{p1.pk}"
-    assert Assignment.objects.get().locked is True
+    assignment = Assignment.objects.get()
+    assert assignment.locked is True
+    response = client.post(f"{url}{assignment.pk}/unlock/", {"page": "2"})
+    assert response["Location"] == f"{url}?page=2#p{p1.pk}"
+    assignment.refresh_from_db()
+    assert assignment.locked is False
+    client.post(f"{url}{assignment.pk}/lock/")
+    assignment.refresh_from_db()
+    assert assignment.locked is True
+    response = client.post(f"{url}{assignment.pk}/remove/", follow=True)
+    assert "Assignment removed." in response.content.decode()
+    assert Assignment.objects.count() == 0
+    assert client.post(url).status_code == 405
 
 
 def test_running_the_assignment_shows_its_progress_then_the_outcome(
@@ -408,10 +450,10 @@ def test_dismissing_a_conflict_needs_a_reason(client):
     services.conflicts_detect(call=call)
     conflict = Conflict.objects.get()
     client.force_login(by)
-    url = f"/calls/evaluation/manage/{call.number}/conflicts/{conflict.pk}/"
-    response = client.post(url, {"action": "dismiss", "reason": ""}, follow=True)
+    url = f"/calls/evaluation/manage/{call.number}/conflicts/{conflict.pk}/dismiss/"
+    response = client.post(url, {"reason": ""}, follow=True)
     assert "Say why this is not a conflict of interest." in response.content.decode()
-    client.post(url, {"action": "dismiss", "reason": "Namesake"})
+    client.post(url, {"reason": "Namesake"})
     assert Conflict.objects.get().active is False
     del person, p0
 
@@ -510,6 +552,39 @@ def test_decisions_page_lists_blockers_then_applies_and_publishes(
     call.refresh_from_db()
     assert call.stage == "results-published"
     assert mail.outbox[-1].subject == f"[AI4Media] The Evaluation Summary Report of {p0.reference}"
+
+
+def test_the_consensus_page_saves_a_draft_and_finalises_by_its_own_url(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    review(assign(p0, pool_evaluator(call), by))
+    client.force_login(by)
+    url = f"/calls/evaluation/proposals/{p0.pk}/consensus/"
+    data = {"summary": "Agreed.", **_form(call)}
+    html = client.get(url).content.decode()
+    assert f'formaction="{url}finalise/"' in html
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert ConsensusReport.objects.get(proposal=p0).status == ConsensusStatus.DRAFT
+    assert client.get(f"{url}finalise/").status_code == 405
+    response = client.post(f"{url}finalise/", data)
+    assert response.status_code == 302
+    assert ConsensusReport.objects.get(proposal=p0).status == ConsensusStatus.FINAL
+
+
+def test_finalising_an_incomplete_consensus_is_refused_beside_the_fields(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    review(assign(p0, pool_evaluator(call), by))
+    impact = _criteria(call)[1]
+    client.force_login(by)
+    url = f"/calls/evaluation/proposals/{p0.pk}/consensus/finalise/"
+
+    response = client.post(url, {"summary": "", **_form(call, comments=("A.", "", "C."))})
+
+    assert response.status_code == 422
+    assert f'id="id_comment_{impact.pk}_error">' in response.content.decode()
+    assert ConsensusReport.objects.get(proposal=p0).status == ConsensusStatus.DRAFT
 
 
 # --- Applicants -------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""What the evaluation's services share: call locks, the evaluation stage check, score messages."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.workflow import ensure_transition
+
+from ...engine.scoring import ScoreError, format_score
+from ...enums import TRANSITIONS, CallStage, ProposalStatus
+from ...models import Call, Proposal
+from ...services import common as call_common
+
+PS = ProposalStatus
+
+
+def _lock_call(call: Call) -> Call:
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+def _ensure_evaluating(call: Call) -> None:
+    if call.stage != CallStage.UNDER_EVALUATION:
+        raise PortalError(
+            _("The call is not under evaluation: start the evaluation after the deadline first.")
+            if call.stage in {CallStage.DRAFT, CallStage.PUBLISHED}
+            else _("The results of this call are published: the evaluation is closed."),
+            code="not_evaluating",
+        )
+
+
+def _start_evaluation(proposal: Proposal, actor) -> None:
+    """An eligible proposal that receives its first evaluator is under evaluation."""
+    if proposal.status == PS.ELIGIBLE:
+        ensure_transition(PS.ELIGIBLE, PS.UNDER_EVALUATION, TRANSITIONS)
+        Proposal.objects.filter(pk=proposal.pk).update(
+            status=PS.UNDER_EVALUATION, updated_at=timezone.now()
+        )
+        proposal.status = PS.UNDER_EVALUATION
+        log_action("opencalls.evaluation.proposal.start", actor=actor, target=proposal)
+
+
+def _local(moment, call: Call) -> str:
+    return call_common._local(moment, call.tzinfo)
+
+
+def score_error_message(error: ScoreError) -> str:
+    """The engine's refusal of a score, in the portal's language."""
+    if error.code == "out_of_range":
+        maximum = error.params.get("max_score")
+        return _("Scores go from 0 to %(max)s.") % {
+            "max": format_score(maximum) if isinstance(maximum, Decimal) else maximum
+        }
+    if error.code == "not_half_point":
+        return _("Scores go in half points, for example 3 or 3.5.")
+    if error.code == "required":
+        return _("Give a score.")
+    return _("Enter a number, for example 3 or 3.5.")

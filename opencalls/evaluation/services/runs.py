@@ -1,0 +1,297 @@
+"""Automatic assignment runs: started by a manager, executed by a worker with the engine."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from celery import signature
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.workflow import ensure_transition
+
+from ...engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
+from ...models import Call
+from .. import selectors
+from ..enums import RUN_TRANSITIONS, AssignmentSource, RunStatus
+from ..models import Assignment, AssignmentRun
+from .common import _ensure_evaluating, _lock_call, _start_evaluation
+from .conflicts import conflicts_detect
+
+logger = logging.getLogger(__name__)
+
+# A run that has not finished in this time is taken for dead (its worker was lost).
+STALE_RUN = timedelta(minutes=30)
+
+# --- Automatic assignment ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
+    """Queue an automatic assignment of the call (a Celery task runs it after commit; its
+    progress is on the run). Only one run at a time; a run silent for 30 minutes is taken for
+    dead. Managers only."""
+    require_perm(actor, "opencalls.manage_evaluation")
+    call = _lock_call(call)
+    _ensure_evaluating(call)
+    active = AssignmentRun.objects.select_for_update().filter(
+        call=call, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    )
+    for run in active:
+        if run.created_at > timezone.now() - STALE_RUN:
+            raise PortalError(
+                _("An automatic assignment is already running for this call."), code="running"
+            )
+        run.status = RunStatus.FAILED
+        run.message = "The run stopped without finishing."
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+    run = AssignmentRun.objects.create(call=call, actor=actor, message="Queued")
+    log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
+
+    # By name: the task module imports the services, not the other way round.
+    transaction.on_commit(signature("opencalls.evaluation.run_assignment", args=(run.pk,)).delay)
+    return run
+
+
+def _run_progress(run_id: int, fraction: float, message: str) -> None:
+    # Outside any transaction: each update commits at once so the manager's page sees it.
+    AssignmentRun.objects.filter(pk=run_id).update(
+        progress=max(0.0, min(1.0, fraction)), message=message[:200]
+    )
+
+
+def _issue_json(issue, proposal_labels, evaluator_labels) -> dict:
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if hasattr(value, "item"):
+            return value.item()
+        return value
+
+    return {
+        "code": issue.code,
+        "message": issue.message,
+        "params": {k: plain(v) for k, v in dict(issue.params).items()},
+        "proposals": [proposal_labels.get(p, str(p)) for p in issue.proposal_ids],
+        "evaluators": [evaluator_labels.get(e, str(e)) for e in issue.evaluator_ids],
+    }
+
+
+def _run_finish(run_id: int, *, status: RunStatus, **fields) -> AssignmentRun:
+    with transaction.atomic():
+        run = AssignmentRun.objects.select_for_update().get(pk=run_id)
+        ensure_transition(RunStatus(run.status), status, RUN_TRANSITIONS)
+        run.status = status
+        run.finished_at = timezone.now()
+        run.progress = 1.0 if status == RunStatus.SUCCEEDED else run.progress
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save()
+        log_action(
+            "opencalls.evaluation.run.finish",
+            actor=run.actor,
+            target=run.call,
+            data={"run": run.pk, "status": status.value},
+        )
+        return run
+
+
+def _snapshot(call: Call) -> set:
+    return set(
+        Assignment.objects.filter(call=call).values_list(
+            "proposal_id", "evaluator_id", "locked", "review__id"
+        )
+    )
+
+
+def assignment_run_execute(*, run_id: int) -> AssignmentRun:
+    """Run the automatic assignment recorded as ``run_id`` (the Celery task calls this).
+
+    Conflicts are detected again first. Locked assignments and those whose review has started
+    are kept; every other assignment of the call's eligible proposals may be replaced. The
+    engine then gives every proposal exactly ``k`` evaluators (the call's setting), none
+    conflicted, none above their maximum for the call, loads balanced, total affinity as high
+    as possible (within 1 % of the LP bound). An impossible problem fails with the engine's
+    explanations. The result is written in one transaction, and only if nobody changed the
+    call's assignments meanwhile; proposals that receive evaluators go under evaluation."""
+    run = AssignmentRun.objects.select_related("call", "actor").get(pk=run_id)
+    if run.status != RunStatus.QUEUED:
+        return run  # a retry of a run already taken
+    with transaction.atomic():
+        locked_run = AssignmentRun.objects.select_for_update().get(pk=run_id)
+        ensure_transition(RunStatus(locked_run.status), RunStatus.RUNNING, RUN_TRANSITIONS)
+        locked_run.status = RunStatus.RUNNING
+        locked_run.started_at = timezone.now()
+        locked_run.message = "Detecting conflicts of interest"
+        locked_run.save(update_fields=["status", "started_at", "message"])
+    call = run.call
+    try:
+        return _execute(run, call)
+    except Exception as error:
+        logger.exception("Assignment run %s failed", run_id)
+        return _run_finish(
+            run_id,
+            status=RunStatus.FAILED,
+            message="The run failed unexpectedly.",
+            issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
+        )
+
+
+def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
+    conflicts_detect(call=call, actor=run.actor)
+    _run_progress(run.pk, 0.05, "Reading proposals and evaluators")
+    proposals = list(selectors.assignable_proposals(call))
+    members = list(selectors.accepted_pool(call))
+    if not proposals or not members:
+        code = "no_proposals" if not proposals else "no_evaluators"
+        return _run_finish(
+            run.pk,
+            status=RunStatus.FAILED,
+            message="Nothing to assign.",
+            issues=[{"code": code, "message": code, "params": {}}],
+        )
+    before = _snapshot(call)
+    proposal_ids = {p.pk for p in proposals}
+    existing = list(
+        Assignment.objects.filter(call=call, proposal_id__in=proposal_ids).select_related(
+            "review", "evaluator"
+        )
+    )
+    kept = [a for a in existing if a.locked or selectors.review_of(a) is not None]
+    member_ids = {m.evaluator_id for m in members}
+    capacity = {m.evaluator_id: m.max_proposals for m in members}
+    labels = {m.evaluator_id: m.evaluator.display_name for m in members}
+    # Someone who left the pool keeps what they started; they take nothing new.
+    outsiders = {}
+    for a in kept:
+        if a.evaluator_id not in member_ids:
+            outsiders[a.evaluator_id] = outsiders.get(a.evaluator_id, 0) + 1
+            labels[a.evaluator_id] = a.evaluator.display_name
+    # Assignments in other proposals of the call (e.g. already decided) use capacity too.
+    elsewhere = dict(
+        Assignment.objects.filter(call=call)
+        .exclude(proposal_id__in=proposal_ids)
+        .values_list("evaluator_id")
+        .annotate(n=Count("pk"))
+        .values_list("evaluator_id", "n")
+    )
+    _run_progress(run.pk, 0.1, "Computing affinities")
+    matrix = selectors.affinity_for(proposals, members)
+    evaluator_ids = [*matrix.evaluator_ids, *outsiders]
+    scores = matrix.scores
+    if outsiders:
+        import numpy as np
+
+        scores = np.hstack([scores, np.zeros((len(proposals), len(outsiders)))])
+    max_load = {
+        e: max(0, capacity.get(e, outsiders.get(e, 0)) - elsewhere.get(e, 0)) for e in evaluator_ids
+    }
+    conflict_pairs = [
+        pair
+        for pair in selectors.active_conflict_pairs(call)
+        if pair[0] in proposal_ids and pair[1] in set(evaluator_ids)
+    ]
+    proposal_labels = {p.pk: p.reference for p in proposals}
+    problem = AssignmentProblem(
+        proposal_ids=list(matrix.proposal_ids),
+        evaluator_ids=evaluator_ids,
+        affinity=scores,
+        k=call.evaluators_per_proposal,
+        max_load=max_load,
+        conflicts=conflict_pairs,
+        locked=[(a.proposal_id, a.evaluator_id) for a in kept],
+        proposal_labels=proposal_labels,
+        evaluator_labels=labels,
+    )
+
+    def progress(fraction: float, message: str) -> None:
+        _run_progress(run.pk, 0.1 + 0.85 * fraction, message)
+
+    result = assign_evaluators(problem, progress=progress)
+    if not result.ok:
+        return _run_finish(
+            run.pk,
+            status=RunStatus.FAILED,
+            message="No assignment is possible.",
+            issues=[_issue_json(i, proposal_labels, labels) for i in result.issues],
+        )
+    _run_progress(run.pk, 0.96, "Saving the assignment")
+    affinity_of = {
+        (pid, eid): float(scores[i, j])
+        for i, pid in enumerate(problem.proposal_ids)
+        for j, eid in enumerate(evaluator_ids)
+    }
+    with transaction.atomic():
+        _lock_call(call)
+        if _snapshot(call) != before:
+            return _run_finish(
+                run.pk,
+                status=RunStatus.FAILED,
+                message="Assignments changed during the run.",
+                issues=[
+                    {
+                        "code": "changed",
+                        "message": "Assignments changed while the run was working; run it again.",
+                        "params": {},
+                    }
+                ],
+            )
+        chosen = set(result.pairs)
+        current = {(a.proposal_id, a.evaluator_id): a for a in existing}
+        kept_pairs = {(a.proposal_id, a.evaluator_id) for a in kept}
+        removed = [
+            a for pair, a in current.items() if pair not in chosen and pair not in kept_pairs
+        ]
+        Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        new = [
+            Assignment(
+                call=call,
+                proposal_id=pid,
+                evaluator_id=eid,
+                source=AssignmentSource.AUTOMATIC,
+                run_id=run.pk,
+                affinity=affinity_of[(pid, eid)],
+                created_by=run.actor,
+            )
+            for pid, eid in result.pairs
+            if (pid, eid) not in current
+        ]
+        Assignment.objects.bulk_create(new)
+        for pair, assignment in current.items():
+            if pair in chosen and assignment.affinity is None:
+                Assignment.objects.filter(pk=assignment.pk).update(affinity=affinity_of[pair])
+        for proposal in proposals:
+            _start_evaluation(proposal, run.actor)
+        stats = {
+            "loads": {str(e): n for e, n in result.loads.items()},
+            "load": load_statistics({e: n for e, n in result.loads.items() if e in member_ids}),
+            "kept": len(kept),
+            "created": len(new),
+            "removed": len(removed),
+            "unchanged": len(chosen) - len(new),
+            "proposals": len(proposals),
+            "evaluators": len(members),
+            "k": call.evaluators_per_proposal,
+            "seconds": round(result.solve_seconds, 2),
+        }
+        log_action(
+            "opencalls.evaluation.run.apply",
+            actor=run.actor,
+            target=call,
+            data={"run": run.pk, "created": len(new), "removed": len(removed)},
+        )
+        return _run_finish(
+            run.pk,
+            status=RunStatus.SUCCEEDED,
+            message="Done",
+            total_affinity=result.total_affinity,
+            upper_bound=result.upper_bound,
+            gap=result.gap,
+            stats=stats,
+        )

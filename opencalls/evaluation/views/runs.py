@@ -1,0 +1,74 @@
+"""Automatic assignment runs: starting one and following its progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ai4media_portal.core.exceptions import PortalError
+
+from .. import services
+from ..enums import RunStatus
+from ..models import AssignmentRun
+from ..wording import issue_text
+from .common import _managed_call, _manager_context
+
+PROGRESS_TEXT = {
+    "Queued": gettext_lazy("Waiting for a worker"),
+    "Detecting conflicts of interest": gettext_lazy("Detecting conflicts of interest"),
+    "Reading proposals and evaluators": gettext_lazy("Reading proposals and evaluators"),
+    "Computing affinities": gettext_lazy("Computing affinities"),
+    "Checking conflicts, locks and capacities": gettext_lazy(
+        "Checking conflicts, locks and capacities"
+    ),
+    "Finding the highest possible total affinity": gettext_lazy(
+        "Finding the highest possible total affinity"
+    ),
+    "Balancing evaluator loads": gettext_lazy("Balancing evaluator loads"),
+    "Checking the assignment": gettext_lazy("Checking the assignment"),
+    "Saving the assignment": gettext_lazy("Saving the assignment"),
+    "Done": gettext_lazy("Done"),
+    "Nothing to assign.": gettext_lazy("Nothing to assign."),
+    "No assignment is possible.": gettext_lazy("No assignment is possible."),
+    "The run failed unexpectedly.": gettext_lazy("The run failed unexpectedly."),
+    "Assignments changed during the run.": gettext_lazy("Assignments changed during the run."),
+    "The run stopped without finishing.": gettext_lazy("The run stopped without finishing."),
+}
+
+
+@login_required
+@require_POST
+def run_start(request, number: int):
+    call = _managed_call(request, number)
+    try:
+        run = services.assignment_run_start(call=call, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect("opencalls:evaluation:manage_assignments", number=number)
+    return redirect("opencalls:evaluation:run", number=number, pk=run.pk)
+
+
+def _progress_text(run) -> str:
+    if run is None:
+        return ""
+    return str(PROGRESS_TEXT.get(run.message, run.message))
+
+
+@login_required
+def run(request, number: int, pk: int):
+    """A run's progress: the page polls it every second with htmx (and refreshes itself
+    without JavaScript) until the run is done, then shows the outcome."""
+    call = _managed_call(request, number)
+    run = get_object_or_404(AssignmentRun.objects.select_related("actor"), pk=pk, call=call)
+    context = _manager_context(
+        call,
+        "assignments",
+        run=run,
+        issues=[issue_text(i) for i in run.issues],
+        progress_text=_progress_text(run),
+        RunStatus=RunStatus,
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "opencalls/evaluation/manage/_run_status.html", context)
+    return render(request, "opencalls/evaluation/manage/run.html", context)

@@ -1,0 +1,163 @@
+"""The call managers' calls: list, editor, copies, stages and a call's proposals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.exports import tabular_response
+
+from .. import selectors, services
+from ..enums import CallStage
+from ..forms import CallForm, ProposalFilterForm, formset_rows, structure_formsets
+from ..models import Call
+from .common import _form_error, _manager, _page, _query_without_page, _require
+
+
+@login_required
+def manage_calls(request):
+    _manager(request)
+    return render(
+        request,
+        "opencalls/manage/calls.html",
+        {"calls": selectors.calls_for_managers(), "todo": {"counts": selectors.manager_counts()}},
+    )
+
+
+@login_required
+def call_create(request):
+    _manager(request)
+    form = CallForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(
+                actor=request.user, data=form.call_data(), guide=form.cleaned_data.get("guide")
+            )
+        except (PortalError, ValidationError) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Draft call created: now add its tracks and criteria."))
+            return redirect("opencalls:call_edit", number=call.number)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "opencalls/manage/call_form.html", {"form": form}, status=status)
+
+
+@login_required
+def call_edit(request, number: int):
+    """The call editor: its own fields and, on the same page, tracks, challenges, criteria,
+    eligibility checklist and FAQ."""
+    _manager(request)
+    call = get_object_or_404(Call.objects.with_status(), number=number)
+    data = request.POST if request.method == "POST" else None
+    form = CallForm(data, request.FILES or None, instance=call)
+    formsets = structure_formsets(call, data)
+    if request.method == "POST":
+        # Validate everything (no short circuit) so every error shows at once.
+        form_valid = form.is_valid()
+        formsets_valid = [formset.is_valid() for formset in formsets.values()]
+        if form_valid and all(formsets_valid):
+            try:
+                with transaction.atomic():
+                    services.call_update(
+                        call=call,
+                        actor=request.user,
+                        data=form.call_data(),
+                        guide=form.cleaned_data.get("guide"),
+                        clear_guide=bool(request.POST.get("clear_guide")),
+                    )
+                    services.call_save_structure(
+                        call=call,
+                        actor=request.user,
+                        **{name: formset_rows(fs) for name, fs in formsets.items()},
+                    )
+            except (PortalError, ValidationError) as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Call saved."))
+                return redirect(
+                    "opencalls:call_edit", number=form.call_data().get("number", number)
+                )
+    return render(
+        request,
+        "opencalls/manage/call_form.html",
+        {
+            "form": form,
+            "call": call,
+            "formsets": formsets,
+            "problems": services.call_publication_problems(call),
+            "CallStage": CallStage,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def call_copy(request, number: int):
+    _manager(request)
+    call = get_object_or_404(Call, number=number)
+    copy = services.call_copy(call=call, actor=request.user)
+    messages.success(
+        request,
+        _("Open Call #%(number)s created as a draft copy. Check its dates.")
+        % {"number": copy.number},
+    )
+    return redirect("opencalls:call_edit", number=copy.number)
+
+
+@login_required
+@require_POST
+def call_stage(request, number: int):
+    _manager(request)
+    call = get_object_or_404(Call, number=number)
+    stage = request.POST.get("stage", "")
+    if stage not in CallStage.values:
+        raise Http404
+    try:
+        services.call_set_stage(call=call, actor=request.user, stage=CallStage(stage))
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The call is now %(stage)s.") % {"stage": CallStage(stage).label}
+        )
+    return redirect("opencalls:call_edit", number=call.number)
+
+
+@login_required
+def manage_proposals(request, number: int):
+    """A call's submitted proposals, filtered and sorted, with CSV and Excel exports."""
+    _manager(request)
+    call = get_object_or_404(Call, number=number)
+    form = ProposalFilterForm(request.GET or None, call=call)
+    filters = form.filters()
+    sort = filters.get("sort", "") if filters else ""
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        _require(request, "opencalls.export_proposals")
+        headers, rows = selectors.proposal_export_rows(call=call, filters=filters, sort=sort)
+        return tabular_response(
+            fmt,
+            headers,
+            rows,
+            filename=f"{call.reference_prefix}-proposals",
+            title=f"Open Call {call.number}",
+        )
+    proposals = selectors.call_proposals(call=call, filters=filters, sort=sort)
+    query = _query_without_page(request)
+    return render(
+        request,
+        "opencalls/manage/proposals.html",
+        {
+            "call": call,
+            "form": form,
+            "page": _page(request, proposals, 50),
+            "query": query,
+            "export_query": "&".join(filter(None, [query])),
+        },
+    )

@@ -1,0 +1,53 @@
+"""Public pages: the calls, a call's page and the catalogue of funded projects."""
+
+from django.shortcuts import get_object_or_404, render
+
+from .. import selectors
+from ..enums import CallStatus
+from ..forms import ProjectFilterForm
+from ..models import Call
+from .common import _page, _query_without_page
+
+
+def index(request):
+    """Open, upcoming and past calls with their key dates and a countdown to each deadline."""
+    return render(
+        request,
+        "opencalls/index.html",
+        {
+            "groups": selectors.calls_grouped(),
+            "is_manager": selectors.user_is_manager(request.user),
+        },
+    )
+
+
+def _call_or_404(request, number: int) -> Call:
+    calls = selectors.calls_with_structure(selectors.calls_visible(user=request.user))
+    return get_object_or_404(calls, number=number)
+
+
+def call_detail(request, number: int):
+    call = _call_or_404(request, number)
+    own = selectors.applicant_proposals_in_call(call=call, user=request.user)
+    return render(
+        request,
+        "opencalls/call_detail.html",
+        {
+            "call": call,
+            "own_proposals": own,
+            "is_manager": selectors.user_is_manager(request.user),
+            "CallStatus": CallStatus,
+        },
+    )
+
+
+def projects(request):
+    """The catalogue of funded projects, filtered by call, track and country."""
+    calls = selectors.calls_with_funded_projects()
+    form = ProjectFilterForm(request.GET or None, calls=calls)
+    queryset = selectors.funded_projects_public(filters=form.filters())
+    return render(
+        request,
+        "opencalls/projects.html",
+        {"form": form, "page": _page(request, queryset), "query": _query_without_page(request)},
+    )
