@@ -307,13 +307,15 @@ def _seed_past_call(ctx, call, evaluators, manager) -> None:
     if not proposals or len(members) < call.evaluators_per_proposal:
         return
     matrix = selectors.affinity_for(proposals, members)
+    balance_weight = float(selectors.settings_for(call).balance_weight)
     result = assign_evaluators(
         AssignmentProblem.from_affinity(
             matrix,
             k=call.evaluators_per_proposal,
             max_load={m.evaluator_id: m.max_proposals for m in members},
             conflicts=list(selectors.active_conflict_pairs(call)),
-        )
+        ),
+        balance_weight=balance_weight,
     )
     if not result.ok:
         ctx.log(f"  Open Call #1 assignment not possible: {result.messages}")
@@ -345,6 +347,8 @@ def _seed_past_call(ctx, call, evaluators, manager) -> None:
             "evaluators": len(members),
             "k": call.evaluators_per_proposal,
             "seconds": round(result.solve_seconds, 2),
+            "balance_weight": balance_weight,
+            "affinity_given_up": result.affinity_given_up,
         },
     )
     affinity = {

@@ -43,6 +43,7 @@ class EvaluationSettingsForm(forms.ModelForm):
             "interview_weight",
             "interview_max_score",
             "tie_break_last",
+            "balance_weight",
         ]
 
     def __init__(self, *args, call, **kwargs):

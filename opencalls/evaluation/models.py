@@ -87,6 +87,21 @@ class EvaluationSettings(models.Model):
         default=TieBreakLast.SUBMITTED_AT,
         help_text=_("Ties are broken by the criteria in their order first, then by this."),
     )
+    balance_weight = models.DecimalField(
+        _("load balancing"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.020"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "How strongly the automatic assignment evens out the evaluators' loads, from 0 "
+            "(each proposal gets its best-matching evaluators, whatever their loads) to 1. "
+            "Each further proposal on an evaluator costs this share of a typical match more "
+            "than the one before. 0.02 gives up well under 1 % of the total affinity; 0.5 makes "
+            "loads nearly equal for a few per cent. Each run reports the load spread and the "
+            "affinity given up."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,6 +19,7 @@ SETTINGS_FIELDS = (
     "interview_weight",
     "interview_max_score",
     "tie_break_last",
+    "balance_weight",
 )
 
 

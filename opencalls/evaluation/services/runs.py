@@ -116,8 +116,10 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
     Conflicts are detected again first. Locked assignments and those whose review has started
     are kept; every other assignment of the call's eligible proposals may be replaced. The
     engine then gives every proposal exactly ``k`` evaluators (the call's setting), none
-    conflicted, none above their maximum for the call, loads balanced, total affinity as high
-    as possible (within 1 % of the LP bound). An impossible problem fails with the engine's
+    conflicted, none above their maximum for the call, loads evened out by the call's
+    ``balance_weight`` setting and, at that price, the highest total affinity (an exact
+    min-cost flow; the affinity given up against the pure optimum is stored with the run's
+    statistics). An impossible problem fails with the engine's
     explanations. The result is written in one transaction, and only if nobody changed the
     call's assignments meanwhile; proposals that receive evaluators go under evaluation."""
     run = AssignmentRun.objects.select_related("call", "actor").get(pk=run_id)
@@ -213,7 +215,8 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
     def progress(fraction: float, message: str) -> None:
         _run_progress(run.pk, 0.1 + 0.85 * fraction, message)
 
-    result = assign_evaluators(problem, progress=progress)
+    balance_weight = float(selectors.settings_for(call).balance_weight)
+    result = assign_evaluators(problem, balance_weight=balance_weight, progress=progress)
     if not result.ok:
         return _run_finish(
             run.pk,
@@ -222,11 +225,10 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
             issues=[_issue_json(i, proposal_labels, labels) for i in result.issues],
         )
     _run_progress(run.pk, 0.96, "Saving the assignment")
-    affinity_of = {
-        (pid, eid): float(scores[i, j])
-        for i, pid in enumerate(problem.proposal_ids)
-        for j, eid in enumerate(evaluator_ids)
-    }
+    # Only the chosen pairs: a dict of every pair would not fit in memory for a large call.
+    row = {pid: i for i, pid in enumerate(problem.proposal_ids)}
+    column = {eid: j for j, eid in enumerate(evaluator_ids)}
+    affinity_of = {(pid, eid): float(scores[row[pid], column[eid]]) for pid, eid in result.pairs}
     with transaction.atomic():
         _lock_call(call)
         if _snapshot(call) != before:
@@ -279,6 +281,8 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
             "evaluators": len(members),
             "k": call.evaluators_per_proposal,
             "seconds": round(result.solve_seconds, 2),
+            "balance_weight": balance_weight,
+            "affinity_given_up": result.affinity_given_up,
         }
         log_action(
             "opencalls.evaluation.run.apply",

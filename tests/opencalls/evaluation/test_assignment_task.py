@@ -2,8 +2,10 @@
 progress, infeasible pools, and random pools checked property by property."""
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -205,3 +207,25 @@ def test_every_constraint_holds_on_random_pools_or_the_run_explains_why(random_p
             "proposal_short",
             "group_short",
         }
+
+
+def test_the_run_uses_the_calls_load_balancing_and_reports_what_it_cost(
+    django_capture_on_commit_callbacks,
+):
+    call, _proposals, by = call_under_evaluation(proposals=4)
+    for _ in range(4):
+        pool_evaluator(call, max_proposals=4)
+    services.settings_update(call=call, actor=by, data={"balance_weight": Decimal("0.5")})
+    run = _run(call, by, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.stats["balance_weight"] == 0.5
+    assert run.stats["load"] == {"min": 3, "max": 3, "mean": 3.0}
+    assert run.stats["affinity_given_up"] == pytest.approx(run.upper_bound - run.total_affinity)
+
+
+@pytest.mark.parametrize("weight", [Decimal("-0.1"), Decimal("1.5")])
+def test_load_balancing_outside_zero_to_one_is_refused(weight):
+    call, _proposals, by = call_under_evaluation(proposals=1)
+    with pytest.raises(ValidationError) as error:
+        services.settings_update(call=call, actor=by, data={"balance_weight": weight})
+    assert "balance_weight" in error.value.message_dict

@@ -686,3 +686,25 @@ def test_a_consensus_exists_only_for_proposals_in_the_evaluation(client):
     assert "Only a proposal under evaluation has a consensus to write." in response.content.decode()
     Proposal.objects.filter(pk=p0.pk).update(status=ProposalStatus.DRAFT)
     assert client.get(f"/calls/evaluation/proposals/{p0.pk}/consensus/").status_code == 404
+
+
+def test_the_settings_page_sets_load_balancing_and_keeps_a_bad_value_beside_the_field(client):
+    call, _proposals, by = call_under_evaluation(proposals=1)
+    client.force_login(by)
+    url = f"/calls/evaluation/manage/{call.number}/settings/"
+    page = client.get(url).content.decode()
+    assert 'name="balance_weight"' in page
+    data = {
+        "review_deadline": "",
+        "interview_weight": "0.30",
+        "interview_max_score": "10",
+        "tie_break_last": "submitted_at",
+        "balance_weight": "2",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Ensure this value is less than or equal to 1." in html
+    assert 'value="2"' in html
+    assert client.post(url, {**data, "balance_weight": "0.5"}).status_code == 302
+    assert EvaluationSettings.objects.get(call=call).balance_weight == Decimal("0.5")
