@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ai4media_portal.core import views as core_views
@@ -29,7 +27,8 @@ urlpatterns = [
     path("api/v1/", include("ai4media_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    # Public uploads only (logos, pictures); confidential files live in the "private" storage
-    # and are streamed by permission-checked views.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Public uploads only (logos, guides), served with headers that keep them from running as
+    # pages; confidential files live in the "private" storage and are streamed by
+    # permission-checked views.
+    re_path(r"^media/(?P<path>.+)$", core_views.media, name="media"),
 ]

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ai4media_portal.core.files import get_private_storage
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel, Topic
 
 from .enums import (
@@ -116,7 +116,9 @@ class Call(TimeStampedModel):
     max_funding = models.DecimalField(
         _("maximum funding per project (€)"), default=Decimal("50000.00"), **MONEY
     )
-    guide = models.FileField(_("guide for applicants (PDF)"), upload_to=guide_path, blank=True)
+    guide = UploadField(
+        _("guide for applicants (PDF)"), accept=Accept.PDF, upload_to=guide_path, blank=True
+    )
     evaluators_per_proposal = models.PositiveSmallIntegerField(
         _("evaluators per proposal"), default=3, validators=[MinValueValidator(1)]
     )
@@ -393,8 +395,9 @@ class Proposal(TimeStampedModel):
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True
     )
-    document = models.FileField(
+    document = UploadField(
         _("proposal document (PDF)"),
+        accept=Accept.PDF,
         storage=get_private_storage,
         upload_to=proposal_document_path,
         blank=True,
@@ -505,7 +508,9 @@ class ProposalVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
-    document = models.FileField(storage=get_private_storage, upload_to=version_document_path)
+    document = UploadField(
+        accept=Accept.PDF, storage=get_private_storage, upload_to=version_document_path
+    )
     document_name = models.CharField(max_length=255)
     document_size = models.PositiveIntegerField()
     document_sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -761,7 +766,9 @@ class DeliverableSubmission(models.Model):
     deliverable = models.ForeignKey(
         Deliverable, on_delete=models.CASCADE, related_name="submissions"
     )
-    file = models.FileField(storage=get_private_storage, upload_to=deliverable_file_path)
+    file = UploadField(
+        accept=Accept.PDF, storage=get_private_storage, upload_to=deliverable_file_path
+    )
     file_name = models.CharField(max_length=255)
     file_size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -1,10 +1,14 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import health
+from .files import file_response
 from .navigation import PILLARS
 from .pillars import collect_figures, collect_panels
 
@@ -32,6 +36,20 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_safe
+def media(request, path: str):
+    """Public uploads (organisations' logos, call guides), with the headers of
+    ``core.files.file_response``: images inline, anything else downloaded, nothing run.
+    Confidential files are not in this storage at all."""
+    try:
+        if not path or path.endswith("/") or not default_storage.exists(path):
+            raise Http404
+        handle = default_storage.open(path, "rb")
+    except (SuspiciousFileOperation, IsADirectoryError, PermissionError) as exc:
+        raise Http404 from exc
+    return file_response(handle, stored_name=path, public=True)
 
 
 def _api_error(status: int, code: str, detail: str) -> JsonResponse:

@@ -1,7 +1,7 @@
 from django import template
 from django.forms import BoundField
 
-from ..forms import widget_css_class
+from ..forms import file_to_choose_again, widget_css_class
 
 register = template.Library()
 
@@ -22,6 +22,8 @@ def portal_widget(field: BoundField):
     if field.errors:
         described.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
+    if file_to_choose_again(field):
+        described.append(f"{field.auto_id}_again")
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
@@ -35,3 +37,9 @@ def is_checkbox(field: BoundField) -> bool:
 @register.filter
 def is_choice_list(field: BoundField) -> bool:
     return field.widget_type in {"radioselect", "checkboxselectmultiple"}
+
+
+@register.filter
+def choose_again(field: BoundField) -> str:
+    """See ``core.forms.file_to_choose_again``."""
+    return file_to_choose_again(field)
