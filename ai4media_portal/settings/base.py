@@ -154,6 +154,14 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI4Media] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# How many reverse proxies that the portal's operators run sit in front of it. Each appends the
+# address it saw to X-Forwarded-For, so the client is the hop that many places from the right;
+# anything further left was written by the client and is never believed. 0 (the default): the
+# header is ignored and the connection's address is the client. Both the API's throttles and
+# allauth's rate limits (sign-in, sign-up, password reset) read the client's address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # allauth's defaults already limit logins per IP and per account; they are spelled out here
 # so that nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
@@ -268,6 +276,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ai4media_portal.core.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
