@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from ai4media_portal.core import views as core_views
 
+handler403 = "ai4media_portal.core.views.permission_denied"
 handler404 = "ai4media_portal.core.views.page_not_found"
 handler500 = "ai4media_portal.core.views.server_error"
 

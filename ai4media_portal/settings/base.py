@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +46,7 @@ THIRD_PARTY_APPS = [
     "drf_standardized_errors",
     "django_htmx",
     "django_countries",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -65,6 +67,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + PORTAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,8 +75,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ai4media_portal.core.middleware.ConfidentialResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ai4media_portal.core.middleware.HtmxRedirectsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ai4media_portal.core.middleware.UserTimezoneMiddleware",
     "ai4media_portal.accounts.middleware.PrivilegedRolesNeedMfaMiddleware",
@@ -320,10 +325,39 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # portal.js reads it to keep forms sendable after a new sign-in
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "ai4media_portal.core.views.csrf_failure"
+# Every page loads its scripts, styles, fonts and images from the portal itself; nothing inline
+# runs (a template that needs an inline block uses ``{{ request.csp_nonce }}``), nothing is
+# framed, forms post only here (and to ORCID when its sign-in is on). Uploaded files are served
+# with a stricter, sandboxing policy of their own (core.files.FILE_CSP).
+_FORM_TARGETS = [SELF]
+if env.str("ORCID_CLIENT_ID", default=""):
+    _FORM_TARGETS.append("https://" + env.str("ORCID_BASE_DOMAIN", default="orcid.org"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws form controls with data: SVGs; allauth shows the TOTP QR code as one.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": _FORM_TARGETS,
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

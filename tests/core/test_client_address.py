@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from rest_framework.throttling import AnonRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ PROXY = "10.0.0.7"
 
 
 @pytest.fixture
-def proxies(settings):
+def proxies(settings, monkeypatch):
     """Run the portal behind ``n`` trusted proxies, as ``TRUSTED_PROXY_COUNT=n`` does."""
 
     def behind(n: int, *, anon_rate: str = "3/min", login_rate: str = "3/m/ip"):
@@ -27,6 +28,10 @@ def proxies(settings):
             "DEFAULT_THROTTLE_RATES": {"anon": anon_rate, "user": "1000/min"},
         }
         settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": login_rate}
+        # DRF reads the rates once, when its throttling module is first imported.
+        monkeypatch.setattr(
+            AnonRateThrottle, "THROTTLE_RATES", {"anon": anon_rate, "user": "1000/min"}
+        )
 
     return behind
 
