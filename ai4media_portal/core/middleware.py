@@ -41,9 +41,9 @@ class ConfidentialResponsesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self._confidential(request, response):
-            if "public" not in response.get("Cache-Control", ""):
-                response["Cache-Control"] = "private, no-store"
+        public = "public" in response.get("Cache-Control", "")
+        if self._confidential(request, response) and not public:
+            response["Cache-Control"] = "private, no-store"
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
