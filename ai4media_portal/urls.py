@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from ai4media_portal.core import views as core_views
+from ai4media_portal.core.api.docs import api_docs
 
 handler403 = "ai4media_portal.core.views.permission_denied"
 handler404 = "ai4media_portal.core.views.page_not_found"
@@ -27,7 +28,7 @@ urlpatterns = [
     path("outputs/", include("outputs.urls")),
     path("api/v1/", include("ai4media_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", api_docs, name="api-docs"),
     # Public uploads only (logos, guides), served with headers that keep them from running as
     # pages; confidential files live in the "private" storage and are streamed by
     # permission-checked views.

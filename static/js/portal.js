@@ -175,6 +175,14 @@
     });
   });
 
+  // A sticky Save/Submit bar never hides the focused field: the page keeps room for it below.
+  const stickyBar = document.querySelector(".sticky-actions");
+  if (stickyBar && window.ResizeObserver) {
+    new window.ResizeObserver(function () {
+      document.documentElement.style.scrollPaddingBottom = stickyBar.offsetHeight + 16 + "px";
+    }).observe(stickyBar);
+  }
+
   // Copy buttons: <button data-copy-target="#id">.
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-copy-target]");
