@@ -101,10 +101,9 @@ def test_files_stored_before_uploads_were_checked_never_run(page, portal_server)
 
     # A page or an SVG is downloaded, never opened.
     for name, download_name in [(as_page, "probe.bin"), (as_svg, "probe.bin")]:
-        with page.expect_download() as download:
-            # The navigation turns into a download, which Playwright reports as an error.
-            with contextlib.suppress(PlaywrightError):
-                page.goto(f"{portal_server}/media/{name}")
+        # The navigation turns into a download, which Playwright reports as an error.
+        with page.expect_download() as download, contextlib.suppress(PlaywrightError):
+            page.goto(f"{portal_server}/media/{name}")
         assert download.value.suggested_filename == download_name
     assert dialogs == []
     assert page.evaluate("() => window.pwned") is None
