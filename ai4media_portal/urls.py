@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from ai4media_portal.core import views as core_views
+from ai4media_portal.core.api.docs import api_docs
 
+handler403 = "ai4media_portal.core.views.permission_denied"
 handler404 = "ai4media_portal.core.views.page_not_found"
 handler500 = "ai4media_portal.core.views.server_error"
 
@@ -29,8 +29,9 @@ urlpatterns = [
     path("outputs/", include("outputs.urls")),
     path("api/v1/", include("ai4media_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    # Public uploads only (logos, pictures); confidential files live in the "private" storage
-    # and are streamed by permission-checked views.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("api/docs/", api_docs, name="api-docs"),
+    # Public uploads only (logos, guides), served with headers that keep them from running as
+    # pages; confidential files live in the "private" storage and are streamed by
+    # permission-checked views.
+    re_path(r"^media/(?P<path>.+)$", core_views.media, name="media"),
 ]

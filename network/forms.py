@@ -2,12 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.choices import CallableChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ai4media_portal.core.forms import StoredFileInput
 from ai4media_portal.core.models import Topic, TopicGroup
 
 from .enums import ApplicationStatus, Benefit, NetworkRole, OrganisationType
@@ -50,7 +51,7 @@ class RorIdField(forms.CharField):
 
 class LogoField(forms.FileField):
     default_validators = [validate_logo]
-    widget = forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+    widget = StoredFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -142,6 +143,11 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["accept_terms"].label = _terms_label()
         self.organisation = organisation
+        if self.instance.pk and self.instance.org_logo:
+            # The logo of an application is private: link to the view that checks who asks.
+            logo = self.fields["org_logo"].widget
+            logo.current_url = reverse("network:application_logo", args=[self.instance.pk])
+            logo.current_label = _("the logo you sent")
         if organisation is not None:
             self.fields["org_name"].disabled = True
             self.fields["org_name"].initial = organisation.name

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel, Topic
 
 from .enums import (
@@ -68,8 +69,9 @@ class Organisation(TimeStampedModel):
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    logo = models.FileField(
+    logo = UploadField(
         _("logo"),
+        accept=Accept.IMAGE,
         upload_to="network/logos/%Y/",
         blank=True,
         validators=[validate_logo],
@@ -293,8 +295,16 @@ class MembershipApplication(TimeStampedModel):
     org_ror_id = models.CharField(
         _("ROR ID"), max_length=9, blank=True, validators=[validate_ror_id]
     )
-    org_logo = models.FileField(
-        _("logo"), upload_to="network/application-logos/%Y/", blank=True, validators=[validate_logo]
+    # Not public: until the application is approved only the applicant and the network
+    # managers see it (``network.views.application_logo``); approval copies it to the
+    # organisation's public logo.
+    org_logo = UploadField(
+        _("logo"),
+        accept=Accept.IMAGE,
+        storage=get_private_storage,
+        upload_to="network/application-logos/%Y/",
+        blank=True,
+        validators=[validate_logo],
     )
     org_description = models.TextField(_("description of the organisation"))
     org_contact_email = models.EmailField(_("public contact email"), blank=True)

@@ -13,10 +13,12 @@ are kept together rather than exported to each other.
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.urls import reverse
@@ -551,6 +553,17 @@ def application_resubmit(*, application: MembershipApplication, actor) -> Member
     return locked
 
 
+def _publish_logo(application: MembershipApplication, organisation: Organisation) -> None:
+    """Copy the application's logo (private until now) to the organisation's public logo,
+    under a new name. The caller saves the organisation."""
+    if not application.org_logo:
+        return
+    with application.org_logo.open("rb") as handle:
+        content = ContentFile(handle.read())
+    extension = PurePosixPath(application.org_logo.name).suffix
+    organisation.logo.save(f"logo{extension}", content, save=False)
+
+
 def _organisation_for_approval(
     application: MembershipApplication, organisation: Organisation | None
 ) -> tuple[Organisation, bool]:
@@ -582,9 +595,9 @@ def _organisation_for_approval(
             ror_id=application.org_ror_id,
             description=application.org_description,
             contact_email=application.org_contact_email,
-            logo=application.org_logo.name if application.org_logo else "",
         )
         _full_clean(target, exclude=["logo"])
+        _publish_logo(application, target)
         target.save()
         target.areas_of_interest.set(application.areas_of_interest.all())
         return target, True
@@ -598,7 +611,7 @@ def _organisation_for_approval(
         target.ror_id = application.org_ror_id
         filled.append("ror_id")
     if not target.logo and application.org_logo:
-        target.logo = application.org_logo.name
+        _publish_logo(application, target)
         filled.append("logo")
     if filled:
         _full_clean(target, exclude=["logo"])

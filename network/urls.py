@@ -13,6 +13,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("apply/check/", views.duplicate_check, name="duplicate_check"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/logo/", views.application_logo, name="application_logo"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(

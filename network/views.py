@@ -11,6 +11,7 @@ from django_countries import countries
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
@@ -302,6 +303,17 @@ def _application_page(request, application, *, forms=None, status=200):
 @require_GET
 def application_detail(request, pk):
     return _application_page(request, _application_or_404(request, pk))
+
+
+@login_required
+@require_GET
+def application_logo(request, pk):
+    """The logo sent with an application: its applicant and the network managers only (the
+    same people who may read the application); public only once copied to an organisation."""
+    application = _application_or_404(request, pk)
+    if not application.org_logo:
+        raise Http404
+    return private_file_response(application.org_logo, download_name="logo")
 
 
 @login_required

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from .models import ApiToken, TokenRevocation, User
+from .services import api_tokens_revoke_all
 
 
 @admin.register(User)
@@ -24,13 +25,38 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    def user_change_password(self, request, id, form_url=""):
+        # A password set by the administrators ends the user's API tokens too, as one the
+        # user changes does (accounts.signals).
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            api_tokens_revoke_all(user=user, because=TokenRevocation.PASSWORD_RESET)
+        return response
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_because",
+    ]
     list_select_related = ["user"]
     search_fields = ["name", "user__email", "prefix"]
-    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_because",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import signals  # noqa: F401 - a new password revokes the API tokens
         from .api import schema  # noqa: F401 - registers the OpenAPI description of tokens

@@ -1,9 +1,9 @@
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from .mfa import MFA_REQUIRED_MESSAGE, second_factor_missing
 
 # Places a user without a second factor may still go: signing in and out, setting up MFA,
 # managing their email and password, and what every visitor sees anyway.
@@ -26,9 +26,7 @@ class PrivilegedRolesNeedMfaMiddleware:
                         "errors": [
                             {
                                 "code": "mfa_required",
-                                "detail": _(
-                                    "Set up two-factor authentication on the portal first."
-                                ),
+                                "detail": str(MFA_REQUIRED_MESSAGE),
                                 "attr": None,
                             }
                         ],
@@ -47,11 +45,6 @@ class PrivilegedRolesNeedMfaMiddleware:
 
     @staticmethod
     def _must_set_up_mfa(request) -> bool:
-        if not settings.MFA_REQUIRED_FOR_PRIVILEGED:
+        if request.path == "/" or request.path.startswith(ALLOWED_PREFIXES):
             return False
-        user = request.user
-        if not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
-            return False
-        if request.path == "/":
-            return False
-        return user.needs_second_factor and not is_mfa_enabled(user)
+        return second_factor_missing(request.user)

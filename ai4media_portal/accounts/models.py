@@ -114,6 +114,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_staff or bool(self.role_names & {str(r) for r in PRIVILEGED_ROLES})
 
 
+class TokenRevocation(models.TextChoices):
+    """Why a personal API token stopped working."""
+
+    BY_OWNER = "owner", _("revoked by you")
+    BY_STAFF = "staff", _("revoked by the administrators")
+    PASSWORD_CHANGED = "password-changed", _("password changed")
+    PASSWORD_RESET = "password-reset", _("password reset")
+
+
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 hash of the key is stored; the key is shown once."""
 
@@ -128,6 +137,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=django_timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=20, choices=TokenRevocation.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 
-from .models import ApiToken, User
+from .models import ApiToken, TokenRevocation, User
 
 TOKEN_BYTES = 30
 
@@ -47,9 +47,29 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_because = (
+            TokenRevocation.BY_OWNER if token.user_id == actor.pk else TokenRevocation.BY_STAFF
+        )
+        token.save(update_fields=["revoked_at", "revoked_because"])
         log_action("accounts.api_token.revoke", actor=actor, target=token)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, because: TokenRevocation) -> int:
+    """Revoke every active token of ``user`` and return how many there were.
+
+    Called when the password changes or is reset (``accounts.signals``): whoever knew the old
+    password may have made a token with it, so no token outlives it. Audited once per token.
+    """
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.revoked_because = because
+        token.save(update_fields=["revoked_at", "revoked_because"])
+        log_action("accounts.api_token.revoke", actor=user, target=token, data={"because": because})
+    return len(tokens)
 
 
 @transaction.atomic

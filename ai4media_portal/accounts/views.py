@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,10 @@ def dashboard(request):
 
 
 def _profile_page(request, *, profile_form=None, token_form=None, new_key=None, status=200):
-    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
+    # Active tokens first, then the revoked ones, most recent first.
+    tokens = ApiToken.objects.filter(user=request.user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at"
+    )
     return render(
         request,
         "accounts/profile.html",

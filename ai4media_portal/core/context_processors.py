@@ -10,4 +10,8 @@ def portal(request):
     for pillar in PILLARS:
         url = reverse(pillar.url_name)
         nav.append({"pillar": pillar, "url": url, "active": path.startswith(url)})
-    return {"SITE_NAME": settings.SITE_NAME, "PILLAR_NAV": nav}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "PILLAR_NAV": nav,
+        "CSRF_COOKIE_NAME": settings.CSRF_COOKIE_NAME,
+    }

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
 
 from .exceptions import PortalError
 
@@ -29,3 +30,48 @@ def add_portal_error(form: forms.BaseForm, error: PortalError) -> None:
     """Show a service's refusal beside the field it concerns (or above the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def file_to_choose_again(field: forms.BoundField) -> str:
+    """The message shown beside a file input when the form comes back with errors elsewhere:
+    browsers never keep a chosen file across a page load, so the person must choose it again.
+    Empty when no file was chosen, the form is fine, or the file itself was refused (its own
+    error says what to do)."""
+    form = field.form
+    if not isinstance(field.field.widget, forms.FileInput) or not form.is_bound:
+        return ""
+    upload = form.files.get(field.html_name)
+    if not upload or field.errors or not form.errors:
+        return ""
+    return _(
+        "Choose “%(name)s” again before you send the form: a chosen file is not kept when "
+        "the form comes back with an error."
+    ) % {"name": upload.name}
+
+
+class CurrentFile:
+    """What a file input's "Currently:" link shows: a name and where to read the file."""
+
+    def __init__(self, url: str, label: str):
+        self.url = url
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class StoredFileInput(forms.ClearableFileInput):
+    """A clearable file input whose "Currently:" link goes to ``current_url`` (a
+    permission-checked view for a private file) and says ``current_label`` instead of the
+    stored name."""
+
+    current_url = ""
+    current_label = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.current_url:
+            context["widget"]["value"] = CurrentFile(
+                self.current_url, self.current_label or _("current file")
+            )
+        return context

@@ -13,7 +13,8 @@ from celery import signature
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .enums import EmailStatus
@@ -27,11 +28,22 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template: nothing is HTML-escaped, since no browser reads it.
+    (``R&D-O'Neil <AI>`` stays as it is, not ``R&amp;D-O&#x27;Neil &lt;AI&gt;``.)"""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Render ``templates/email/<template>_subject.txt``, ``.txt`` and (if present) ``.html``."""
-    subject = render_to_string(f"email/{template}_subject.txt", context)
+    """Render ``templates/email/<template>_subject.txt``, ``.txt`` and (if present) ``.html``.
+
+    The subject and the text body are plain text (``render_plain_text``); the subject is one
+    line. Only the HTML body is escaped.
+    """
+    subject = render_plain_text(f"email/{template}_subject.txt", context)
     subject = " ".join(subject.split())
-    body_text = render_to_string(f"email/{template}.txt", context).strip() + "\n"
+    body_text = render_plain_text(f"email/{template}.txt", context).strip() + "\n"
     try:
         body_html = render_to_string(f"email/{template}.html", context)
     except Exception:  # noqa: BLE001 - the HTML part is optional

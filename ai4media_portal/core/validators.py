@@ -35,10 +35,25 @@ IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
 def validate_image(upload, *, max_bytes: int = 2 * MiB, max_pixels: int = 4096) -> None:
-    """A PNG, JPEG, WebP or GIF image that Pillow can decode, at most ``max_pixels`` wide."""
+    """A PNG, JPEG, WebP or GIF image that Pillow can decode, at most ``max_pixels`` wide.
+
+    SVG is refused with its own message: it is a document that can run scripts. What passes is
+    re-encoded when it is stored (``core.files.UploadField``)."""
     from PIL import Image, UnidentifiedImageError
 
+    from .files import looks_like_svg
+
     _check_size(upload, max_bytes)
+    upload.seek(0)
+    if looks_like_svg(upload.read(2048)):
+        upload.seek(0)
+        raise ValidationError(
+            _(
+                "SVG images are not accepted: they can carry scripts. "
+                "Upload a PNG, JPEG or WebP file."
+            ),
+            code="svg",
+        )
     upload.seek(0)
     try:
         with Image.open(upload) as image:

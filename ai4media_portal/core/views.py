@@ -1,10 +1,15 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import health
+from .files import file_response
+from .htmx import htmx_refusal, is_htmx
 from .navigation import PILLARS
 from .pillars import collect_figures, collect_panels
 from .search import clean_query, search_everywhere
@@ -40,6 +45,38 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_safe
+def media(request, path: str):
+    """Public uploads (organisations' logos, call guides), with the headers of
+    ``core.files.file_response``: images inline, anything else downloaded, nothing run.
+    Confidential files are not in this storage at all."""
+    try:
+        if not path or path.endswith("/") or not default_storage.exists(path):
+            raise Http404
+        handle = default_storage.open(path, "rb")
+    except (SuspiciousFileOperation, IsADirectoryError, PermissionError) as exc:
+        raise Http404 from exc
+    return file_response(handle, stored_name=path, public=True)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a token that no longer matches (``CSRF_FAILURE_VIEW``): for htmx a
+    one-line reason that portal.js shows beside the form, otherwise a page that says how to
+    send it again without losing what was typed."""
+    if is_htmx(request):
+        return htmx_refusal(403, _("This page has expired."))
+    return render(request, "403_csrf.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    """403: a one-line reason for htmx, the API's format under /api/, a page elsewhere."""
+    if is_htmx(request):
+        return htmx_refusal(403, _("You may not change this (any more)."))
+    if request.path.startswith("/api/"):
+        return _api_error(403, "permission_denied", _("You do not have permission."))
+    return render(request, "403.html", status=403)
 
 
 def _api_error(status: int, code: str, detail: str) -> JsonResponse:

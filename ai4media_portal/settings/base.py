@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,10 +42,10 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_htmx",
     "django_countries",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -65,6 +66,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + PORTAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ai4media_portal.core.middleware.ConfidentialResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ai4media_portal.core.middleware.HtmxRedirectsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ai4media_portal.core.middleware.UserTimezoneMiddleware",
     "ai4media_portal.accounts.middleware.PrivilegedRolesNeedMfaMiddleware",
@@ -154,6 +158,14 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI4Media] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# How many reverse proxies that the portal's operators run sit in front of it. Each appends the
+# address it saw to X-Forwarded-For, so the client is the hop that many places from the right;
+# anything further left was written by the client and is never believed. 0 (the default): the
+# header is ignored and the connection's address is the client. Both the API's throttles and
+# allauth's rate limits (sign-in, sign-up, password reset) read the client's address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # allauth's defaults already limit logins per IP and per account; they are spelled out here
 # so that nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
@@ -268,6 +280,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ai4media_portal.core.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
@@ -288,9 +301,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
@@ -311,10 +321,39 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # portal.js reads it to keep forms sendable after a new sign-in
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "ai4media_portal.core.views.csrf_failure"
+# Every page loads its scripts, styles, fonts and images from the portal itself; nothing inline
+# runs (a template that needs an inline block uses ``{{ request.csp_nonce }}``), nothing is
+# framed, forms post only here (and to ORCID when its sign-in is on). Uploaded files are served
+# with a stricter, sandboxing policy of their own (core.files.FILE_CSP).
+_FORM_TARGETS = [SELF]
+if env.str("ORCID_CLIENT_ID", default=""):
+    _FORM_TARGETS.append("https://" + env.str("ORCID_BASE_DOMAIN", default="orcid.org"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws form controls with data: SVGs; allauth shows the TOTP QR code as one.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": _FORM_TARGETS,
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

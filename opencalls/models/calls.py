@@ -12,6 +12,7 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ai4media_portal.core.files import Accept, UploadField
 from ai4media_portal.core.models import TimeStampedModel, Topic
 
 from ..enums import CallStage, CallStatus, TrackKind
@@ -79,7 +80,9 @@ class Call(TimeStampedModel):
     max_funding = models.DecimalField(
         _("maximum funding per project (€)"), default=Decimal("50000.00"), **MONEY
     )
-    guide = models.FileField(_("guide for applicants (PDF)"), upload_to=guide_path, blank=True)
+    guide = UploadField(
+        _("guide for applicants (PDF)"), accept=Accept.PDF, upload_to=guide_path, blank=True
+    )
     evaluators_per_proposal = models.PositiveSmallIntegerField(
         _("evaluators per proposal"), default=3, validators=[MinValueValidator(1)]
     )

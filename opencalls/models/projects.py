@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ai4media_portal.core.files import get_private_storage
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
 
 from ..enums import (
@@ -193,7 +193,9 @@ class DeliverableSubmission(models.Model):
     deliverable = models.ForeignKey(
         Deliverable, on_delete=models.CASCADE, related_name="submissions"
     )
-    file = models.FileField(storage=get_private_storage, upload_to=deliverable_file_path)
+    file = UploadField(
+        accept=Accept.PDF, storage=get_private_storage, upload_to=deliverable_file_path
+    )
     file_name = models.CharField(max_length=255)
     file_size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ai4media_portal.core.files import get_private_storage
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
 
 from ..enums import BudgetCategory, OrganisationType, ProposalStatus, ScreeningOutcome
@@ -69,8 +69,9 @@ class Proposal(TimeStampedModel):
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True
     )
-    document = models.FileField(
+    document = UploadField(
         _("proposal document (PDF)"),
+        accept=Accept.PDF,
         storage=get_private_storage,
         upload_to=proposal_document_path,
         blank=True,
@@ -181,7 +182,9 @@ class ProposalVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
-    document = models.FileField(storage=get_private_storage, upload_to=version_document_path)
+    document = UploadField(
+        accept=Accept.PDF, storage=get_private_storage, upload_to=version_document_path
+    )
     document_name = models.CharField(max_length=255)
     document_size = models.PositiveIntegerField()
     document_sha256 = models.CharField(_("SHA-256"), max_length=64)

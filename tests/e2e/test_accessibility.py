@@ -34,6 +34,7 @@ PUBLIC = [
     "/calls/projects/",
     "/fellows/",
     "/outputs/",
+    "/api/docs/",
 ]
 
 SIGNED_IN = {

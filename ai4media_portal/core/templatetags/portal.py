@@ -1,7 +1,7 @@
 from django import template
 from django.forms import BoundField
 
-from ..forms import widget_css_class
+from ..forms import file_to_choose_again, widget_css_class
 from ..status import ICONS, Tone, tone_of
 
 register = template.Library()
@@ -23,6 +23,8 @@ def portal_widget(field: BoundField):
     if field.errors:
         described.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
+    if file_to_choose_again(field):
+        described.append(f"{field.auto_id}_again")
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
@@ -47,3 +49,9 @@ def status_tone(value) -> str:
 @register.filter
 def tone_icon(tone: str) -> str:
     return ICONS[Tone(tone)]
+
+
+@register.filter
+def choose_again(field: BoundField) -> str:
+    """See ``core.forms.file_to_choose_again``."""
+    return file_to_choose_again(field)
