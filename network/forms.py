@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ai4media_portal.core.forms import PortalForm, PortalModelForm
 from ai4media_portal.core.models import Topic, TopicGroup
 
 from .enums import ApplicationStatus, Benefit, NetworkRole, OrganisationType
@@ -88,7 +89,7 @@ def topic_field(**kwargs) -> TopicField:
     return TopicField(**kwargs)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PortalModelForm):
     """The associate-membership application, for a new draft or for editing one."""
 
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -187,7 +188,7 @@ class ApplicationForm(forms.ModelForm):
         return self.cleaned_data.get("org_logo") is False
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PortalModelForm):
     """An organisation's public profile, for its contacts and the network managers."""
 
     website = forms.URLField(
@@ -236,7 +237,7 @@ class OrganisationForm(forms.ModelForm):
         return self.cleaned_data.get("logo") is False
 
 
-class RequestInformationForm(forms.Form):
+class RequestInformationForm(PortalForm):
     prefix = "request"
     message = forms.CharField(
         label=_("What information do you need?"),
@@ -245,7 +246,7 @@ class RequestInformationForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(PortalForm):
     prefix = "reject"
     message = forms.CharField(
         label=_("Reason for the rejection"),
@@ -254,7 +255,7 @@ class RejectForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(PortalForm):
     prefix = "approve"
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -279,7 +280,7 @@ class ApproveForm(forms.Form):
             del self.fields["organisation"]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PortalForm):
     prefix = "withdraw"
     message = forms.CharField(
         label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -290,7 +291,7 @@ def _choices_with_any(choices, any_label=None):
     return [("", any_label or _("Any")), *choices]
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(PortalForm):
     """The directory's search box, filters and sort, all from the query string."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -339,7 +340,7 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     q = forms.CharField(label=_("Organisation or applicant"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -4,6 +4,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from .exceptions import PortalError
+from .text import control_character_error, first_forbidden_in
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -29,3 +30,44 @@ def add_portal_error(form: forms.BaseForm, error: PortalError) -> None:
     """Show a service's refusal beside the field it concerns (or above the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def is_multiline(field: forms.Field) -> bool:
+    """Multi-line text is what is typed in a textarea; everything else is one line."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+
+
+def _guard_field(field: forms.Field) -> None:
+    if isinstance(field, forms.FileField):
+        return
+    multiline = is_multiline(field)
+    parse = field.clean
+
+    def clean(value, *args, **kwargs):
+        # Checked before the field parses the value: a choice or model choice would send a
+        # NUL to the database and fail there.
+        found = first_forbidden_in(value, multiline=multiline)
+        if found:
+            raise control_character_error(found)
+        return parse(value, *args, **kwargs)
+
+    field.clean = clean
+
+
+class PortalFormMixin:
+    """Every form of the portal: no field accepts a control character (tab, newline and
+    carriage return stay allowed in textareas). The refusal is a form error on that field,
+    never a database error. A test checks that every form of every pillar uses this."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _guard_field(field)
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    """Base of the portal's plain forms."""
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    """Base of the portal's model forms."""
