@@ -216,6 +216,8 @@ class FundedProjectFilter(PortalFilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
+        if not self.request.user.is_authenticated:
+            return queryset.none()
         return queryset.filter(pk__in=selectors.projects_of_team(user=self.request.user))
 
 

@@ -163,9 +163,7 @@ class PortalCursorPagination(BasePagination):
         return rows
 
     def get_paginated_response(self, data):
-        return Response(
-            {"next": self.next_link, "previous": self.previous_link, "results": data}
-        )
+        return Response({"next": self.next_link, "previous": self.previous_link, "results": data})
 
     def get_paginated_response_schema(self, schema):
         link = {"type": "string", "nullable": True, "format": "uri"}
