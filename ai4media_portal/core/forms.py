@@ -38,7 +38,7 @@ def is_multiline(field: forms.Field) -> bool:
 
 
 def _guard_field(field: forms.Field) -> None:
-    if isinstance(field, forms.FileField):
+    if isinstance(field, forms.FileField) or getattr(field, "_guarded", False):
         return
     multiline = is_multiline(field)
     parse = field.clean
@@ -52,17 +52,20 @@ def _guard_field(field: forms.Field) -> None:
         return parse(value, *args, **kwargs)
 
     field.clean = clean
+    field._guarded = True
 
 
 class PortalFormMixin:
     """Every form of the portal: no field accepts a control character (tab, newline and
     carriage return stay allowed in textareas). The refusal is a form error on that field,
-    never a database error. A test checks that every form of every pillar uses this."""
+    never a database error. Fields added in a subclass's ``__init__`` are covered too: the
+    guard is put in place when the form is cleaned. A test checks that every form of every
+    pillar uses this."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def full_clean(self):
         for field in self.fields.values():
             _guard_field(field)
+        super().full_clean()
 
 
 class PortalForm(PortalFormMixin, forms.Form):

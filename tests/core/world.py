@@ -24,6 +24,7 @@ class World:
     people: dict = field(default_factory=dict)
     projects: dict = field(default_factory=dict)
     calls: list = field(default_factory=list)
+    objects: dict = field(default_factory=dict)
 
 
 def build_world() -> World:
@@ -43,8 +44,10 @@ def build_world() -> World:
     for index, country in enumerate(["DE", "BE", "IT"]):
         OrganisationFactory(country=country, role=NetworkRole.ASSOCIATE_MEMBER if index else False)
     OrganisationFactory(country="FR", role=NetworkRole.CONSORTIUM_PARTNER)
-    ApplicationFactory(applicant=applicant)
-    ApplicationFactory(applicant=applicant, status=ApplicationStatus.SUBMITTED)
+    world.objects["draft_application"] = ApplicationFactory(applicant=applicant)
+    world.objects["submitted_application"] = ApplicationFactory(
+        applicant=applicant, status=ApplicationStatus.SUBMITTED
+    )
     ApplicationFactory(applicant=other_applicant, status=ApplicationStatus.SUBMITTED)
     ApplicationFactory(applicant=other_applicant)
 
@@ -55,13 +58,15 @@ def build_world() -> World:
     open_call = CallFactory()
     world.calls = [open_call]
     submitted(call=open_call, user=applicant, registration="R3")
-    complete_draft(call=open_call, user=other_applicant, registration="R4")
+    world.objects["draft_proposal"] = complete_draft(
+        call=open_call, user=other_applicant, registration="R4"
+    )
 
     call, proposals, _ = call_under_evaluation(proposals=2, by=call_manager)
     evaluator = pool_evaluator(call)
     world.people["evaluator"] = evaluator
     first = assign(proposals[0], evaluator, call_manager)
-    assign(proposals[1], evaluator, call_manager)
-    review(first, submit=False)
+    world.objects["free_assignment"] = assign(proposals[1], evaluator, call_manager)
+    world.objects["review"] = review(first, submit=False)
     world.calls.append(call)
     return world
