@@ -74,7 +74,7 @@ class MembershipApplicationSerializer(portal.ModelSerializer):
     """An application with its history, as the applicant and the network managers see it."""
 
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     org_country = CountryField()
     areas_of_interest = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     possible_duplicates = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")

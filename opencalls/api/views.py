@@ -7,7 +7,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ai4media_portal.core.api.filters import BooleanFilter, PortalFilterSet
+from ai4media_portal.core.api.filters import BooleanFilter, IntegerFilter, PortalFilterSet
 from ai4media_portal.core.api.parsers import FormParser, MultiPartParser
 from ai4media_portal.core.api.permissions import HasRulesPermission
 
@@ -57,11 +57,11 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProposalFilter(PortalFilterSet):
-    call = django_filters.NumberFilter(field_name="call__number")
+    call = IntegerFilter(field_name="call__number")
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices)
-    track = django_filters.NumberFilter(field_name="track_id")
+    track = IntegerFilter(field_name="track_id")
     country = django_filters.ChoiceFilter(
-        field_name="organisation_country", choices=lambda: list(countries)
+        field_name="organisation_country", choices=list(countries)
     )
 
     class Meta:
@@ -198,10 +198,10 @@ class ProposalViewSet(
 
 
 class FundedProjectFilter(PortalFilterSet):
-    call = django_filters.NumberFilter(field_name="call__number")
+    call = IntegerFilter(field_name="call__number")
     track = django_filters.ChoiceFilter(field_name="track__kind", choices=TrackKind.choices)
     country = django_filters.ChoiceFilter(
-        field_name="organisation_country", choices=lambda: list(countries)
+        field_name="organisation_country", choices=list(countries)
     )
     mine = BooleanFilter(
         method="filter_mine",

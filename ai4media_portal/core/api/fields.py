@@ -19,10 +19,10 @@ def is_multiline(field: serializers.Field) -> bool:
     return field.style.get("base_template") == TEXTAREA_STYLE["base_template"]
 
 
-class OptionalURLField(serializers.URLField):
-    """A URL that may be missing: blank in the database, ``null`` in the API (an empty string
-    is not a URI, so the schema could not promise ``format: uri`` for it). Writing ``null`` or
-    ``""`` stores a blank."""
+class BlankAsNullMixin:
+    """A value that may be missing: blank in the database, ``null`` in the API (an empty
+    string is not a URI nor an email address, so the schema could not promise its format
+    otherwise). Writing ``null`` or ``""`` stores a blank."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_null", True)
@@ -37,3 +37,11 @@ class OptionalURLField(serializers.URLField):
 
     def to_representation(self, value):
         return super().to_representation(value) if value else None
+
+
+class OptionalURLField(BlankAsNullMixin, serializers.URLField):
+    """A URL that may be missing (``BlankAsNullMixin``)."""
+
+
+class OptionalEmailField(BlankAsNullMixin, serializers.EmailField):
+    """An email address that may be missing (``BlankAsNullMixin``)."""

@@ -3,6 +3,7 @@
 user (a test walks every list with every parameter to hold this)."""
 
 import django_filters
+from django import forms
 from django.db import models
 
 from ..filters import YesNoParameterField
@@ -13,6 +14,12 @@ class BooleanFilter(django_filters.BooleanFilter):
     mean the same, and ``?mine=maybe`` is a 400 rather than being ignored."""
 
     field_class = YesNoParameterField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (``?call=2``): ``2.5`` is a 400, not rounded or compared as a decimal."""
+
+    field_class = forms.IntegerField
 
 
 class PortalFilterSet(django_filters.FilterSet):

@@ -8,7 +8,8 @@ key. The cursor carries that row's value of every ordering key, so:
 - rows inserted or deleted while a client walks the list never make it repeat or skip one;
 - every whitelisted ordering works, ties and NULLs included.
 
-A cursor is only valid for the ordering it was made for; a forged or stale one is a 400.
+A cursor is only valid for the ordering it was made for; a forged or stale one is a 404 (as
+with DRF's cursor pagination: the page it names does not exist).
 """
 
 import base64
@@ -21,7 +22,7 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -94,17 +95,16 @@ class PortalCursorPagination(BasePagination):
         return size
 
     def _invalid_cursor(self):
-        return ValidationError(
-            {self.cursor_query_param: [_("This cursor is not valid for this list.")]},
-            code="invalid",
-        )
+        # As DRF's own cursor pagination: the page a made-up or stale cursor names does not
+        # exist.
+        return NotFound(_("No such page: follow `next` or `previous` from a response."))
 
     def _signature(self) -> str:
         return ",".join(("-" if t.descending else "") + t.path for t in self.terms)
 
     def decode_cursor(self, request) -> tuple[list, bool] | None:
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:
             return None
         try:
             payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))

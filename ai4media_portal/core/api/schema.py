@@ -13,6 +13,17 @@ from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import serializers
 
 from .exceptions import portal_exception_handler
+from .fields import is_multiline
+
+# What ``core.text`` lets through, as JSON Schema patterns (ECMA 262 regular expressions).
+SINGLE_LINE_PATTERN = "^[^\\u0000-\\u001F]*$"
+MULTI_LINE_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$"
+
+
+def _constrain(schema: dict, pattern: str) -> None:
+    if schema.get("type") == "string" and "enum" not in schema and "pattern" not in schema:
+        if schema.get("format") != "binary":
+            schema["pattern"] = pattern
 
 
 class ErrorTypeEnum(models.TextChoices):
@@ -49,7 +60,28 @@ class ErrorResponse403Serializer(serializers.Serializer):
     errors = Error403Serializer(many=True)
 
 
+def control_character_patterns(result, generator, request, public):
+    """Postprocessing hook: every string path or query parameter refuses control
+    characters (``core.request_guard``), so the schema says so."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in {"path", "query"}:
+                    _constrain(parameter.get("schema", {}), SINGLE_LINE_PATTERN)
+    return result
+
+
 class PortalAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # What is written refuses control characters (``core.api.parsers`` and
+        # ``PortalSerializerMixin``): single-line text all of them, multi-line text all but
+        # tab, newline and carriage return.
+        if direction == "request" and isinstance(schema, dict):
+            multiline = isinstance(field, serializers.CharField) and is_multiline(field)
+            _constrain(schema, MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
+        return schema
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         meta = getattr(serializer, "Meta", None)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from ..models import AuditEntry
 from ..text import NoControlCharacters
-from .fields import OptionalURLField, is_multiline
+from .fields import OptionalEmailField, OptionalURLField, is_multiline
 
 
 def _guard(field: serializers.Field) -> None:
@@ -32,14 +32,16 @@ class Serializer(PortalSerializerMixin, serializers.Serializer):
 
 
 class ModelSerializer(PortalSerializerMixin, serializers.ModelSerializer):
-    """Base of the API's model serializers. A model ``URLField`` that may be blank reads as
-    ``null`` when it is (``OptionalURLField``). ``Meta.optional_fields`` names fields that only
+    """Base of the API's model serializers. A model ``URLField`` or ``EmailField`` that may be
+    blank reads as ``null`` when it is (``BlankAsNullMixin``). ``Meta.optional_fields`` names fields that only
     some readers get: the schema does not mark them required."""
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, models.URLField) and model_field.blank:
             field_class = OptionalURLField
+        elif isinstance(model_field, models.EmailField) and model_field.blank:
+            field_class = OptionalEmailField
         return field_class, field_kwargs
 
 
