@@ -8,8 +8,8 @@ import time
 
 import pytest
 import schemathesis
-from django.core.wsgi import get_wsgi_application
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 
 from ai4media_portal.accounts.services import api_token_create

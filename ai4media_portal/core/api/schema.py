@@ -21,9 +21,9 @@ MULTI_LINE_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$"
 
 
 def _constrain(schema: dict, pattern: str) -> None:
-    if schema.get("type") == "string" and "enum" not in schema and "pattern" not in schema:
-        if schema.get("format") != "binary":
-            schema["pattern"] = pattern
+    free_text = "enum" not in schema and "pattern" not in schema
+    if schema.get("type") == "string" and free_text and schema.get("format") != "binary":
+        schema["pattern"] = pattern
 
 
 class ErrorTypeEnum(models.TextChoices):

@@ -33,8 +33,8 @@ class Serializer(PortalSerializerMixin, serializers.Serializer):
 
 class ModelSerializer(PortalSerializerMixin, serializers.ModelSerializer):
     """Base of the API's model serializers. A model ``URLField`` or ``EmailField`` that may be
-    blank reads as ``null`` when it is (``BlankAsNullMixin``). ``Meta.optional_fields`` names fields that only
-    some readers get: the schema does not mark them required."""
+    blank reads as ``null`` when it is (``BlankAsNullMixin``). ``Meta.optional_fields`` names
+    fields that only some readers get: the schema does not mark them required."""
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
