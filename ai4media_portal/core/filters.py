@@ -3,6 +3,8 @@ everywhere: ``1``, ``true``, ``yes``, ``on`` (any case) are yes; ``0``, ``false`
 ``off`` are no; anything else is an error (a 400 in the API, a form error on a page), never
 silently "absent"."""
 
+import decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +44,19 @@ class YesNoParameterField(forms.Field):
     def validate(self, value):
         if value is None and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
+
+
+class WholeNumberParameterField(forms.IntegerField):
+    """A whole-number query parameter. Any spelling of an integer is one (``2``, ``2.0``,
+    ``2e3``, as JSON Schema's ``integer`` allows); a fraction or a word is an error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number)

@@ -321,7 +321,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-        "ai4media_portal.core.api.schema.control_character_patterns",
+        "ai4media_portal.core.api.schema.parameter_rules",
     ],
 }
 

@@ -3,10 +3,11 @@
 user (a test walks every list with every parameter to hold this)."""
 
 import django_filters
-from django import forms
 from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from ..filters import YesNoParameterField
+from ..filters import WholeNumberParameterField, YesNoParameterField
 
 
 class BooleanFilter(django_filters.BooleanFilter):
@@ -16,10 +17,12 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = YesNoParameterField
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (``?call=2``): ``2.5`` is a 400, not rounded or compared as a decimal."""
+    """A whole number (``?call=2``): ``2.5`` is a 400, not rounded or compared as a decimal;
+    a number too large for any row simply matches none."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberParameterField
 
 
 class PortalFilterSet(django_filters.FilterSet):

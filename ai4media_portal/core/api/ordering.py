@@ -88,7 +88,7 @@ def ordering_terms(request, view, model, *, default: str | tuple = "-pk") -> lis
     ``default``), ending with the primary key. Raises a 400 for an unknown name."""
     names = allowed_orderings(view)
     if getattr(view, "ordering_fields", None):
-        requested = request.query_params.get(ORDERING_PARAM)
+        requested = request.query_params.get(ORDERING_PARAM) or None
         if requested is not None and requested not in ordering_values(view):
             raise ValidationError(
                 {ORDERING_PARAM: [_("Order by one of: %s.") % ", ".join(ordering_values(view))]},

@@ -77,7 +77,7 @@ class PortalCursorPagination(BasePagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:
             return self.page_size
         try:
             size = int(raw)

@@ -60,14 +60,20 @@ class ErrorResponse403Serializer(serializers.Serializer):
     errors = Error403Serializer(many=True)
 
 
-def control_character_patterns(result, generator, request, public):
-    """Postprocessing hook: every string path or query parameter refuses control
-    characters (``core.request_guard``), so the schema says so."""
+def parameter_rules(result, generator, request, public):
+    """Postprocessing hook: what holds for every parameter, said once.
+
+    - A string path or query parameter refuses control characters (``core.request_guard``).
+    - An optional query parameter given empty (``?status=``) is the same as one left out:
+      filters, ordering, ``cursor`` and ``page_size`` all read it so (``allowEmptyValue``).
+    """
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") in {"path", "query"}:
                     _constrain(parameter.get("schema", {}), SINGLE_LINE_PATTERN)
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     return result
 
 

@@ -171,6 +171,7 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     lookup_field = "number"
     lookup_value_regex = r"\d+"
     serializer_class = TrackRankingSerializer
+    pagination_class = None  # a ranking is one document, not a list to page through
 
     def get_queryset(self):
         if not self.request.user.has_perm("opencalls.manage_evaluation"):
