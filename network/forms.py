@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from ai4media_portal.core.forms import StoredFileInput
+from ai4media_portal.core.forms import PortalForm, PortalModelForm, StoredFileInput
 from ai4media_portal.core.models import Topic, TopicGroup
 
 from .enums import ApplicationStatus, Benefit, NetworkRole, OrganisationType
@@ -89,7 +89,7 @@ def topic_field(**kwargs) -> TopicField:
     return TopicField(**kwargs)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PortalModelForm):
     """The associate-membership application, for a new draft or for editing one."""
 
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -176,7 +176,7 @@ class ApplicationForm(forms.ModelForm):
         return self.cleaned_data.get("org_logo") is False
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PortalModelForm):
     """An organisation's public profile, for its contacts and the network managers."""
 
     website = forms.URLField(
@@ -212,7 +212,7 @@ class OrganisationForm(forms.ModelForm):
         return self.cleaned_data.get("logo") is False
 
 
-class RequestInformationForm(forms.Form):
+class RequestInformationForm(PortalForm):
     prefix = "request"
     message = forms.CharField(
         label=_("What information do you need?"),
@@ -221,7 +221,7 @@ class RequestInformationForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(PortalForm):
     prefix = "reject"
     message = forms.CharField(
         label=_("Reason for the rejection"),
@@ -230,7 +230,7 @@ class RejectForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(PortalForm):
     prefix = "approve"
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -255,7 +255,7 @@ class ApproveForm(forms.Form):
             del self.fields["organisation"]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PortalForm):
     prefix = "withdraw"
     message = forms.CharField(
         label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -266,7 +266,7 @@ def _choices_with_any(choices, any_label=None):
     return [("", any_label or _("Any")), *choices]
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(PortalForm):
     """The directory's search box, filters and sort, all from the query string."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -315,7 +315,7 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     q = forms.CharField(label=_("Organisation or applicant"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -10,6 +10,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from ai4media_portal.accounts.models import timezone_choices
+from ai4media_portal.core.forms import PortalForm, PortalModelForm
 from ai4media_portal.core.validators import validate_pdf
 
 from .enums import (
@@ -55,7 +56,7 @@ class CallLocalDateTimeField(forms.DateTimeField):
         return value
 
 
-class CallForm(forms.ModelForm):
+class CallForm(PortalModelForm):
     opens_at = CallLocalDateTimeField(label=_("Opens at"), help_text=_("In the call's timezone."))
     closes_at = CallLocalDateTimeField(
         label=_("Closes at (deadline)"),
@@ -132,7 +133,7 @@ class CallForm(forms.ModelForm):
         return data
 
 
-class _RowForm(forms.ModelForm):
+class _RowForm(PortalModelForm):
     def _post_clean(self):
         pass  # the service validates the rows it saves
 
@@ -223,7 +224,7 @@ def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PortalForm):
     """The proposal's own fields. Nothing is required here: drafts save what is valid, and
     the submission lists everything still missing."""
 
@@ -303,7 +304,7 @@ class ProposalForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PortalForm):
     """The proposal document, uploaded on its own so that autosaves never resend it."""
 
     document = forms.FileField(
@@ -335,7 +336,7 @@ def proposal_initial(proposal: Proposal) -> dict:
     return initial
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(PortalForm):
     """One amount and justification per budget category."""
 
     def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
@@ -374,13 +375,13 @@ class BudgetForm(forms.Form):
         return lines
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(PortalForm):
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PortalForm):
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=48, required=False)
     title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), max_length=1000, required=False)
@@ -432,7 +433,7 @@ def milestone_rows(formset) -> list[dict]:
     return rows
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PortalForm):
     reason = forms.CharField(
         label=_("Why do you withdraw? (optional)"),
         required=False,
@@ -441,7 +442,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ClarificationAnswerForm(forms.Form):
+class ClarificationAnswerForm(PortalForm):
     answer = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
@@ -450,7 +451,7 @@ class ClarificationAnswerForm(forms.Form):
 # --- Managers ---------------------------------------------------------------------------------
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(PortalForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *ProposalStatus.choices]
     )
@@ -494,7 +495,7 @@ class ProposalFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(PortalForm):
     """One passed / failed choice and a reason per checklist item, then an outcome."""
 
     RESULT = [("", _("Not checked")), ("pass", _("Met")), ("fail", _("Not met"))]
@@ -554,7 +555,7 @@ class ScreeningForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -571,7 +572,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class FundedProjectForm(forms.Form):
+class FundedProjectForm(PortalForm):
     agreement_reference = forms.CharField(label=_("Agreement reference"), max_length=60)
     start_date = forms.DateField(label=_("Start"), widget=DATE_INPUT)
     end_date = forms.DateField(
@@ -590,7 +591,7 @@ class FundedProjectForm(forms.Form):
     )
 
 
-class ProjectUpdateForm(forms.Form):
+class ProjectUpdateForm(PortalForm):
     status = forms.ChoiceField(label=_("Status"), choices=ProjectStatus.choices)
     end_date = forms.DateField(label=_("End"), widget=DATE_INPUT)
     outcomes = forms.CharField(
@@ -608,7 +609,7 @@ class ProjectUpdateForm(forms.Form):
             del self.fields["end_date"]
 
 
-class DeliverableForm(forms.Form):
+class DeliverableForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=DeliverableKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000)
@@ -622,14 +623,14 @@ class DeliverableForm(forms.Form):
         self.fields["tranche"].queryset = project.tranches.all()
 
 
-class DeliverableUploadForm(forms.Form):
+class DeliverableUploadForm(PortalForm):
     file = forms.FileField(
         label=_("File (PDF)"), widget=forms.FileInput(attrs={"accept": "application/pdf"})
     )
     note = forms.CharField(label=_("Note for the reviewer"), required=False, max_length=2000)
 
 
-class DeliverableReviewForm(forms.Form):
+class DeliverableReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Review"),
         choices=[("approve", _("Approve")), ("changes", _("Ask for changes"))],
@@ -643,7 +644,7 @@ class DeliverableReviewForm(forms.Form):
     )
 
 
-class SupportSessionForm(forms.Form):
+class SupportSessionForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     coach = forms.CharField(label=_("Coach or trainer"), max_length=200)
@@ -653,7 +654,7 @@ class SupportSessionForm(forms.Form):
     )
 
 
-class DemoDayForm(forms.Form):
+class DemoDayForm(PortalForm):
     event = forms.CharField(label=_("Event"), max_length=200, initial="AI4Media DemoDay")
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     pitch_title = forms.CharField(label=_("Pitch title"), max_length=200)
@@ -662,14 +663,14 @@ class DemoDayForm(forms.Form):
     )
 
 
-class OutputLinkForm(forms.Form):
+class OutputLinkForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=OutputKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
     doi = forms.CharField(label=_("DOI"), required=False, max_length=200)
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(PortalForm):
     call = forms.TypedChoiceField(label=_("Call"), required=False, coerce=int, empty_value=None)
     track = forms.ChoiceField(
         label=_("Track"), required=False, choices=[("", _("Any")), *TrackKind.choices]

@@ -135,15 +135,17 @@ def proposal_with_details(proposal_qs: QuerySet[Proposal]) -> QuerySet[Proposal]
     )
 
 
+# Every sort ends with the primary key: rows that tie keep one order, so pages neither
+# repeat nor skip a proposal.
 PROPOSAL_SORTS = {
-    "reference": ("number",),
-    "-reference": ("-number",),
+    "reference": ("number", "pk"),
+    "-reference": ("-number", "-pk"),
     "submitted": ("submitted_at", "pk"),
     "-submitted": ("-submitted_at", "-pk"),
     "funding": ("current_version__requested_funding", "pk"),
     "-funding": ("-current_version__requested_funding", "-pk"),
     "acronym": ("current_version__acronym", "pk"),
-    "country": ("current_version__organisation_country", "number"),
+    "country": ("current_version__organisation_country", "number", "pk"),
 }
 
 
@@ -172,7 +174,7 @@ def call_proposals(*, call: Call, filters: dict | None = None, sort: str = "") -
         proposals = proposals.filter(current_version__organisation_country=filters["country"])
     if filters.get("eligibility"):
         proposals = proposals.filter(screening__outcome=filters["eligibility"])
-    return proposals.order_by(*PROPOSAL_SORTS.get(sort, ("number",)))
+    return proposals.order_by(*PROPOSAL_SORTS.get(sort, PROPOSAL_SORTS["reference"]))
 
 
 def proposal_export_rows(*, call: Call, filters: dict | None = None, sort: str = ""):

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ai4media_portal.core.forms import PortalForm, PortalModelForm
+
 from .models import ApiToken, User, timezone_choices
 
 
-class SignupDetailsForm(forms.Form):
+class SignupDetailsForm(PortalForm):
     """Extra fields on allauth's sign-up form."""
 
     full_name = forms.CharField(
@@ -16,7 +18,7 @@ class SignupDetailsForm(forms.Form):
         user.save(update_fields=["full_name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     timezone = forms.ChoiceField(label=_("Timezone"), choices=timezone_choices)
 
     class Meta:
@@ -25,7 +27,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
 
-class ApiTokenForm(forms.ModelForm):
+class ApiTokenForm(PortalModelForm):
     class Meta:
         model = ApiToken
         fields = ["name"]

@@ -5,6 +5,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 
 from .exceptions import PortalError
+from .text import control_character_error, first_forbidden_in
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -75,3 +76,47 @@ class StoredFileInput(forms.ClearableFileInput):
                 self.current_url, self.current_label or _("current file")
             )
         return context
+
+
+def is_multiline(field: forms.Field) -> bool:
+    """Multi-line text is what is typed in a textarea; everything else is one line."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+
+
+def _guard_field(field: forms.Field) -> None:
+    if isinstance(field, forms.FileField) or getattr(field, "_guarded", False):
+        return
+    multiline = is_multiline(field)
+    parse = field.clean
+
+    def clean(value, *args, **kwargs):
+        # Checked before the field parses the value: a choice or model choice would send a
+        # NUL to the database and fail there.
+        found = first_forbidden_in(value, multiline=multiline)
+        if found:
+            raise control_character_error(found)
+        return parse(value, *args, **kwargs)
+
+    field.clean = clean
+    field._guarded = True
+
+
+class PortalFormMixin:
+    """Every form of the portal: no field accepts a control character (tab, newline and
+    carriage return stay allowed in textareas). The refusal is a form error on that field,
+    never a database error. Fields added in a subclass's ``__init__`` are covered too: the
+    guard is put in place when the form is cleaned. A test checks that every form of every
+    pillar uses this."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            _guard_field(field)
+        super().full_clean()
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    """Base of the portal's plain forms."""
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    """Base of the portal's model forms."""

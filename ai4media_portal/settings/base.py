@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ai4media_portal.core.middleware.ConfidentialResponsesMiddleware",
+    "ai4media_portal.core.request_guard.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ai4media_portal.core.middleware.HtmxRedirectsMiddleware",
@@ -266,9 +267,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ai4media_portal.core.api.parsers.JSONParser",
+        "ai4media_portal.core.api.parsers.FormParser",
+        "ai4media_portal.core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "ai4media_portal.core.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "ai4media_portal.core.api.pagination.PortalCursorPagination",
     "PAGE_SIZE": 25,
@@ -281,7 +287,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ai4media_portal.core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "ai4media_portal.core.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -290,8 +296,14 @@ _STANDARD_ERROR_ENUMS = [
     "ValidationErrorEnum",
     "ClientErrorEnum",
     "ServerErrorEnum",
-    *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429, 500)),
+    *(f"ErrorCode{code}Enum" for code in (401, 404, 405, 406, 415, 429, 500)),
 ]
+DRF_STANDARDIZED_ERRORS = {
+    "ERROR_SCHEMAS": {
+        "400": "ai4media_portal.core.api.schema.ErrorResponse400Serializer",
+        "403": "ai4media_portal.core.api.schema.ErrorResponse403Serializer",
+    },
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI4Media Virtual Centre of Excellence API",
     "DESCRIPTION": (
@@ -311,11 +323,15 @@ SPECTACULAR_SETTINGS = {
         # Choice sets that several fields share get one name in the schema.
         "CountryEnum": "django_countries.countries",
         "OrganisationTypeEnum": "network.enums.OrganisationType",
+        "ProposalOrganisationTypeEnum": "opencalls.enums.OrganisationType",
+        "ErrorTypeEnum": "ai4media_portal.core.api.schema.ErrorTypeEnum",
+        "ErrorCode403Enum": "ai4media_portal.core.api.schema.ErrorCode403Enum",
         "ApplicationStatusEnum": "network.enums.ApplicationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "ai4media_portal.core.api.schema.parameter_rules",
     ],
 }
 

@@ -3,6 +3,8 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+from ai4media_portal.core.api.fields import MultiLineCharField
 from ai4media_portal.core.models import Topic
 
 from ..enums import Benefit, OrganisationType
@@ -10,13 +12,13 @@ from ..models import ApplicationStatusChange, MembershipApplication, Organisatio
 from ..validators import normalise_ror_id, validate_logo, validate_ror_id
 
 
-class OrganisationRoleSerializer(serializers.ModelSerializer):
+class OrganisationRoleSerializer(portal.ModelSerializer):
     class Meta:
         model = OrganisationRole
         fields = ["role", "since"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(portal.ModelSerializer):
     """An organisation of the network as the public directory shows it."""
 
     country = CountryField()
@@ -50,7 +52,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(portal.ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", default=None, read_only=True)
 
     class Meta:
@@ -59,11 +61,11 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipApplicationSerializer(serializers.ModelSerializer):
+class MembershipApplicationSerializer(portal.ModelSerializer):
     """An application with its history, as the applicant and the network managers see it."""
 
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     org_country = CountryField()
     areas_of_interest = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     possible_duplicates = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
@@ -95,7 +97,7 @@ class MembershipApplicationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(application.get_absolute_url())
 
 
-class MembershipApplicationWriteSerializer(serializers.Serializer):
+class MembershipApplicationWriteSerializer(portal.Serializer):
     """What an applicant sends to create or change a draft. ``form_token`` makes creation
     idempotent: sending the same token again returns the application already created."""
 
@@ -121,11 +123,11 @@ class MembershipApplicationWriteSerializer(serializers.Serializer):
         help_text="`0abcde123` or `https://ror.org/0abcde123`; stored as the nine characters.",
     )
     org_logo = serializers.FileField(required=False, allow_null=True)
-    org_description = serializers.CharField()
+    org_description = MultiLineCharField()
     org_contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=200)
     contact_position = serializers.CharField(max_length=150)
-    motivation = serializers.CharField()
+    motivation = MultiLineCharField()
     areas_of_interest = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=Topic.objects.all()
     )
@@ -167,12 +169,12 @@ class MembershipApplicationWriteSerializer(serializers.Serializer):
         return data
 
 
-class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField(help_text="Sent to the applicant by email.")
+class MessageSerializer(portal.Serializer):
+    message = MultiLineCharField(help_text="Sent to the applicant by email.")
 
 
-class OptionalMessageSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+class OptionalMessageSerializer(portal.Serializer):
+    message = MultiLineCharField(required=False, allow_blank=True, default="")
 
 
 class ApproveSerializer(OptionalMessageSerializer):

@@ -5,6 +5,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ai4media_portal.core.api.filters import PortalFilterSet
+from ai4media_portal.core.api.ordering import OrderingFilter
 from ai4media_portal.core.api.permissions import HasRulesPermission
 
 from .. import selectors, services
@@ -20,7 +22,7 @@ from .serializers import (
 )
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(PortalFilterSet):
     """The member directory's filters."""
 
     country = django_filters.ChoiceFilter(
@@ -50,14 +52,16 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = OrganisationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"name": "name", "country": "country", "joined_on": "joined_on"}
+    default_ordering = "-id"
     lookup_field = "slug"
 
     def get_queryset(self):
         return selectors.with_directory_relations(selectors.member_organisations())
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
     country = django_filters.ChoiceFilter(field_name="org_country", choices=list(countries))
     type = django_filters.ChoiceFilter(field_name="org_type", choices=OrganisationType.choices)
@@ -121,7 +125,14 @@ class MembershipApplicationViewSet(
         "reject": "network.decide_membershipapplication",
     }
     filterset_class = ApplicationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {
+        "status": "status",
+        "org_name": "org_name",
+        "created_at": "created_at",
+        "submitted_at": "submitted_at",
+    }
+    default_ordering = "-id"
 
     def get_queryset(self):
         return (

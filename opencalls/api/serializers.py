@@ -7,6 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+from ai4media_portal.core.api.fields import MultiLineCharField, OptionalURLField
+
 from ..enums import BudgetCategory, CallStatus
 from ..models import (
     Call,
@@ -27,13 +30,13 @@ from ..models import (
 # --- Calls ------------------------------------------------------------------------------------
 
 
-class ChallengeSerializer(serializers.ModelSerializer):
+class ChallengeSerializer(portal.ModelSerializer):
     class Meta:
         model = Challenge
         fields = ["id", "code", "title", "description"]
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(portal.ModelSerializer):
     challenges = ChallengeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -49,19 +52,19 @@ class TrackSerializer(serializers.ModelSerializer):
         ]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(portal.ModelSerializer):
     class Meta:
         model = EvaluationCriterion
         fields = ["order", "name", "description", "weight", "threshold", "max_score"]
 
 
-class FaqSerializer(serializers.ModelSerializer):
+class FaqSerializer(portal.ModelSerializer):
     class Meta:
         model = CallFaq
         fields = ["question", "answer"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(portal.ModelSerializer):
     status = serializers.SerializerMethodField()
     closes_at_local = serializers.SerializerMethodField(
         help_text="The deadline in the call's own timezone, ISO 8601 with its offset."
@@ -107,7 +110,7 @@ class CallSerializer(serializers.ModelSerializer):
     def get_closes_at_local(self, call) -> str:
         return timezone.localtime(call.closes_at, call.tzinfo).isoformat()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_guide_url(self, call) -> str | None:
         return self.context["request"].build_absolute_uri(call.guide.url) if call.guide else None
 
@@ -121,25 +124,25 @@ class CallSerializer(serializers.ModelSerializer):
 # --- Proposals --------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(serializers.Serializer):
+class TeamMemberSerializer(portal.Serializer):
     full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True)
     role = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class BudgetLineSerializer(serializers.Serializer):
+class BudgetLineSerializer(portal.Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     justification = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class MilestoneSerializer(serializers.Serializer):
+class MilestoneSerializer(portal.Serializer):
     month = serializers.IntegerField(min_value=1, max_value=48)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(portal.ModelSerializer):
     document_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,7 +166,7 @@ class VersionSerializer(serializers.ModelSerializer):
         )
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(portal.ModelSerializer):
     """An applicant's proposal (the working copy) with its submitted versions. Writes save
     the draft; submitting is the ``submit`` action."""
 
@@ -177,7 +180,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     budget = BudgetLineSerializer(many=True, required=False, source="budget_lines")
     milestones = MilestoneSerializer(many=True, required=False)
     document = serializers.SerializerMethodField()
-    current_version = VersionSerializer(read_only=True)
+    current_version = VersionSerializer(read_only=True, allow_null=True)
     versions = VersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -253,30 +256,30 @@ class ProposalSerializer(serializers.ModelSerializer):
         return fields
 
 
-class ProposalWithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+class ProposalWithdrawSerializer(portal.Serializer):
+    reason = MultiLineCharField(required=False, allow_blank=True, max_length=1000)
 
 
-class ProposalDocumentSerializer(serializers.Serializer):
+class ProposalDocumentSerializer(portal.Serializer):
     document = serializers.FileField()
 
 
 # --- Funded projects --------------------------------------------------------------------------
 
 
-class OutputLinkSerializer(serializers.ModelSerializer):
+class OutputLinkSerializer(portal.ModelSerializer):
     class Meta:
         model = OutputLink
         fields = ["kind", "title", "url", "doi", "href"]
 
 
-class PitchSerializer(serializers.ModelSerializer):
+class PitchSerializer(portal.ModelSerializer):
     class Meta:
         model = DemoDayPitch
         fields = ["event", "date", "pitch_title", "outcome"]
 
 
-class DeliverableSerializer(serializers.ModelSerializer):
+class DeliverableSerializer(portal.ModelSerializer):
     class Meta:
         model = Deliverable
         fields = [
@@ -293,19 +296,19 @@ class DeliverableSerializer(serializers.ModelSerializer):
         ]
 
 
-class TrancheSerializer(serializers.ModelSerializer):
+class TrancheSerializer(portal.ModelSerializer):
     class Meta:
         model = Tranche
         fields = ["id", "name", "percentage", "amount", "status", "requested_at", "released_at"]
 
 
-class SupportSessionSerializer(serializers.ModelSerializer):
+class SupportSessionSerializer(portal.ModelSerializer):
     class Meta:
         model = SupportSession
         fields = ["kind", "date", "coach", "topic", "notes"]
 
 
-class FundedProjectSerializer(serializers.ModelSerializer):
+class FundedProjectSummarySerializer(portal.ModelSerializer):
     """The public summary of a funded project."""
 
     call = serializers.IntegerField(source="call.number", read_only=True)
@@ -313,6 +316,7 @@ class FundedProjectSerializer(serializers.ModelSerializer):
     track_kind = serializers.CharField(source="track.kind", read_only=True)
     challenge = serializers.CharField(source="challenge.__str__", read_only=True)
     organisation_country = CountryField(read_only=True)
+    website = OptionalURLField(read_only=True)
     outputs = OutputLinkSerializer(many=True, read_only=True)
     pitches = PitchSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
@@ -349,20 +353,27 @@ class FundedProjectSerializer(serializers.ModelSerializer):
         )
 
 
-class FundedProjectFollowUpSerializer(FundedProjectSerializer):
-    """For the project's team and call managers: the agreement, payments, deliverables and
-    support received as well."""
+FOLLOW_UP_FIELDS = ("agreement_reference", "tranches", "deliverables", "support_sessions")
+
+
+class FundedProjectSerializer(FundedProjectSummarySerializer):
+    """A funded project. Everyone reads the public summary; the project's team and call
+    managers (``opencalls.follow_project``) also read the agreement reference, tranches,
+    deliverables and support sessions. For anyone else those keys are absent, project by
+    project, in lists and details alike, whatever the query parameters."""
 
     tranches = TrancheSerializer(many=True, read_only=True)
     deliverables = DeliverableSerializer(many=True, read_only=True)
     support_sessions = SupportSessionSerializer(many=True, read_only=True)
 
-    class Meta(FundedProjectSerializer.Meta):
-        fields = [
-            *FundedProjectSerializer.Meta.fields,
-            "agreement_reference",
-            "tranches",
-            "deliverables",
-            "support_sessions",
-        ]
+    class Meta(FundedProjectSummarySerializer.Meta):
+        fields = [*FundedProjectSummarySerializer.Meta.fields, *FOLLOW_UP_FIELDS]
         read_only_fields = fields
+        optional_fields = FOLLOW_UP_FIELDS
+
+    def to_representation(self, project):
+        if self.context["request"].user.has_perm("opencalls.follow_project", project):
+            return super().to_representation(project)
+        if not hasattr(self, "_summary"):
+            self._summary = FundedProjectSummarySerializer(context=self.context)
+        return self._summary.to_representation(project)

@@ -1,15 +1,14 @@
 """The open calls API: public calls and funded projects, applicants' own proposals."""
 
 import django_filters
-from django.db.models import Prefetch
 from django_countries import countries
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ai4media_portal.core.api.pagination import PortalCursorPagination
+from ai4media_portal.core.api.filters import BooleanFilter, IntegerFilter, PortalFilterSet
+from ai4media_portal.core.api.parsers import FormParser, MultiPartParser
 from ai4media_portal.core.api.permissions import HasRulesPermission
 
 from .. import selectors, services
@@ -17,7 +16,6 @@ from ..enums import CallStatus, ProposalStatus, TrackKind
 from ..models import Call, FundedProject, Proposal
 from .serializers import (
     CallSerializer,
-    FundedProjectFollowUpSerializer,
     FundedProjectSerializer,
     ProposalDocumentSerializer,
     ProposalSerializer,
@@ -26,7 +24,7 @@ from .serializers import (
 )
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(
         field_name="status_value", choices=CallStatus.choices, help_text="Derived from the dates."
     )
@@ -42,10 +40,6 @@ class CallFilter(django_filters.FilterSet):
         fields = ["status", "track"]
 
 
-class CallPagination(PortalCursorPagination):
-    ordering = "-number"
-
-
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
     """Calls for proposals with their tracks, challenges, criteria and FAQ. Public; drafts are
     visible to call managers only."""
@@ -53,7 +47,8 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CallSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = CallFilter
-    pagination_class = CallPagination
+    ordering_fields = {"number": "number", "opens_at": "opens_at", "closes_at": "closes_at"}
+    default_ordering = "-number"
     lookup_field = "number"
     lookup_value_regex = r"\d+"
 
@@ -61,12 +56,12 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.calls_with_structure(selectors.calls_visible(user=self.request.user))
 
 
-class ProposalFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call__number")
+class ProposalFilter(PortalFilterSet):
+    call = IntegerFilter(field_name="call__number")
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices)
-    track = django_filters.NumberFilter(field_name="track_id")
+    track = IntegerFilter(field_name="track_id")
     country = django_filters.ChoiceFilter(
-        field_name="organisation_country", choices=lambda: list(countries)
+        field_name="organisation_country", choices=list(countries)
     )
 
     class Meta:
@@ -94,6 +89,17 @@ class ProposalViewSet(
     serializer_class = ProposalSerializer
     permission_classes = [permissions.IsAuthenticated, HasRulesPermission]
     filterset_class = ProposalFilter
+    # Related objects order by one comparable column, so keyset pages stay exact.
+    ordering_fields = {
+        "status": "status",
+        "call": "call__number",
+        "track": "track_id",
+        "challenge": "challenge_id",
+        "submitted_at": "submitted_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    }
+    default_ordering = "-id"
     rules_permissions = {
         "list": "opencalls.list_proposals",
         "retrieve": "opencalls.view_proposal",
@@ -191,14 +197,16 @@ class ProposalViewSet(
         return Response(self._fresh(proposal))
 
 
-class FundedProjectFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call__number")
+class FundedProjectFilter(PortalFilterSet):
+    call = IntegerFilter(field_name="call__number")
     track = django_filters.ChoiceFilter(field_name="track__kind", choices=TrackKind.choices)
     country = django_filters.ChoiceFilter(
-        field_name="organisation_country", choices=lambda: list(countries)
+        field_name="organisation_country", choices=list(countries)
     )
-    mine = django_filters.BooleanFilter(
-        method="filter_mine", help_text="Only the projects whose team you are in."
+    mine = BooleanFilter(
+        method="filter_mine",
+        help_text="Only the projects whose team you are in (nothing when signed out). It only "
+        "narrows the list: what each project shows depends on who you are, not on this.",
     )
 
     class Meta:
@@ -206,56 +214,31 @@ class FundedProjectFilter(django_filters.FilterSet):
         fields = ["call", "track", "country", "mine"]
 
     def filter_mine(self, queryset, name, value):
-        user = self.request.user
         if not value:
             return queryset
-        if not user.is_authenticated:
+        if not self.request.user.is_authenticated:
             return queryset.none()
-        return queryset.filter(pk__in=selectors.projects_of_team(user=user).values("pk"))
+        return queryset.filter(pk__in=selectors.projects_of_team(user=self.request.user))
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("mine", bool, description="Your projects, with follow-up")]
-    )
-)
 class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """The funded projects: a public summary for everyone; their team and call managers also
-    get the agreement, tranches, deliverables and support sessions."""
+    get the agreement, tranches, deliverables and support sessions, project by project."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = FundedProjectSerializer
     filterset_class = FundedProjectFilter
-
-    def _follows_all(self) -> bool:
-        user = self.request.user
-        if selectors.user_is_manager(user):
-            return True
-        return user.is_authenticated and self.request.query_params.get("mine") in {"true", "1"}
+    ordering_fields = {
+        "start_date": "start_date",
+        "acronym": "acronym",
+        "call": "call__number",
+    }
+    default_ordering = "-id"
 
     def get_queryset(self):
         projects = FundedProject.objects.select_related(
             "call", "challenge", "track"
         ).prefetch_related("outputs", "pitches", "members")
         if self.request.user.is_authenticated:
-            projects = projects.prefetch_related(
-                "tranches",
-                Prefetch("deliverables"),
-                "support_sessions",
-            )
+            projects = projects.prefetch_related("tranches", "deliverables", "support_sessions")
         return projects
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return (
-                FundedProjectFollowUpSerializer if self._follows_all() else FundedProjectSerializer
-            )
-        return FundedProjectSerializer
-
-    def retrieve(self, request, *args, **kwargs):
-        project = self.get_object()
-        serializer_class = (
-            FundedProjectFollowUpSerializer
-            if request.user.has_perm("opencalls.follow_project", project)
-            else FundedProjectSerializer
-        )
-        return Response(serializer_class(project, context=self.get_serializer_context()).data)

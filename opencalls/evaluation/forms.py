@@ -7,6 +7,7 @@ validation unchanged and comes back beside the field with its reason.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ai4media_portal.core.forms import PortalForm, PortalModelForm
 from ai4media_portal.core.models import Topic
 
 from ..forms import CallLocalDateTimeField
@@ -23,7 +24,7 @@ def in_call_timezone(value, call):
     return value.replace(tzinfo=call.tzinfo) if value is not None else None
 
 
-class EvaluationSettingsForm(forms.ModelForm):
+class EvaluationSettingsForm(PortalModelForm):
     review_deadline = CallLocalDateTimeField(
         label=_("Review deadline"),
         required=False,
@@ -61,7 +62,7 @@ class EvaluationSettingsForm(forms.ModelForm):
         return data
 
 
-class InviteForm(forms.Form):
+class InviteForm(PortalForm):
     email = forms.EmailField(label=_("Email address"))
     max_proposals = forms.IntegerField(
         label=_("Maximum proposals"), min_value=1, max_value=200, initial=10
@@ -79,7 +80,7 @@ class ExpertiseField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     expertise = ExpertiseField(
         label=_("Expertise areas"),
         queryset=Topic.objects.order_by("group", "name"),
@@ -118,7 +119,7 @@ class ProfileForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "expertise"}
 
 
-class JoinForm(forms.Form):
+class JoinForm(PortalForm):
     accept_terms = forms.BooleanField(
         label=_(
             "I accept the confidentiality and conflict-of-interest terms above, and I will "
@@ -139,17 +140,17 @@ class JoinForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason (optional)"), required=False, max_length=500, widget=forms.TextInput
     )
 
 
-class PoolMemberForm(forms.Form):
+class PoolMemberForm(PortalForm):
     max_proposals = forms.IntegerField(label=_("Maximum"), min_value=0, max_value=200)
 
 
-class DeclareConflictForm(forms.Form):
+class DeclareConflictForm(PortalForm):
     reason = forms.CharField(
         label=_("Why do you have a conflict of interest?"),
         required=False,
@@ -158,7 +159,7 @@ class DeclareConflictForm(forms.Form):
     )
 
 
-class DeclareOrganisationForm(forms.Form):
+class DeclareOrganisationForm(PortalForm):
     organisation = forms.CharField(
         label=_("Applicant organisation"),
         required=False,
@@ -170,7 +171,7 @@ class DeclareOrganisationForm(forms.Form):
     )
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(PortalForm):
     """A score and a comment per criterion of the call (reviews and consensus alike)."""
 
     def __init__(self, *args, criteria, values=None, initial_scores=None, **kwargs):
@@ -247,7 +248,7 @@ class ConsensusForm(ScoresForm):
         )
 
 
-class RapporteurForm(forms.Form):
+class RapporteurForm(PortalForm):
     rapporteur = forms.ModelChoiceField(label=_("Rapporteur"), queryset=None)
 
     def __init__(self, *args, evaluators, **kwargs):
@@ -256,17 +257,17 @@ class RapporteurForm(forms.Form):
         self.fields["rapporteur"].label_from_instance = lambda user: user.display_name
 
 
-class DismissForm(forms.Form):
+class DismissForm(PortalForm):
     reason = forms.CharField(
         label=_("Why is this not a conflict?"), required=False, max_length=1000
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PortalForm):
     until = CallLocalDateTimeField(label=_("New deadline"), help_text=_("In the call's timezone."))
 
 
-class SlotForm(forms.Form):
+class SlotForm(PortalForm):
     starts_at = CallLocalDateTimeField(label=_("Starts"), help_text=_("In the call's timezone."))
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=5, max_value=240, initial=30
@@ -274,7 +275,7 @@ class SlotForm(forms.Form):
     location = forms.CharField(label=_("Room or video link"), max_length=300)
 
 
-class BookForm(forms.Form):
+class BookForm(PortalForm):
     slot = forms.ModelChoiceField(
         label=_("Choose a slot"), queryset=None, widget=forms.RadioSelect, empty_label=None
     )
@@ -290,14 +291,14 @@ class BookForm(forms.Form):
         )
 
 
-class InterviewRecordForm(forms.Form):
+class InterviewRecordForm(PortalForm):
     score = forms.CharField(label=_("Interview score"), required=False, widget=SCORE_WIDGET)
     notes = forms.CharField(
         label=_("Panel notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DecisionsForm(forms.Form):
+class DecisionsForm(PortalForm):
     message = forms.CharField(
         label=_("Message to every applicant (optional)"),
         required=False,

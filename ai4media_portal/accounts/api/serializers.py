@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+
 from ..models import User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(portal.ModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -2,11 +2,12 @@ import django_filters
 from rest_framework import permissions, viewsets
 
 from ..models import AuditEntry
+from .filters import PortalFilterSet
 from .pagination import NewestFirstPagination
 from .serializers import AuditEntrySerializer
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(PortalFilterSet):
     action = django_filters.CharFilter(
         lookup_expr="startswith", help_text="Actions starting with this, e.g. `network.`"
     )

@@ -7,6 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+from ai4media_portal.core.api.fields import MultiLineCharField
+
 from ...engine.scoring import format_score
 from .. import selectors
 from ..models import Assignment, Review
@@ -18,7 +21,7 @@ def _decimal(value) -> str | None:
     return None if value is None else format_score(value)
 
 
-class ProposalSummarySerializer(serializers.Serializer):
+class ProposalSummarySerializer(portal.Serializer):
     """The submitted version as the evaluator may read it: no registration number, no email;
     no organisation or team names in a blind call."""
 
@@ -37,7 +40,7 @@ class ProposalSummarySerializer(serializers.Serializer):
     document_url = serializers.URLField()
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(portal.ModelSerializer):
     call = serializers.IntegerField(source="call.number", read_only=True)
     proposal = serializers.SerializerMethodField()
     deadline = serializers.SerializerMethodField()
@@ -92,14 +95,14 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return {"id": review.pk, "status": review.status, "submitted_at": review.submitted_at}
 
 
-class ScoreSerializer(serializers.Serializer):
+class ScoreSerializer(portal.Serializer):
     criterion = serializers.IntegerField()
     name = serializers.CharField()
     score = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
     comment = serializers.CharField(allow_blank=True)
 
 
-class PeerReviewSerializer(serializers.Serializer):
+class PeerReviewSerializer(portal.Serializer):
     label = serializers.CharField(help_text='"Evaluator A", "B"…: never a name.')
     is_own = serializers.BooleanField()
     scores = ScoreSerializer(many=True)
@@ -107,7 +110,7 @@ class PeerReviewSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=6, decimal_places=2)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(portal.ModelSerializer):
     """One of your reviews. ``scores`` and ``comments`` map criterion ids to values when you
     write; reading gives the list of criteria with their score and comment."""
 
@@ -120,7 +123,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         help_text='Criterion id → score, e.g. {"12": "3.5"}; 0 to 5 in half points.',
     )
     comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=MultiLineCharField(allow_blank=True),
         write_only=True,
         required=False,
         help_text="Criterion id → comment (each is required to submit).",
@@ -202,7 +205,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class RankedSerializer(serializers.Serializer):
+class RankedSerializer(portal.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     proposal = serializers.IntegerField()
     reference = serializers.CharField()
@@ -220,7 +223,7 @@ class RankedSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class TrackRankingSerializer(serializers.Serializer):
+class TrackRankingSerializer(portal.Serializer):
     track = serializers.CharField(allow_null=True)
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
     funded_total = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -9,6 +9,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ai4media_portal.core.api import serializers as portal
+from ai4media_portal.core.api.fields import MultiLineCharField
 from ai4media_portal.core.api.permissions import HasRulesPermission
 
 from ...models import Call, EvaluationCriterion
@@ -22,8 +24,8 @@ from .serializers import (
 )
 
 
-class ConflictDeclarationSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why you have a conflict of interest.")
+class ConflictDeclarationSerializer(portal.Serializer):
+    reason = MultiLineCharField(help_text="Why you have a conflict of interest.")
 
 
 @extend_schema_view(
@@ -169,6 +171,7 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     lookup_field = "number"
     lookup_value_regex = r"\d+"
     serializer_class = TrackRankingSerializer
+    pagination_class = None  # a ranking is one document, not a list to page through
 
     def get_queryset(self):
         if not self.request.user.has_perm("opencalls.manage_evaluation"):

@@ -249,5 +249,5 @@ def matrix_proposals(call: Call) -> QuerySet[Proposal]:
         .distinct()
         .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
-        .order_by("number")
+        .order_by("number", "pk")
     )
