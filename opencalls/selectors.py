@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ai4media_portal.core.permissions import can
+
 from .enums import (
     OUTSTANDING_DELIVERABLE_STATES,
     BudgetCategory,
@@ -27,11 +29,11 @@ from .models import (
     Track,
     Tranche,
 )
-from .predicates import is_manager
 
 
 def user_is_manager(user) -> bool:
-    return bool(user and user.is_authenticated and is_manager(user))
+    """Whether ``user`` manages calls (``opencalls.manage_calls``)."""
+    return can(user, "opencalls.manage_calls")
 
 
 # --- Calls ------------------------------------------------------------------------------------

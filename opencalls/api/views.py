@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from ai4media_portal.core.api.pagination import PortalCursorPagination
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.permissions import can
 
 from .. import selectors, services
 from ..enums import CallStatus, ProposalStatus, TrackKind
@@ -255,7 +256,7 @@ class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
         project = self.get_object()
         serializer_class = (
             FundedProjectFollowUpSerializer
-            if request.user.has_perm("opencalls.follow_project", project)
+            if can(request.user, "opencalls.follow_project", project)
             else FundedProjectSerializer
         )
         return Response(serializer_class(project, context=self.get_serializer_context()).data)

@@ -13,7 +13,7 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.workflow import ensure_transition
 from network.enums import OrganisationType as DirectoryType
 from network.services import organisation_record_beneficiary
@@ -185,7 +185,7 @@ def funded_project_update(*, project: FundedProject, actor, data: dict) -> Funde
     require_perm(actor, "opencalls.follow_project", project)
     allowed = (
         PROJECT_MANAGER_FIELDS
-        if actor.has_perm("opencalls.manage_project", project)
+        if can(actor, "opencalls.manage_project", project)
         else PROJECT_TEAM_FIELDS
     )
     project = FundedProject.objects.select_for_update().get(pk=project.pk)

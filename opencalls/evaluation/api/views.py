@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.permissions import can
 
 from ...models import Call, EvaluationCriterion
 from .. import selectors, services
@@ -171,7 +172,7 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     serializer_class = TrackRankingSerializer
 
     def get_queryset(self):
-        if not self.request.user.has_perm("opencalls.manage_evaluation"):
+        if not can(self.request.user, "opencalls.manage_evaluation"):
             return Call.objects.none()
         return Call.objects.all()
 

@@ -8,7 +8,7 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.workflow import ensure_transition
 
 from ...models import Proposal
@@ -76,7 +76,7 @@ def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
         )
     report = _report_for(proposal)
     require_perm(actor, "opencalls.write_consensus", report)
-    manager = actor.has_perm("opencalls.manage_evaluation")
+    manager = can(actor, "opencalls.manage_evaluation")
     if not manager and not selectors.reviews_complete(proposal):
         raise PortalError(
             _("The consensus starts once every evaluator of the proposal has submitted."),

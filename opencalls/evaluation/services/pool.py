@@ -17,7 +17,7 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
 from network.matching import website_domain
@@ -346,7 +346,7 @@ def pool_update(
     """Change how many proposals an evaluator takes in a call (the evaluator or a call
     manager); never below what they are already assigned."""
     member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
-    manager = actor is not None and actor.has_perm("opencalls.manage_evaluation")
+    manager = can(actor, "opencalls.manage_evaluation")
     if not manager and (actor is None or member.evaluator_id != actor.pk):
         raise PermissionDenied
     load = Assignment.objects.filter(call=member.call, evaluator_id=member.evaluator_id).count()

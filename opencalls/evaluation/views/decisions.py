@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from ...enums import CallStage
 from .. import selectors, services
@@ -43,7 +43,7 @@ def decisions(request, number: int):
                 call=call, actor=request.user, message=form.cleaned_data["message"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
             status = 422
         else:
             messages.success(

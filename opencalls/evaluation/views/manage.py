@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from ...models import Proposal
 from .. import selectors, services
 from ..forms import EvaluationSettingsForm, ExtendForm, RapporteurForm, in_call_timezone
 from ..models import Assignment
-from .common import _form_error, _int, _managed_call, _manager_context
+from .common import _int, _managed_call, _manager_context
 
 
 @login_required
@@ -39,7 +39,7 @@ def manage_settings(request, number: int):
         try:
             services.settings_update(call=call, actor=request.user, data=form.settings_data())
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Evaluation settings saved."))
             return redirect("opencalls:evaluation:manage_settings", number=number)
@@ -123,7 +123,7 @@ def rapporteur_choose(request, number: int, pk: int):
                 proposal=proposal, actor=request.user, rapporteur=form.cleaned_data["rapporteur"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Rapporteur chosen; they have been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
@@ -146,7 +146,7 @@ def assignment_extend(request, number: int, pk: int):
                 until=in_call_timezone(form.cleaned_data["until"], call),
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Deadline extended; the evaluator has been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
@@ -161,7 +161,7 @@ def consensus_reopen(request, number: int, pk: int):
         services.consensus_reopen(proposal=proposal, actor=request.user)
     except PortalError as error:
         form = ExtendForm()
-        add_portal_error(form, error)
+        form_error(form, error)
         return _proposal_page(request, call, proposal, extend_form=form, status=422)
     messages.success(request, _("The consensus is open for changes again."))
     return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)

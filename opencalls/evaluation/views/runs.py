@@ -69,6 +69,6 @@ def run(request, number: int, pk: int):
         progress_text=_progress_text(run),
         RunStatus=RunStatus,
     )
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "opencalls/evaluation/manage/_run_status.html", context)
     return render(request, "opencalls/evaluation/manage/run.html", context)
