@@ -509,6 +509,10 @@ class ConsensusReport(TimeStampedModel):
     def __str__(self) -> str:
         return f"Consensus on {self.proposal}"
 
+    def is_party(self, user) -> bool:
+        """A party to the proposal is a party to its consensus (``Proposal.is_party``)."""
+        return self.proposal.is_party(user)
+
     @property
     def is_final(self) -> bool:
         return self.status == ConsensusStatus.FINAL

@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
+from network.selectors import organisations_of_contact
 
+from ..engine.conflicts import same_organisation
 from ..enums import BudgetCategory, OrganisationType, ProposalStatus, ScreeningOutcome
 from .calls import Call, Challenge, EligibilityItem, Track
 from .common import MONEY
@@ -23,6 +26,35 @@ def proposal_document_path(instance, filename: str) -> str:
 
 def version_document_path(instance, filename: str) -> str:
     return f"opencalls/versions/{instance.reference}-{uuid.uuid4().hex[:8]}.pdf"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def party_ids(self, user) -> set[int]:
+        """The ids of the proposals here that ``user`` is a party to, in three queries at most:
+        their applicant, a member of their team (the team's email address is the user's,
+        case aside) or a contact in the network directory of an organisation whose name is
+        the applicant organisation's (``engine.conflicts.same_organisation``, the rule that
+        detects evaluators' conflicts). ``Proposal.is_party`` asks this same rule."""
+        if user is None or not user.is_authenticated:
+            return set()
+        direct = Q(applicant_id=user.pk)
+        if user.email:
+            direct |= Q(team__email__iexact=user.email)
+        ids = set(self.filter(direct).values_list("pk", flat=True))
+        names = [
+            name
+            for pair in organisations_of_contact(user).values_list("name", "legal_name")
+            for name in pair
+            if name
+        ]
+        if names:
+            candidates = self.exclude(pk__in=ids).exclude(organisation_name="")
+            ids.update(
+                pk
+                for pk, organisation in candidates.values_list("pk", "organisation_name")
+                if any(same_organisation(organisation, name) for name in names)
+            )
+        return ids
 
 
 class Proposal(TimeStampedModel):
@@ -94,6 +126,8 @@ class Proposal(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -119,6 +153,17 @@ class Proposal(TimeStampedModel):
     @property
     def display_title(self) -> str:
         return self.acronym or self.title or str(_("Untitled proposal"))
+
+    def is_party(self, user) -> bool:
+        """The applicant, a member of the team or a contact of the applicant organisation:
+        they may not screen, evaluate, rank or decide on this proposal, nor read its
+        evaluation (``core.predicates.is_own_case``). Remembered per user on this instance."""
+        if user is None or not user.is_authenticated or self.pk is None:
+            return False
+        known = self.__dict__.setdefault("_parties", {})
+        if user.pk not in known:
+            known[user.pk] = self.pk in Proposal.objects.filter(pk=self.pk).party_ids(user)
+        return known[user.pk]
 
 
 class ProposalTeamMember(models.Model):

@@ -31,6 +31,27 @@ def _ensure_evaluating(call: Call) -> None:
         )
 
 
+def refuse_own_cases(call: Call, actor) -> None:
+    """Refuse a call-wide action (an automatic assignment, interview invitations, applying
+    the decisions) to a call manager who is a party to one of the call's submitted proposals
+    (``Proposal.is_party``): it decides on their own case too, so another call manager
+    acts."""
+    submitted = Proposal.objects.filter(call=call).exclude(status__in=[PS.DRAFT, PS.WITHDRAWN])
+    own = submitted.party_ids(actor)
+    if own:
+        references = ", ".join(
+            p.reference for p in submitted.filter(pk__in=own).select_related("call")
+        )
+        raise PortalError(
+            _(
+                "You are a party to %(references)s: another call manager does this for the "
+                "whole call."
+            )
+            % {"references": references},
+            code="own_case",
+        )
+
+
 def _start_evaluation(proposal: Proposal, actor) -> None:
     """An eligible proposal that receives its first evaluator is under evaluation."""
     if proposal.status == PS.ELIGIBLE:

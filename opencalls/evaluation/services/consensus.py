@@ -31,8 +31,9 @@ def _report_for(proposal: Proposal) -> ConsensusReport:
 @transaction.atomic
 def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> ConsensusReport:
     """Choose the rapporteur of a proposal's consensus: one of its evaluators without a
-    conflict. They are told (now, or when the last review is in). Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    conflict. They are told (now, or when the last review is in). Call managers who are not
+    a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if (
@@ -141,8 +142,9 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
 
 @transaction.atomic
 def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
-    """Reopen a final consensus for changes, until the proposal is decided. Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    """Reopen a final consensus for changes, until the proposal is decided. Call managers who
+    are not a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:

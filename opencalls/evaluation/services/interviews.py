@@ -17,7 +17,14 @@ from ...models import Call, Proposal
 from .. import selectors
 from ..enums import INTERVIEW_TRANSITIONS, InterviewStatus
 from ..models import Interview, InterviewSlot
-from .common import PS, _ensure_evaluating, _local, _lock_call, score_error_message
+from .common import (
+    PS,
+    _ensure_evaluating,
+    _local,
+    _lock_call,
+    refuse_own_cases,
+    score_error_message,
+)
 
 # --- Interviews -------------------------------------------------------------------------------
 
@@ -27,10 +34,12 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
     """Invite the top proposals of each track (the call's "interviews per track", by the
     written ranking of final consensus reports, above every threshold) to an interview; they
     go to the interview stage and their applicants are asked to book a slot. Proposals
-    already invited keep their interview. Managers only."""
+    already invited keep their interview. Call managers who are not a party to any of the
+    call's proposals."""
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
+    refuse_own_cases(call, actor)
     if not call.interview_enabled or not call.interviews_per_track:
         raise PortalError(_("This call has no interview stage."))
     missing = selectors.unfinished_consensus_count(call)
@@ -153,9 +162,13 @@ def interview_book(*, interview: Interview, actor, slot: InterviewSlot) -> Inter
 def interview_record(*, interview: Interview, actor, score, notes: str = "") -> Interview:
     """The panel records the interview's score (0 to the call's interview maximum, in half
     points) and notes; the final ranking combines it with the written score as the call says.
-    Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
-    interview = Interview.objects.select_for_update().select_related("call").get(pk=interview.pk)
+    Call managers who are not a party to the proposal."""
+    interview = (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("call", "proposal")
+        .get(pk=interview.pk)
+    )
+    require_perm(actor, "opencalls.evaluate_proposal", interview.proposal)
     _ensure_evaluating(interview.call)
     maximum = selectors.settings_for(interview.call).interview_max_score
     try:

@@ -20,7 +20,7 @@ from ...models import Call
 from .. import selectors
 from ..enums import RUN_TRANSITIONS, AssignmentSource, RunStatus
 from ..models import Assignment, AssignmentRun
-from .common import _ensure_evaluating, _lock_call, _start_evaluation
+from .common import _ensure_evaluating, _lock_call, _start_evaluation, refuse_own_cases
 from .conflicts import conflicts_detect
 
 logger = logging.getLogger(__name__)
@@ -35,10 +35,11 @@ STALE_RUN = timedelta(minutes=30)
 def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     """Queue an automatic assignment of the call (a Celery task runs it after commit; its
     progress is on the run). Only one run at a time; a run silent for 30 minutes is taken for
-    dead. Managers only."""
+    dead. Call managers who are not a party to any of the call's proposals."""
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
+    refuse_own_cases(call, actor)
     active = AssignmentRun.objects.select_for_update().filter(
         call=call, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     )

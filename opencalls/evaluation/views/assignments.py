@@ -34,6 +34,7 @@ def manage_assignments(request, number: int):
         request,
         "opencalls/evaluation/manage/assignments.html",
         _manager_context(
+            request,
             call,
             "assignments",
             page=page,

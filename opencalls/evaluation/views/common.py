@@ -14,7 +14,12 @@ def _managed_call(request, number: int) -> Call:
     return get_object_or_404(Call.objects.with_status(), number=number)
 
 
-def _manager_context(call, active: str, **extra) -> dict:
+def _manager_context(request, call, active: str, **extra) -> dict:
+    """What every call manager's page of the evaluation shows: the call, the active tab, the
+    settings, and ``hidden``, the proposals the viewer is a party to (``own_cases``, unless
+    given), which call-wide lists show as a conflict of interest, without scores."""
+    if "hidden" not in extra:
+        extra["hidden"] = selectors.own_cases(user=request.user, call=call)
     return {"call": call, "active": active, "settings": selectors.settings_for(call), **extra}
 
 

@@ -58,6 +58,7 @@ def manage_conflicts(request, number: int):
         request,
         "opencalls/evaluation/manage/conflicts.html",
         _manager_context(
+            request,
             call,
             "conflicts",
             conflicts=conflicts,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.permissions import can
-from ai4media_portal.core.web import form_error
+from ai4media_portal.core.web import form_error, require
 
 from ...models import Proposal
 from .. import selectors, services
@@ -28,6 +28,8 @@ def _consensus_proposal(request, pk: int) -> tuple[Proposal, Assignment | None]:
         )
         if not selectors.in_evaluation(proposal.call).filter(pk=proposal.pk).exists():
             raise Http404
+        # Not a call manager's own case: they neither read nor write its consensus.
+        require(request, "opencalls.evaluate_proposal", proposal)
         return proposal, None
     assignment = _assignment_or_404(request, pk)
     report = getattr(assignment.proposal, "consensus", None)

@@ -22,11 +22,12 @@ def ranking(request, number: int):
     proposals below a threshold with their reasons, how ties were broken."""
     call = _managed_call(request, number)
     whole = request.GET.get("view") == "call"
-    rankings = selectors.call_ranking(call, whole_call=whole)
+    hidden = selectors.own_cases(user=request.user, call=call)
+    rankings = selectors.call_ranking(call, whole_call=whole, hidden=hidden)
     return render(
         request,
         "opencalls/evaluation/manage/ranking.html",
-        _manager_context(call, "ranking", rankings=rankings, whole=whole),
+        _manager_context(request, call, "ranking", rankings=rankings, whole=whole, hidden=hidden),
     )
 
 
@@ -63,7 +64,7 @@ def decisions(request, number: int):
         request,
         "opencalls/evaluation/manage/decisions.html",
         _manager_context(
-            call, "decisions", form=form, plan=plan, decided=decided, blockers=blockers
+            request, call, "decisions", form=form, plan=plan, decided=decided, blockers=blockers
         ),
         status=status,
     )

@@ -67,6 +67,7 @@ def _interviews_page(request, call, *, slot_form=None, record_forms=None, status
         request,
         "opencalls/evaluation/manage/interviews.html",
         _manager_context(
+            request,
             call,
             "interviews",
             interviews=all_interviews,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.web import form_error
+from ai4media_portal.core.web import form_error, require
 
 from ...models import Proposal
 from .. import selectors, services
@@ -26,7 +26,9 @@ def manage(request, number: int):
     return render(
         request,
         "opencalls/evaluation/manage/overview.html",
-        _manager_context(call, "overview", progress=progress, run=selectors.latest_run(call)),
+        _manager_context(
+            request, call, "overview", progress=progress, run=selectors.latest_run(call)
+        ),
     )
 
 
@@ -46,18 +48,21 @@ def manage_settings(request, number: int):
     return render(
         request,
         "opencalls/evaluation/manage/settings.html",
-        _manager_context(call, "settings", form=form),
+        _manager_context(request, call, "settings", form=form),
         status=422 if request.method == "POST" else 200,
     )
 
 
 def _managed_proposal(request, number: int, pk: int):
+    """The call and one of its proposals, for a call manager who is not a party to it
+    (``opencalls.evaluate_proposal``); a party is refused (403)."""
     call = _managed_call(request, number)
     proposal = get_object_or_404(
         Proposal.objects.select_related("current_version__track", "current_version__challenge"),
         pk=pk,
         call=call,
     )
+    require(request, "opencalls.evaluate_proposal", proposal)
     return call, proposal
 
 
@@ -71,6 +76,7 @@ def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form
         request,
         "opencalls/evaluation/manage/proposal.html",
         _manager_context(
+            request,
             call,
             "overview",
             proposal=proposal,

@@ -238,6 +238,7 @@ def manage_pool(request, number: int):
         request,
         "opencalls/evaluation/manage/pool.html",
         _manager_context(
+            request,
             call,
             "pool",
             form=form,

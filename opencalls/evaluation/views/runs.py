@@ -62,6 +62,7 @@ def run(request, number: int, pk: int):
     call = _managed_call(request, number)
     run = get_object_or_404(AssignmentRun.objects.select_related("actor"), pk=pk, call=call)
     context = _manager_context(
+        request,
         call,
         "assignments",
         run=run,
