@@ -20,11 +20,13 @@ from .enums import (
 )
 from .models import (
     Call,
+    CallStageChange,
     Challenge,
     Deliverable,
     EligibilityCheck,
     FundedProject,
     Proposal,
+    ProposalStatusChange,
     ProposalVersion,
     Track,
     Tranche,
@@ -129,6 +131,16 @@ def applicant_proposals_in_call(*, call: Call, user) -> list[Proposal]:
     if not (user and user.is_authenticated):
         return []
     return list(Proposal.objects.filter(call=call, applicant=user).order_by("-updated_at"))
+
+
+def proposal_history(proposal: Proposal) -> list[ProposalStatusChange]:
+    """The steps of ``proposal``'s status, oldest first, with who took them (one query)."""
+    return list(ProposalStatusChange.objects.filter(proposal=proposal).select_related("actor"))
+
+
+def call_history(call: Call) -> list[CallStageChange]:
+    """The steps of ``call``'s stage, oldest first, with who took them (one query)."""
+    return list(CallStageChange.objects.filter(call=call).select_related("actor"))
 
 
 def proposal_with_details(proposal_qs: QuerySet[Proposal]) -> QuerySet[Proposal]:

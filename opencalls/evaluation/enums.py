@@ -37,6 +37,14 @@ class InvitationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+INVITATION_TRANSITIONS = {
+    # A new invitation to the same address revokes the pending one.
+    InvitationStatus.PENDING: {InvitationStatus.CLAIMED, InvitationStatus.REVOKED},
+    InvitationStatus.CLAIMED: set(),
+    InvitationStatus.REVOKED: set(),
+}
+
+
 class ConflictSource(models.TextChoices):
     DECLARED = "declared", _("Declared by the evaluator")
     DETECTED = "detected", _("Detected automatically")

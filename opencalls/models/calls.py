@@ -307,3 +307,31 @@ class CallFaq(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class CallStageChange(models.Model):
+    """One step of a call's history: the stage it went from and to, who moved it and when.
+    Written only by ``services.call_set_stage`` (and by the services that create a call, as the
+    step from nothing to draft)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stage_history")
+    from_stage = models.CharField(_("from"), max_length=32, choices=CallStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=32, choices=CallStage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["call", "created_at"], name="call_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.from_stage or '∅'} → {self.to_stage}"

@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -164,6 +165,36 @@ class Proposal(TimeStampedModel):
         if user.pk not in known:
             known[user.pk] = self.pk in Proposal.objects.filter(pk=self.pk).party_ids(user)
         return known[user.pk]
+
+
+class ProposalStatusChange(models.Model):
+    """One step of a proposal's history: the status it went from and to, who moved it, the
+    message they gave (to the applicant) and when. Written only by
+    ``services.proposal_set_status``; the proposal's start is the step from nothing to draft."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("from"), max_length=32, choices=ProposalStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=32, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["proposal", "created_at"], name="proposal_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class ProposalTeamMember(models.Model):

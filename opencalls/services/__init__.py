@@ -51,6 +51,7 @@ from .proposals import (
 )
 from .reminders import reminders_send
 from .screening import SCREENING_STATES, CheckInput, clarification_answer, proposal_screen
+from .workflow import proposal_set_status
 
 __all__ = [
     "BUDGET_FIELDS",
@@ -88,6 +89,7 @@ __all__ = [
     "proposal_problems",
     "proposal_save_draft",
     "proposal_screen",
+    "proposal_set_status",
     "proposal_snapshot",
     "proposal_start",
     "proposal_submit",

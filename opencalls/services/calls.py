@@ -23,6 +23,7 @@ from ..models import (
     EvaluationCriterion,
     EvaluationSettings,
 )
+from .workflow import call_record_start, call_write_stage
 
 CALL_FIELDS = (
     "number",
@@ -66,6 +67,7 @@ def call_create(*, actor, data: dict, guide=None) -> Call:
         call.guide = guide
     call.full_clean()
     call.save()
+    call_record_start(call, actor)
     log_action("opencalls.call.create", actor=actor, target=call)
     return call
 
@@ -201,9 +203,14 @@ def call_publication_problems(call: Call) -> list[str]:
 
 
 @transaction.atomic
-def call_set_stage(*, call: Call, actor, stage: CallStage) -> Call:
+def call_set_stage(*, call: Call, actor, stage: CallStage, message: str = "") -> Call:
     """Move a call to ``stage``: publish a complete draft, unpublish before opening, start the
-    evaluation after the deadline, publish results once every proposal has a final outcome."""
+    evaluation after the deadline, publish results once every proposal has a final outcome.
+
+    The one way a call's stage changes. Managers only; the call's row is locked; the move must
+    be in ``CALL_STAGE_TRANSITIONS`` (``PortalError`` ``invalid_transition``) and meet the
+    stage's condition (``PortalError``). The step is recorded in the call's history
+    (``CallStageChange``, with ``message``) and logged (``opencalls.call.stage``)."""
     require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     stage = CallStage(stage)
@@ -230,9 +237,7 @@ def call_set_stage(*, call: Call, actor, stage: CallStage) -> Call:
             raise PortalError(
                 _("%(count)s proposals have no final outcome yet.") % {"count": undecided}
             )
-    call.stage = stage
-    call.save(update_fields=["stage", "published_at", "updated_at"])
-    log_action("opencalls.call.stage", actor=actor, target=call, data={"stage": stage.value})
+    call_write_stage(call=call, to=stage, actor=actor, message=message)
     return call
 
 
@@ -270,6 +275,7 @@ def call_copy(*, call: Call, actor) -> Call:
     copy.closes_at = _shift_years(call.closes_at, years)
     copy.full_clean()
     copy.save()
+    call_record_start(copy, actor)
     for track in call.tracks.prefetch_related("challenges__topics"):
         challenges = list(track.challenges.all())
         track.pk, track.call = None, copy

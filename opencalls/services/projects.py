@@ -14,7 +14,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import can, require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import set_state
 from network.enums import OrganisationType as DirectoryType
 from network.services import organisation_record_beneficiary
 
@@ -207,10 +207,8 @@ def _tranche_refresh(tranche: Tranche) -> None:
     target = TrancheStatus.REQUESTED if ready else TrancheStatus.PENDING
     if tranche.status == TrancheStatus.RELEASED or tranche.status == target:
         return
-    ensure_transition(TrancheStatus(tranche.status), target, TRANCHE_TRANSITIONS)
-    tranche.status = target
     tranche.requested_at = timezone.now() if ready else None
-    tranche.save(update_fields=["status", "requested_at"])
+    set_state(tranche, target, TRANCHE_TRANSITIONS, also=["requested_at"])
 
 
 @transaction.atomic
@@ -226,11 +224,11 @@ def tranche_release(*, tranche: Tranche, actor) -> Tranche:
             if tranche.status == TrancheStatus.PENDING
             else _("“%(name)s” has already been released.") % {"name": tranche.name}
         )
-    ensure_transition(TrancheStatus(tranche.status), TrancheStatus.RELEASED, TRANCHE_TRANSITIONS)
-    tranche.status = TrancheStatus.RELEASED
     tranche.released_at = timezone.now()
     tranche.released_by = actor
-    tranche.save(update_fields=["status", "released_at", "released_by"])
+    set_state(
+        tranche, TrancheStatus.RELEASED, TRANCHE_TRANSITIONS, also=["released_at", "released_by"]
+    )
     log_action(
         "opencalls.tranche.release",
         actor=actor,

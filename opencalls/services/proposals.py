@@ -29,6 +29,7 @@ from ..models import (
     ProposalVersion,
 )
 from .common import _local
+from .workflow import proposal_record_start, proposal_set_status
 
 DRAFT_FIELDS = (
     "organisation_name",
@@ -74,6 +75,7 @@ def proposal_start(*, call: Call, actor) -> Proposal:
         for name in ORGANISATION_FIELDS:
             setattr(proposal, name, getattr(previous, name))
     proposal.save()
+    proposal_record_start(proposal, actor)
     log_action("opencalls.proposal.start", actor=actor, target=proposal)
     return proposal
 
@@ -391,19 +393,17 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     }
     version.document.save(version.reference + ".pdf", ContentFile(content), save=False)
     version.save()
-    proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_at = now
     proposal.current_version = version
     proposal.registration_key = key
     # ``updated_at`` stays the time of the last edit, so "changed since the last submission"
     # is simply ``updated_at > submitted_at``.
-    proposal.save(
-        update_fields=["status", "submitted_at", "current_version", "registration_key", "number"]
-    )
-    log_action(
-        "opencalls.proposal.submit",
+    proposal_set_status(
+        proposal=proposal,
+        to=ProposalStatus.SUBMITTED,
         actor=actor,
-        target=proposal,
+        action="opencalls.proposal.submit",
+        extra_fields=["submitted_at", "current_version", "registration_key", "number"],
         data={"version": version.reference, "sha256": version.document_sha256},
     )
     email_queue(
@@ -434,11 +434,17 @@ def proposal_withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposa
             code="deadline_passed",
         )
     was_submitted = proposal.status == ProposalStatus.SUBMITTED
-    proposal.status = ProposalStatus.WITHDRAWN
     proposal.withdrawn_at = timezone.now()
     proposal.withdrawn_by = actor
-    proposal.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "updated_at"])
-    log_action("opencalls.proposal.withdraw", actor=actor, target=proposal, data={"reason": reason})
+    proposal_set_status(
+        proposal=proposal,
+        to=ProposalStatus.WITHDRAWN,
+        actor=actor,
+        message=reason.strip(),
+        action="opencalls.proposal.withdraw",
+        extra_fields=["withdrawn_at", "withdrawn_by", "updated_at"],
+        data={"reason": reason},
+    )
     if was_submitted:
         email_queue(
             to=proposal.applicant.email,

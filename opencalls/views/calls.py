@@ -90,6 +90,7 @@ def call_edit(request, number: int):
             "call": call,
             "formsets": formsets,
             "problems": services.call_publication_problems(call),
+            "history": selectors.call_history(call),
             "CallStage": CallStage,
         },
         status=422 if request.method == "POST" else 200,

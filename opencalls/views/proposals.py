@@ -106,6 +106,9 @@ def _proposal_page(request, proposal, *, answer_form=None, withdraw_form=None, s
             "withdraw_form": withdraw_form or WithdrawForm(),
             "can_decide": is_manager and proposal.status in DECIDABLE_STATES,
             "audit": audit_trail(proposal)[:20] if is_manager else [],
+            # Applicants see every step and its message, but not which call manager took it.
+            "history": selectors.proposal_history(proposal),
+            "history_names": is_manager,
             "ProposalStatus": ProposalStatus,
         },
         status=status,

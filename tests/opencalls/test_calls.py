@@ -98,9 +98,9 @@ def test_call_lifecycle_from_draft_to_results():
     assert list(
         AuditEntry.objects.filter(action="opencalls.call.stage").values_list("data", flat=True)
     ) == [
-        {"stage": "results-published"},
-        {"stage": "under-evaluation"},
-        {"stage": "published"},
+        {"from": "under-evaluation", "to": "results-published"},
+        {"from": "published", "to": "under-evaluation"},
+        {"from": "draft", "to": "published"},
     ]
 
 

@@ -9,7 +9,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import can, require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import set_state
 
 from ...models import Proposal
 from .. import selectors
@@ -131,11 +131,14 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
     require_complete_scores(criteria, values, _("Write the agreed comment on %(criterion)s."))
-    ensure_transition(ConsensusStatus(report.status), ConsensusStatus.FINAL, CONSENSUS_TRANSITIONS)
-    report.status = ConsensusStatus.FINAL
     report.finalised_at = timezone.now()
     report.finalised_by = actor
-    report.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
+    set_state(
+        report,
+        ConsensusStatus.FINAL,
+        CONSENSUS_TRANSITIONS,
+        also=["finalised_at", "finalised_by", "updated_at"],
+    )
     log_action("opencalls.evaluation.consensus.finalise", actor=actor, target=proposal)
     return report
 
@@ -150,10 +153,13 @@ def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
         raise PortalError(_("The proposal is decided: its consensus can no longer change."))
     report = _report_for(proposal)
-    ensure_transition(ConsensusStatus(report.status), ConsensusStatus.DRAFT, CONSENSUS_TRANSITIONS)
-    report.status = ConsensusStatus.DRAFT
     report.finalised_at = None
     report.finalised_by = None
-    report.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
+    set_state(
+        report,
+        ConsensusStatus.DRAFT,
+        CONSENSUS_TRANSITIONS,
+        also=["finalised_at", "finalised_by", "updated_at"],
+    )
     log_action("opencalls.evaluation.consensus.reopen", actor=actor, target=proposal)
     return report

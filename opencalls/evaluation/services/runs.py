@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import set_state
 
 from ...engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
 from ...models import Call
@@ -48,10 +48,9 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
             raise PortalError(
                 _("An automatic assignment is already running for this call."), code="running"
             )
-        run.status = RunStatus.FAILED
         run.message = "The run stopped without finishing."
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "message", "finished_at"])
+        set_state(run, RunStatus.FAILED, RUN_TRANSITIONS, also=["message", "finished_at"])
     run = AssignmentRun.objects.create(call=call, actor=actor, message="Queued")
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
@@ -87,13 +86,11 @@ def _issue_json(issue, proposal_labels, evaluator_labels) -> dict:
 def _run_finish(run_id: int, *, status: RunStatus, **fields) -> AssignmentRun:
     with transaction.atomic():
         run = AssignmentRun.objects.select_for_update().get(pk=run_id)
-        ensure_transition(RunStatus(run.status), status, RUN_TRANSITIONS)
-        run.status = status
         run.finished_at = timezone.now()
         run.progress = 1.0 if status == RunStatus.SUCCEEDED else run.progress
         for name, value in fields.items():
             setattr(run, name, value)
-        run.save()
+        set_state(run, status, RUN_TRANSITIONS, also=["finished_at", "progress", *fields])
         log_action(
             "opencalls.evaluation.run.finish",
             actor=run.actor,
@@ -126,11 +123,9 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
         return run  # a retry of a run already taken
     with transaction.atomic():
         locked_run = AssignmentRun.objects.select_for_update().get(pk=run_id)
-        ensure_transition(RunStatus(locked_run.status), RunStatus.RUNNING, RUN_TRANSITIONS)
-        locked_run.status = RunStatus.RUNNING
         locked_run.started_at = timezone.now()
         locked_run.message = "Detecting conflicts of interest"
-        locked_run.save(update_fields=["status", "started_at", "message"])
+        set_state(locked_run, RunStatus.RUNNING, RUN_TRANSITIONS, also=["started_at", "message"])
     call = run.call
     try:
         return _execute(run, call)
