@@ -29,6 +29,7 @@ from .enums import (
     PoolStatus,
     ReviewReminderKind,
     ReviewStatus,
+    RunProgress,
     RunStatus,
     TieBreakLast,
 )
@@ -331,7 +332,9 @@ class AssignmentRun(models.Model):
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.FloatField(_("progress"), default=0.0)
-    message = models.CharField(_("step"), max_length=200, blank=True)
+    step = models.CharField(
+        _("step"), max_length=16, choices=RunProgress.choices, default=RunProgress.QUEUED
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

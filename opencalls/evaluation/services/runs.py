@@ -18,7 +18,7 @@ from ai4media_portal.core.workflow import set_state
 from ...engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
 from ...models import Call
 from .. import selectors
-from ..enums import RUN_TRANSITIONS, AssignmentSource, RunStatus
+from ..enums import RUN_TRANSITIONS, AssignmentSource, RunProgress, RunStatus
 from ..models import Assignment, AssignmentRun
 from .common import _ensure_evaluating, _lock_call, _start_evaluation, refuse_own_cases
 from .conflicts import conflicts_detect
@@ -48,10 +48,10 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
             raise PortalError(
                 _("An automatic assignment is already running for this call."), code="running"
             )
-        run.message = "The run stopped without finishing."
+        run.step = RunProgress.STALE
         run.finished_at = timezone.now()
-        set_state(run, RunStatus.FAILED, RUN_TRANSITIONS, also=["message", "finished_at"])
-    run = AssignmentRun.objects.create(call=call, actor=actor, message="Queued")
+        set_state(run, RunStatus.FAILED, RUN_TRANSITIONS, also=["step", "finished_at"])
+    run = AssignmentRun.objects.create(call=call, actor=actor, step=RunProgress.QUEUED)
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
     # By name: the task module imports the services, not the other way round.
@@ -59,10 +59,10 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     return run
 
 
-def _run_progress(run_id: int, fraction: float, message: str) -> None:
+def _run_progress(run_id: int, fraction: float, step: RunProgress) -> None:
     # Outside any transaction: each update commits at once so the manager's page sees it.
     AssignmentRun.objects.filter(pk=run_id).update(
-        progress=max(0.0, min(1.0, fraction)), message=message[:200]
+        progress=max(0.0, min(1.0, fraction)), step=RunProgress(step)
     )
 
 
@@ -124,8 +124,8 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
     with transaction.atomic():
         locked_run = AssignmentRun.objects.select_for_update().get(pk=run_id)
         locked_run.started_at = timezone.now()
-        locked_run.message = "Detecting conflicts of interest"
-        set_state(locked_run, RunStatus.RUNNING, RUN_TRANSITIONS, also=["started_at", "message"])
+        locked_run.step = RunProgress.DETECTING
+        set_state(locked_run, RunStatus.RUNNING, RUN_TRANSITIONS, also=["started_at", "step"])
     call = run.call
     try:
         return _execute(run, call)
@@ -134,14 +134,14 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
         return _run_finish(
             run_id,
             status=RunStatus.FAILED,
-            message="The run failed unexpectedly.",
+            step=RunProgress.CRASHED,
             issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
         )
 
 
 def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
     conflicts_detect(call=call, actor=run.actor)
-    _run_progress(run.pk, 0.05, "Reading proposals and evaluators")
+    _run_progress(run.pk, 0.05, RunProgress.READING)
     proposals = list(selectors.assignable_proposals(call))
     members = list(selectors.accepted_pool(call))
     if not proposals or not members:
@@ -149,7 +149,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         return _run_finish(
             run.pk,
             status=RunStatus.FAILED,
-            message="Nothing to assign.",
+            step=RunProgress.NOTHING,
             issues=[{"code": code, "message": code, "params": {}}],
         )
     before = _snapshot(call)
@@ -177,7 +177,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         .annotate(n=Count("pk"))
         .values_list("evaluator_id", "n")
     )
-    _run_progress(run.pk, 0.1, "Computing affinities")
+    _run_progress(run.pk, 0.1, RunProgress.AFFINITIES)
     matrix = selectors.affinity_for(proposals, members)
     evaluator_ids = [*matrix.evaluator_ids, *outsiders]
     scores = matrix.scores
@@ -206,18 +206,19 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         evaluator_labels=labels,
     )
 
-    def progress(fraction: float, message: str) -> None:
-        _run_progress(run.pk, 0.1 + 0.85 * fraction, message)
+    def progress(fraction: float, step: str) -> None:
+        # The engine's step codes are ``RunProgress`` values.
+        _run_progress(run.pk, 0.1 + 0.85 * fraction, RunProgress(step))
 
     result = assign_evaluators(problem, progress=progress)
     if not result.ok:
         return _run_finish(
             run.pk,
             status=RunStatus.FAILED,
-            message="No assignment is possible.",
+            step=RunProgress.IMPOSSIBLE,
             issues=[_issue_json(i, proposal_labels, labels) for i in result.issues],
         )
-    _run_progress(run.pk, 0.96, "Saving the assignment")
+    _run_progress(run.pk, 0.96, RunProgress.SAVING)
     affinity_of = {
         (pid, eid): float(scores[i, j])
         for i, pid in enumerate(problem.proposal_ids)
@@ -229,7 +230,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
             return _run_finish(
                 run.pk,
                 status=RunStatus.FAILED,
-                message="Assignments changed during the run.",
+                step=RunProgress.CHANGED,
                 issues=[
                     {
                         "code": "changed",
@@ -285,7 +286,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         return _run_finish(
             run.pk,
             status=RunStatus.SUCCEEDED,
-            message="Done",
+            step=RunProgress.DONE,
             total_affinity=result.total_affinity,
             upper_bound=result.upper_bound,
             gap=result.gap,
