@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..enums import BudgetCategory, CallStatus
+from ..enums import CallStatus
 from ..models import (
     Call,
     CallFaq,
@@ -18,6 +18,9 @@ from ..models import (
     FundedProject,
     OutputLink,
     Proposal,
+    ProposalBudgetLine,
+    ProposalMilestone,
+    ProposalTeamMember,
     ProposalVersion,
     SupportSession,
     Track,
@@ -38,27 +41,19 @@ class TrackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Track
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "description",
-            "duration_months",
-            "projects_to_fund",
-            "challenges",
-        ]
+        fields = ["id", *Track.EDITABLE_FIELDS, "challenges"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationCriterion
-        fields = ["order", "name", "description", "weight", "threshold", "max_score"]
+        fields = ["order", *EvaluationCriterion.EDITABLE_FIELDS]
 
 
 class FaqSerializer(serializers.ModelSerializer):
     class Meta:
         model = CallFaq
-        fields = ["question", "answer"]
+        fields = CallFaq.EDITABLE_FIELDS
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -121,22 +116,23 @@ class CallSerializer(serializers.ModelSerializer):
 # --- Proposals --------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+class TeamMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProposalTeamMember
+        fields = ProposalTeamMember.EDITABLE_FIELDS
 
 
-class BudgetLineSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=BudgetCategory.choices)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    justification = serializers.CharField(max_length=500, required=False, allow_blank=True)
+class BudgetLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProposalBudgetLine
+        fields = ProposalBudgetLine.EDITABLE_FIELDS
 
 
-class MilestoneSerializer(serializers.Serializer):
-    month = serializers.IntegerField(min_value=1, max_value=48)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProposalMilestone
+        fields = ProposalMilestone.EDITABLE_FIELDS
+        extra_kwargs = {"month": {"max_value": 48}, "description": {"max_length": 1000}}
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -187,21 +183,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "call",
             "reference",
             "status",
-            "organisation_name",
-            "organisation_type",
-            "organisation_country",
-            "organisation_registration_number",
-            "organisation_is_sme",
             "track",
-            "challenge",
-            "acronym",
-            "title",
-            "abstract",
-            "requested_funding",
-            "duration_months",
-            "declare_honour",
-            "declare_no_double_funding",
-            "declare_privacy",
+            *Proposal.DRAFT_FIELDS,
             "team",
             "budget",
             "milestones",

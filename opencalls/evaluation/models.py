@@ -42,6 +42,14 @@ class EvaluationSettings(models.Model):
     thresholds, interviews per track): blind review, the review deadline, how interviews
     weigh in the final ranking and the last tie-break."""
 
+    EDITABLE_FIELDS = (
+        "hide_applicant_identity",
+        "review_deadline",
+        "interview_weight",
+        "interview_max_score",
+        "tie_break_last",
+    )
+
     call = models.OneToOneField(
         "opencalls.Call",
         on_delete=models.CASCADE,
@@ -105,6 +113,20 @@ class EvaluatorProfile(TimeStampedModel):
     """An expert's standing profile, used for every call they evaluate: what matches them to
     proposals (expertise, keywords, CV) and what detects their conflicts (organisation,
     collaborators)."""
+
+    # What the expert writes in their profile (the form and the service use this).
+    PROFILE_FIELDS = (
+        "keywords",
+        "cv",
+        "country",
+        "organisation_name",
+        "organisation_registration_number",
+        "organisation_country",
+        "organisation_domain",
+        "collaborators",
+        "default_max_load",
+        "availability",
+    )
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluator_profile"

@@ -62,6 +62,26 @@ class Proposal(TimeStampedModel):
     """The applicant's working copy. What counts is ``current_version``, the latest submitted
     snapshot; the working copy can be edited until the deadline."""
 
+    # What the applicant writes in a draft (the form, the API and the service use this); the
+    # first five, the organisation, are copied into the applicant's next proposal.
+    DRAFT_FIELDS = (
+        "organisation_name",
+        "organisation_type",
+        "organisation_country",
+        "organisation_registration_number",
+        "organisation_is_sme",
+        "challenge",
+        "acronym",
+        "title",
+        "abstract",
+        "requested_funding",
+        "duration_months",
+        "declare_honour",
+        "declare_no_double_funding",
+        "declare_privacy",
+    )
+    ORGANISATION_FIELDS = DRAFT_FIELDS[:5]
+
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
@@ -198,6 +218,8 @@ class ProposalStatusChange(models.Model):
 
 
 class ProposalTeamMember(models.Model):
+    EDITABLE_FIELDS = ("full_name", "email", "role")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
     order = models.PositiveSmallIntegerField(default=0)
     full_name = models.CharField(_("name"), max_length=200)
@@ -212,6 +234,8 @@ class ProposalTeamMember(models.Model):
 
 
 class ProposalBudgetLine(models.Model):
+    EDITABLE_FIELDS = ("category", "amount", "justification")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     amount = models.DecimalField(_("amount (€)"), validators=[MinValueValidator(0)], **MONEY)
@@ -230,6 +254,8 @@ class ProposalBudgetLine(models.Model):
 
 
 class ProposalMilestone(models.Model):
+    EDITABLE_FIELDS = ("title", "description", "month")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="milestones")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("milestone"), max_length=200)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
@@ -174,9 +175,6 @@ DIRECTORY_TYPES = {
     OrganisationType.OTHER: DirectoryType.OTHER,
 }
 
-PROJECT_MANAGER_FIELDS = ("status", "end_date", "summary", "outcomes", "website")
-PROJECT_TEAM_FIELDS = ("outcomes", "website")
-
 
 @transaction.atomic
 def funded_project_update(*, project: FundedProject, actor, data: dict) -> FundedProject:
@@ -184,14 +182,12 @@ def funded_project_update(*, project: FundedProject, actor, data: dict) -> Funde
     its public outcomes and website."""
     require_perm(actor, "opencalls.follow_project", project)
     allowed = (
-        PROJECT_MANAGER_FIELDS
+        FundedProject.MANAGER_FIELDS
         if can(actor, "opencalls.manage_project", project)
-        else PROJECT_TEAM_FIELDS
+        else FundedProject.TEAM_FIELDS
     )
     project = FundedProject.objects.select_for_update().get(pk=project.pk)
-    changed = [name for name in allowed if name in data and getattr(project, name) != data[name]]
-    for name in changed:
-        setattr(project, name, data[name])
+    changed = apply_changes(project, data, allowed)
     project.full_clean()
     if changed:
         project.save(update_fields=[*changed, "updated_at"])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
@@ -36,26 +37,11 @@ INVITATION_DAYS = 30
 
 # --- Evaluator profiles -----------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "keywords",
-    "cv",
-    "country",
-    "organisation_name",
-    "organisation_registration_number",
-    "organisation_country",
-    "organisation_domain",
-    "collaborators",
-    "default_max_load",
-    "availability",
-)
-
 
 def _save_profile(user, data: dict, expertise) -> EvaluatorProfile:
     profile, _created = EvaluatorProfile.objects.select_for_update().get_or_create(user=user)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    stripped = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    apply_changes(profile, stripped, EvaluatorProfile.PROFILE_FIELDS)
     domain = profile.organisation_domain
     if domain:
         domain = website_domain(domain.split("@")[-1])
