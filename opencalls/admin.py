@@ -1,11 +1,13 @@
 """Admin views of open calls for staff: reading and small corrections. The workflow (submit,
-screen, decide, release) happens in the portal's pages, which call the services."""
+screen, decide, release) happens in the portal's pages, which call the services: states are
+read-only here, and each proposal and call shows its history."""
 
 from django.contrib import admin
 
 from .models import (
     Call,
     CallFaq,
+    CallStageChange,
     Challenge,
     Deliverable,
     EligibilityItem,
@@ -13,10 +15,34 @@ from .models import (
     EvaluationCriterion,
     FundedProject,
     Proposal,
+    ProposalStatusChange,
     ProposalVersion,
     Track,
     Tranche,
 )
+
+
+class _HistoryInline(admin.TabularInline):
+    """The steps written by the state's one writer: read only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CallHistoryInline(_HistoryInline):
+    model = CallStageChange
+    fields = ["created_at", "from_stage", "to_stage", "actor", "message"]
+
+
+class ProposalHistoryInline(_HistoryInline):
+    model = ProposalStatusChange
+    fields = ["created_at", "from_status", "to_status", "actor", "message"]
 
 
 class TrackInline(admin.TabularInline):
@@ -44,7 +70,8 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "stage", "opens_at", "closes_at", "timezone"]
     list_filter = ["stage"]
     search_fields = ["title"]
-    inlines = [TrackInline, CriterionInline, ChecklistInline, FaqInline]
+    readonly_fields = ["stage", "published_at"]
+    inlines = [TrackInline, CriterionInline, ChecklistInline, FaqInline, CallHistoryInline]
 
 
 @admin.register(Challenge)
@@ -86,7 +113,7 @@ class ProposalAdmin(admin.ModelAdmin):
         "document",
     ]
     raw_id_fields = ["applicant", "track", "challenge"]
-    inlines = [VersionInline]
+    inlines = [VersionInline, ProposalHistoryInline]
 
 
 @admin.register(ProposalVersion)
@@ -111,6 +138,7 @@ class ProposalVersionAdmin(admin.ModelAdmin):
 class EligibilityScreeningAdmin(admin.ModelAdmin):
     list_display = ["proposal", "outcome", "screener", "decided_at"]
     list_filter = ["outcome"]
+    readonly_fields = ["outcome", "decided_at"]
     list_select_related = ["proposal__call", "screener"]
 
 

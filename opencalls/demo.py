@@ -3,7 +3,10 @@ projects completed), Open Call #2 (a later call under evaluation, with proposals
 state and its first funded projects running) and Open Call #3, open now.
 
 Rows are written directly rather than through the services: the calls are in the past (the
-services would rightly refuse) and the demo should not send hundreds of emails.
+services would rightly refuse) and the demo should not send hundreds of emails. So the states
+of calls and proposals are set here in bulk, not by their one writer
+(``services.proposal_set_status``, ``services.call_set_stage``): the demo's proposals and calls
+have no status history and no audit entries for the moves they never made.
 
 One module of some 900 lines on purpose: it is data, read top to bottom as the story of three
 calls; split up, the story would be scattered and no module simpler.
@@ -257,6 +260,7 @@ def _call(ctx, *, number, title, opens, closes, stage, durations, manager) -> Ca
             "max_funding": Decimal("50000.00"),
             "interview_enabled": True,
             "interviews_per_track": 8,
+            # Demo data: the stage is set directly, not by call_set_stage (see the docstring).
             "stage": stage,
             "published_at": opens - timedelta(days=14),
             "created_by": manager,
@@ -386,6 +390,7 @@ class _Builder:
         proposal = Proposal.objects.create(
             call=self.call,
             applicant=applicant,
+            # Demo data: the status is set directly, not by proposal_set_status.
             status=status,
             organisation_name=org[0],
             organisation_type=org[1],
@@ -515,6 +520,7 @@ class _Builder:
 
 
 def _decide(proposal, status, manager, when, message=""):
+    # Demo data in bulk, bypassing proposal_set_status on purpose (see the module's docstring).
     proposal.status = status
     proposal.decided_at = when
     proposal.decided_by = manager

@@ -31,6 +31,8 @@ from .models import (
     EligibilityItem,
     EvaluationCriterion,
     Proposal,
+    ProposalMilestone,
+    ProposalTeamMember,
     Track,
 )
 from .services.screening import CheckInput
@@ -69,24 +71,7 @@ class CallForm(PortalModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "number",
-            "title",
-            "summary",
-            "description",
-            "timezone",
-            "opens_at",
-            "closes_at",
-            "total_budget",
-            "max_funding",
-            "guide",
-            "evaluators_per_proposal",
-            "overall_threshold",
-            "interview_enabled",
-            "interviews_per_track",
-            "one_proposal_per_organisation",
-            "max_document_mb",
-        ]
+        fields = [*Call.EDITABLE_FIELDS, "guide"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, **kwargs):
@@ -141,14 +126,14 @@ class _RowForm(PortalModelForm):
 class TrackForm(_RowForm):
     class Meta:
         model = Track
-        fields = ["kind", "name", "description", "duration_months", "projects_to_fund"]
+        fields = Track.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class ChallengeForm(_RowForm):
     class Meta:
         model = Challenge
-        fields = ["track", "code", "title", "description"]
+        fields = Challenge.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, call=None, **kwargs):
@@ -159,21 +144,21 @@ class ChallengeForm(_RowForm):
 class CriterionForm(_RowForm):
     class Meta:
         model = EvaluationCriterion
-        fields = ["name", "description", "weight", "threshold", "max_score"]
+        fields = EvaluationCriterion.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class ChecklistForm(_RowForm):
     class Meta:
         model = EligibilityItem
-        fields = ["text", "help_text"]
+        fields = EligibilityItem.EDITABLE_FIELDS
         widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
 
 
 class FaqForm(_RowForm):
     class Meta:
         model = CallFaq
-        fields = ["question", "answer"]
+        fields = CallFaq.EDITABLE_FIELDS
         widgets = {"answer": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -396,19 +381,16 @@ def team_formset(proposal: Proposal, data=None):
     # unchanged row must count as filled, not as an empty extra form.
     if data is not None:
         return TeamFormSet(data, prefix="team")
-    initial = [
-        {"full_name": m.full_name, "email": m.email, "role": m.role} for m in proposal.team.all()
-    ]
+    fields = ProposalTeamMember.EDITABLE_FIELDS
+    initial = [{name: getattr(m, name) for name in fields} for m in proposal.team.all()]
     return TeamFormSet(initial=initial, prefix="team")
 
 
 def milestone_formset(proposal: Proposal, data=None):
     if data is not None:
         return MilestoneFormSet(data, prefix="milestones")
-    initial = [
-        {"month": m.month, "title": m.title, "description": m.description}
-        for m in proposal.milestones.all()
-    ]
+    fields = ProposalMilestone.EDITABLE_FIELDS
+    initial = [{name: getattr(m, name) for name in fields} for m in proposal.milestones.all()]
     return MilestoneFormSet(initial=initial, prefix="milestones")
 
 

@@ -6,16 +6,13 @@ build on them; they import models and enums only, so nothing imports back into t
 
 import rules
 
-from ai4media_portal.core.predicates import is_call_manager
+from ai4media_portal.core.predicates import is_call_manager, is_superuser
 
 from .enums import CallStage
 
-
-@rules.predicate
-def is_superuser(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_superuser)
-
-
+# Call managers manage calls; superusers keep this power explicitly (an admin account runs the
+# calls where no call manager is appointed). It never makes them an applicant: the applicant's
+# permissions ask ``is_proposal_owner`` alone.
 is_manager = is_call_manager | is_superuser
 
 

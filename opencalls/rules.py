@@ -1,14 +1,18 @@
 """Who may do what in open calls. Views, the API and services ask these same permissions.
 
-Call managers (and superusers) manage everything; applicants see only their own proposals;
-funded projects' teams see their own follow-up. Staff without the call-manager role get no
-access to confidential proposal data here.
+Call managers (and superusers, explicitly: ``predicates.is_manager``) manage everything;
+applicants see only their own proposals; funded projects' teams see their own follow-up. Staff
+without the call-manager role get no access to confidential proposal data here. Nobody screens
+or decides on their own case: a proposal they applied for, are in the team of or speak for the
+organisation of (``Proposal.is_party`` through ``core.predicates.is_own_case``).
 
 The predicates live in ``predicates.py``. django-rules' autodiscovery loads this module; the
 evaluation's permissions (``evaluation/rules.py``) are loaded by ``OpencallsConfig.ready()``.
 """
 
 import rules
+
+from ai4media_portal.core.predicates import is_own_case
 
 from .predicates import (
     is_deliverable_team,
@@ -29,8 +33,8 @@ rules.add_perm("opencalls.change_proposal", is_proposal_owner)
 rules.add_perm("opencalls.submit_proposal", is_proposal_owner)
 rules.add_perm("opencalls.withdraw_proposal", is_proposal_owner)
 rules.add_perm("opencalls.answer_clarification", is_proposal_owner)
-rules.add_perm("opencalls.screen_proposal", is_manager)
-rules.add_perm("opencalls.decide_proposal", is_manager)
+rules.add_perm("opencalls.screen_proposal", is_manager & ~is_own_case)
+rules.add_perm("opencalls.decide_proposal", is_manager & ~is_own_case)
 rules.add_perm("opencalls.export_proposals", is_manager)
 
 rules.add_perm("opencalls.view_project", rules.always_allow)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ai4media_portal.core.permissions import can
+
 from .enums import (
     OUTSTANDING_DELIVERABLE_STATES,
     BudgetCategory,
@@ -18,20 +20,22 @@ from .enums import (
 )
 from .models import (
     Call,
+    CallStageChange,
     Challenge,
     Deliverable,
     EligibilityCheck,
     FundedProject,
     Proposal,
+    ProposalStatusChange,
     ProposalVersion,
     Track,
     Tranche,
 )
-from .predicates import is_manager
 
 
 def user_is_manager(user) -> bool:
-    return bool(user and user.is_authenticated and is_manager(user))
+    """Whether ``user`` manages calls (``opencalls.manage_calls``)."""
+    return can(user, "opencalls.manage_calls")
 
 
 # --- Calls ------------------------------------------------------------------------------------
@@ -127,6 +131,16 @@ def applicant_proposals_in_call(*, call: Call, user) -> list[Proposal]:
     if not (user and user.is_authenticated):
         return []
     return list(Proposal.objects.filter(call=call, applicant=user).order_by("-updated_at"))
+
+
+def proposal_history(proposal: Proposal) -> list[ProposalStatusChange]:
+    """The steps of ``proposal``'s status, oldest first, with who took them (one query)."""
+    return list(ProposalStatusChange.objects.filter(proposal=proposal).select_related("actor"))
+
+
+def call_history(call: Call) -> list[CallStageChange]:
+    """The steps of ``call``'s stage, oldest first, with who took them (one query)."""
+    return list(CallStageChange.objects.filter(call=call).select_related("actor"))
 
 
 def proposal_with_details(proposal_qs: QuerySet[Proposal]) -> QuerySet[Proposal]:

@@ -9,8 +9,9 @@ from rest_framework import serializers
 
 from ai4media_portal.core.api import serializers as portal
 from ai4media_portal.core.api.fields import MultiLineCharField, OptionalURLField
+from ai4media_portal.core.permissions import can
 
-from ..enums import BudgetCategory, CallStatus
+from ..enums import CallStatus
 from ..models import (
     Call,
     CallFaq,
@@ -21,6 +22,9 @@ from ..models import (
     FundedProject,
     OutputLink,
     Proposal,
+    ProposalBudgetLine,
+    ProposalMilestone,
+    ProposalTeamMember,
     ProposalVersion,
     SupportSession,
     Track,
@@ -41,27 +45,19 @@ class TrackSerializer(portal.ModelSerializer):
 
     class Meta:
         model = Track
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "description",
-            "duration_months",
-            "projects_to_fund",
-            "challenges",
-        ]
+        fields = ["id", *Track.EDITABLE_FIELDS, "challenges"]
 
 
 class CriterionSerializer(portal.ModelSerializer):
     class Meta:
         model = EvaluationCriterion
-        fields = ["order", "name", "description", "weight", "threshold", "max_score"]
+        fields = ["order", *EvaluationCriterion.EDITABLE_FIELDS]
 
 
 class FaqSerializer(portal.ModelSerializer):
     class Meta:
         model = CallFaq
-        fields = ["question", "answer"]
+        fields = CallFaq.EDITABLE_FIELDS
 
 
 class CallSerializer(portal.ModelSerializer):
@@ -124,22 +120,23 @@ class CallSerializer(portal.ModelSerializer):
 # --- Proposals --------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(portal.Serializer):
-    full_name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+class TeamMemberSerializer(portal.ModelSerializer):
+    class Meta:
+        model = ProposalTeamMember
+        fields = ProposalTeamMember.EDITABLE_FIELDS
 
 
-class BudgetLineSerializer(portal.Serializer):
-    category = serializers.ChoiceField(choices=BudgetCategory.choices)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    justification = serializers.CharField(max_length=500, required=False, allow_blank=True)
+class BudgetLineSerializer(portal.ModelSerializer):
+    class Meta:
+        model = ProposalBudgetLine
+        fields = ProposalBudgetLine.EDITABLE_FIELDS
 
 
-class MilestoneSerializer(portal.Serializer):
-    month = serializers.IntegerField(min_value=1, max_value=48)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+class MilestoneSerializer(portal.ModelSerializer):
+    class Meta:
+        model = ProposalMilestone
+        fields = ProposalMilestone.EDITABLE_FIELDS
+        extra_kwargs = {"month": {"max_value": 48}, "description": {"max_length": 1000}}
 
 
 class VersionSerializer(portal.ModelSerializer):
@@ -190,21 +187,8 @@ class ProposalSerializer(portal.ModelSerializer):
             "call",
             "reference",
             "status",
-            "organisation_name",
-            "organisation_type",
-            "organisation_country",
-            "organisation_registration_number",
-            "organisation_is_sme",
             "track",
-            "challenge",
-            "acronym",
-            "title",
-            "abstract",
-            "requested_funding",
-            "duration_months",
-            "declare_honour",
-            "declare_no_double_funding",
-            "declare_privacy",
+            *Proposal.DRAFT_FIELDS,
             "team",
             "budget",
             "milestones",
@@ -372,7 +356,7 @@ class FundedProjectSerializer(FundedProjectSummarySerializer):
         optional_fields = FOLLOW_UP_FIELDS
 
     def to_representation(self, project):
-        if self.context["request"].user.has_perm("opencalls.follow_project", project):
+        if can(self.context["request"].user, "opencalls.follow_project", project):
             return super().to_representation(project)
         if not hasattr(self, "_summary"):
             self._summary = FundedProjectSummarySerializer(context=self.context)

@@ -117,11 +117,7 @@ class ProposalViewSet(
         )
 
     def _save(self, proposal, data):
-        fields = {
-            name: value
-            for name, value in data.items()
-            if name in services.DRAFT_FIELDS and name != "call"
-        }
+        fields = {name: value for name, value in data.items() if name in Proposal.DRAFT_FIELDS}
         return services.proposal_save_draft(
             proposal=proposal,
             actor=self.request.user,

@@ -47,6 +47,14 @@ __all__ = [
 
 Progress = Callable[[float, str], None]
 
+# The steps ``assign_evaluators`` reports to ``progress``, as codes: the web layer stores them
+# (``RunProgress`` has the same values) and words them in the reader's language.
+STEP_CHECKING = "checking"
+STEP_OPTIMISING = "optimising"
+STEP_BALANCING = "balancing"
+STEP_VERIFYING = "verifying"
+STEP_DONE = "done"
+
 # The price of one more review on a busy evaluator, in units of a proposal's typical best
 # affinity (see the module docstring). On the benchmark call (1,000 × 200, TF-IDF) the loads
 # of the pure optimum, 1 to 20, become 6 to 20 for 0.7 % of the total affinity; on random
@@ -298,35 +306,36 @@ def assign_evaluators(
 ) -> AssignmentResult:
     """The assignment with the highest total affinity minus the convex load penalty.
 
-    Guarantees, when the status is OPTIMAL: every proposal has exactly ``k`` distinct
-    evaluators, no conflicted or excluded pair is used, every locked pair is used, no
-    evaluator exceeds their maximum load (locked reviews included), and no assignment has
-    a higher ``objective`` (exact up to the rounding of affinities to 1e-6 per pair).
+        Guarantees, when the status is OPTIMAL: every proposal has exactly ``k`` distinct
+        evaluators, no conflicted or excluded pair is used, every locked pair is used, no
+        evaluator exceeds their maximum load (locked reviews included), and no assignment has
+        a higher ``objective`` (exact up to the rounding of affinities to 1e-6 per pair).
 
-    ``balance_weight`` (≥ 0, default ``DEFAULT_BALANCE_WEIGHT``) prices load: an evaluator's
-    ``r``-th review costs ``balance_weight × unit × (r − 1)`` in affinity, ``unit`` being the
-    mean affinity of a proposal's ``k`` best evaluators; 0 switches balancing off. With
-    ``compute_bound`` the pure affinity optimum is solved too (``upper_bound``, ``gap``).
-    ``candidates`` is how many pairs per proposal the flow starts from; it changes the time,
-    never the answer. ``progress(fraction, message)`` is called as the work advances.
+        ``balance_weight`` (≥ 0, default ``DEFAULT_BALANCE_WEIGHT``) prices load: an evaluator's
+        ``r``-th review costs ``balance_weight × unit × (r − 1)`` in affinity, ``unit`` being the
+        mean affinity of a proposal's ``k`` best evaluators; 0 switches balancing off. With
+        ``compute_bound`` the pure affinity optimum is solved too (``upper_bound``, ``gap``).
+        ``candidates`` is how many pairs per proposal the flow starts from; it changes the time,
+        never the answer. ``progress(fraction, step)`` is called as the work advances, ``step``
+    being one of the ``STEP_*`` codes.
 
-    When no assignment exists the status is INFEASIBLE and ``issues`` say why; FAILED means
-    the solver itself gave up. Raises ``ValueError`` for malformed input or a negative or
-    non-finite ``balance_weight``. Deterministic: the same problem gives the same result.
+        When no assignment exists the status is INFEASIBLE and ``issues`` say why; FAILED means
+        the solver itself gave up. Raises ``ValueError`` for malformed input or a negative or
+        non-finite ``balance_weight``. Deterministic: the same problem gives the same result.
     """
     if not (math.isfinite(balance_weight) and balance_weight >= 0):
         raise ValueError("balance_weight must be a finite number ≥ 0.")
     started = time.perf_counter()
 
-    def report(fraction: float, message: str) -> None:
+    def report(fraction: float, step: str) -> None:
         if progress is not None:
-            progress(fraction, message)
+            progress(fraction, step)
 
     def finish(status, **fields) -> AssignmentResult:
         elapsed = time.perf_counter() - started
         return AssignmentResult(status, solve_seconds=elapsed, **fields)
 
-    report(0.0, "Checking conflicts, locks and capacities")
+    report(0.0, STEP_CHECKING)
     inst = Instance(problem)
     issues = explain.simple_issues(inst)
     if issues:
@@ -339,19 +348,19 @@ def assign_evaluators(
     upper_bound = None
     start = None
     if compute_bound or step == 0:
-        report(0.1, "Finding the highest possible total affinity")
+        report(0.1, STEP_OPTIMISING)
         pure = inst.solve(0, candidates=candidates)
         if pure.status != flow.FlowStatus.OPTIMAL:
             return _unsolved(inst, pure, finish)
         upper_bound = _total(inst, pure)
         start, chosen = pure.network, pure
     if step > 0:
-        report(0.5, "Balancing evaluator loads")
+        report(0.5, STEP_BALANCING)
         chosen = inst.solve(step, candidates=candidates, start=start)
         if chosen.status != flow.FlowStatus.OPTIMAL:
             return _unsolved(inst, chosen, finish)
 
-    report(0.9, "Checking the assignment")
+    report(0.9, STEP_VERIFYING)
     assigned = inst.valid_locks.copy()
     assigned[chosen.rows, chosen.cols] = True
     broken = _verify(inst, assigned)
@@ -360,7 +369,7 @@ def assign_evaluators(
     pi, ej = np.nonzero(assigned)
     loads = np.bincount(ej, minlength=len(inst.evaluator_ids))
     balance_step = step / flow.SCALE
-    report(1.0, "Done")
+    report(1.0, STEP_DONE)
     return finish(
         AssignmentStatus.OPTIMAL,
         pairs=tuple(

@@ -69,6 +69,17 @@ COLLABORATOR_NAME = "collaborator"  # value: the collaborator line as declared
 Evidence = tuple[str, str]
 
 
+def same_organisation(first: str, second: str) -> bool:
+    """Whether two organisation names name one organisation: the same once reduced (accents,
+    case, punctuation and legal forms ignored), or at least ``NAME_MATCH`` alike."""
+    if not normalise_name(first) or not normalise_name(second):
+        return False
+    return (
+        normalise_name(first) == normalise_name(second)
+        or name_similarity(first, second) >= NAME_MATCH
+    )
+
+
 def person_key(name: str) -> str:
     """A person's name however it is written: "Ada  Lovelace", "LOVELACE Ada" → "ada lovelace"."""
     return " ".join(sorted(re.findall(r"[a-z0-9]+", fold(name or ""))))
@@ -176,10 +187,7 @@ class ProposalIndex:
         for token in name_tokens(name):
             candidates |= self.by_token.get(token, set())
         return {
-            pid
-            for pid in candidates
-            if self.proposals[pid].normalised == normalised
-            or name_similarity(name, self.proposals[pid].organisation) >= NAME_MATCH
+            pid for pid in candidates if same_organisation(name, self.proposals[pid].organisation)
         }
 
 

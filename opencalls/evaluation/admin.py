@@ -1,6 +1,7 @@
 """Admin views of the evaluation for staff: reading and small corrections. The workflow
 (assign, review, consensus, decide) happens in the portal's pages, which call the services
-and keep the audit log."""
+and keep the audit log: here every state is read-only, and so are a review's scores once it
+is submitted and a consensus once it is final."""
 
 from django.contrib import admin
 
@@ -21,6 +22,30 @@ from .models import (
 )
 
 
+def _all_fields(model) -> list[str]:
+    return [field.name for field in model._meta.fields]
+
+
+class _FrozenInline(admin.TabularInline):
+    """Score rows that become read-only once their parent is ``frozen(obj)``."""
+
+    extra = 0
+
+    def frozen(self, obj) -> bool:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.frozen(obj):
+            return _all_fields(self.model)
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and self.frozen(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and self.frozen(obj))
+
+
 @admin.register(EvaluationSettings)
 class EvaluationSettingsAdmin(admin.ModelAdmin):
     list_display = ["call", "hide_applicant_identity", "review_deadline", "interview_weight"]
@@ -38,6 +63,7 @@ class EvaluatorProfileAdmin(admin.ModelAdmin):
 class PoolMemberAdmin(admin.ModelAdmin):
     list_display = ["evaluator", "call", "status", "max_proposals", "terms_version"]
     list_filter = ["status", "call"]
+    readonly_fields = ["status", "terms_version", "terms_accepted_at"]
     search_fields = ["evaluator__email", "evaluator__full_name"]
     raw_id_fields = ["evaluator", "invited_by"]
 
@@ -48,6 +74,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["status", "call"]
     search_fields = ["email"]
     exclude = ["token_hash"]
+    readonly_fields = ["status"]
     raw_id_fields = ["invited_by", "claimed_by"]
 
 
@@ -55,13 +82,24 @@ class InvitationAdmin(admin.ModelAdmin):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["proposal", "evaluator", "source", "active", "reason"]
     list_filter = ["source", "active", "call"]
-    raw_id_fields = ["proposal", "evaluator", "confirmed_by", "dismissed_by"]
+    raw_id_fields = ["proposal", "evaluator"]
+    readonly_fields = [
+        "active",
+        "confirmed_by",
+        "confirmed_at",
+        "dismissed_by",
+        "dismissed_at",
+        "dismissal_reason",
+    ]
 
 
 @admin.register(AssignmentRun)
 class AssignmentRunAdmin(admin.ModelAdmin):
     list_display = ["call", "status", "progress", "created_at", "finished_at", "gap"]
     list_filter = ["status", "call"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return _all_fields(self.model)
 
 
 @admin.register(Assignment)
@@ -71,9 +109,11 @@ class AssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["proposal", "evaluator", "run", "created_by"]
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(_FrozenInline):
     model = ReviewScore
-    extra = 0
+
+    def frozen(self, obj) -> bool:
+        return obj.is_submitted
 
 
 @admin.register(Review)
@@ -83,18 +123,30 @@ class ReviewAdmin(admin.ModelAdmin):
     raw_id_fields = ["assignment"]
     inlines = [ReviewScoreInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return _all_fields(self.model)
+        return ["status", "submitted_at"]
 
-class ConsensusScoreInline(admin.TabularInline):
+
+class ConsensusScoreInline(_FrozenInline):
     model = ConsensusScore
-    extra = 0
+
+    def frozen(self, obj) -> bool:
+        return obj.is_final
 
 
 @admin.register(ConsensusReport)
 class ConsensusReportAdmin(admin.ModelAdmin):
     list_display = ["proposal", "status", "rapporteur", "finalised_at"]
     list_filter = ["status", "call"]
-    raw_id_fields = ["proposal", "rapporteur", "finalised_by"]
+    raw_id_fields = ["proposal", "rapporteur"]
     inlines = [ConsensusScoreInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_final:
+            return _all_fields(self.model)
+        return ["status", "finalised_at", "finalised_by"]
 
 
 @admin.register(InterviewSlot)
@@ -106,4 +158,5 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 class InterviewAdmin(admin.ModelAdmin):
     list_display = ["proposal", "status", "slot", "score"]
     list_filter = ["status", "call"]
-    raw_id_fields = ["proposal", "slot", "invited_by", "recorded_by"]
+    raw_id_fields = ["proposal", "slot", "invited_by"]
+    readonly_fields = ["status", "score", "panel_notes", "held_at", "recorded_by"]

@@ -4,6 +4,7 @@ invitations to answer), and the calls under evaluation for call managers."""
 from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.dashboard import Panel
+from ai4media_portal.core.permissions import can
 
 from . import selectors
 
@@ -22,7 +23,7 @@ def panels(request) -> list[Panel]:
                 order=43,
             )
         )
-    if user.has_perm("opencalls.manage_evaluation"):
+    if can(user, "opencalls.manage_evaluation"):
         calls = selectors.manager_evaluation_calls()
         if calls:
             result.append(

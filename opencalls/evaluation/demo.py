@@ -36,6 +36,7 @@ from .enums import (
     InterviewStatus,
     PoolStatus,
     ReviewStatus,
+    RunProgress,
     RunStatus,
 )
 from .models import (
@@ -324,7 +325,7 @@ def _seed_past_call(ctx, call, evaluators, manager) -> None:
         call=call,
         status=RunStatus.SUCCEEDED,
         progress=1.0,
-        message="Done",
+        step=RunProgress.DONE,
         actor=manager,
         created_at=closes + timedelta(days=12),
         started_at=closes + timedelta(days=12),
@@ -530,7 +531,7 @@ def _seed_current_call(ctx, call, evaluators, manager) -> None:
     erik = evaluators[0]
     for proposal in (eligible[1], eligible[3], eligible[4]):
         services.assignment_add(proposal=proposal, evaluator=erik, actor=manager, locked=True)
-    run = AssignmentRun.objects.create(call=call, actor=manager, message="Queued")
+    run = AssignmentRun.objects.create(call=call, actor=manager, step=RunProgress.QUEUED)
     run = services.assignment_run_execute(run_id=run.pk)
     if run.status != RunStatus.SUCCEEDED:
         ctx.log(f"  Open Call #2 assignment not possible: {run.issues}")

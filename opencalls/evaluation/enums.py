@@ -37,6 +37,14 @@ class InvitationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+INVITATION_TRANSITIONS = {
+    # A new invitation to the same address revokes the pending one.
+    InvitationStatus.PENDING: {InvitationStatus.CLAIMED, InvitationStatus.REVOKED},
+    InvitationStatus.CLAIMED: set(),
+    InvitationStatus.REVOKED: set(),
+}
+
+
 class ConflictSource(models.TextChoices):
     DECLARED = "declared", _("Declared by the evaluator")
     DETECTED = "detected", _("Detected automatically")
@@ -70,6 +78,27 @@ RUN_TRANSITIONS = {
     RunStatus.FAILED: set(),
 }
 ACTIVE_RUN_STATES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+
+class RunProgress(models.TextChoices):
+    """Where an automatic assignment run is, or how it ended: stored as a code, worded in the
+    reader's language. The engine's steps (``engine.assignment.STEP_*``) have the same codes."""
+
+    QUEUED = "queued", _("Waiting for a worker")
+    DETECTING = "detecting", _("Detecting conflicts of interest")
+    READING = "reading", _("Reading proposals and evaluators")
+    AFFINITIES = "affinities", _("Computing affinities")
+    CHECKING = "checking", _("Checking conflicts, locks and capacities")
+    OPTIMISING = "optimising", _("Finding the highest possible total affinity")
+    BALANCING = "balancing", _("Balancing evaluator loads")
+    VERIFYING = "verifying", _("Checking the assignment")
+    SAVING = "saving", _("Saving the assignment")
+    DONE = "done", _("Done")
+    NOTHING = "nothing", _("Nothing to assign.")
+    IMPOSSIBLE = "impossible", _("No assignment is possible.")
+    CRASHED = "crashed", _("The run failed unexpectedly.")
+    CHANGED = "changed", _("Assignments changed during the run.")
+    STALE = "stale", _("The run stopped without finishing.")
 
 
 class ReviewStatus(models.TextChoices):

@@ -38,14 +38,7 @@ class EvaluationSettingsForm(PortalModelForm):
 
     class Meta:
         model = EvaluationSettings
-        fields = [
-            "hide_applicant_identity",
-            "review_deadline",
-            "interview_weight",
-            "interview_max_score",
-            "tie_break_last",
-            "balance_weight",
-        ]
+        fields = EvaluationSettings.EDITABLE_FIELDS
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,19 +83,7 @@ class ProfileForm(PortalModelForm):
 
     class Meta:
         model = EvaluatorProfile
-        fields = [
-            "expertise",
-            "keywords",
-            "cv",
-            "country",
-            "organisation_name",
-            "organisation_registration_number",
-            "organisation_country",
-            "organisation_domain",
-            "collaborators",
-            "default_max_load",
-            "availability",
-        ]
+        fields = ["expertise", *EvaluatorProfile.PROFILE_FIELDS]
         widgets = {
             "cv": forms.Textarea(attrs={"rows": 5}),
             "collaborators": forms.Textarea(attrs={"rows": 4}),

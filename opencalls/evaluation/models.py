@@ -29,6 +29,7 @@ from .enums import (
     PoolStatus,
     ReviewReminderKind,
     ReviewStatus,
+    RunProgress,
     RunStatus,
     TieBreakLast,
 )
@@ -40,6 +41,15 @@ class EvaluationSettings(models.Model):
     """How one call is evaluated, beside the call's own settings (evaluators per proposal,
     thresholds, interviews per track): blind review, the review deadline, how interviews
     weigh in the final ranking and the last tie-break."""
+
+    EDITABLE_FIELDS = (
+        "hide_applicant_identity",
+        "review_deadline",
+        "interview_weight",
+        "interview_max_score",
+        "tie_break_last",
+        "balance_weight",
+    )
 
     call = models.OneToOneField(
         "opencalls.Call",
@@ -119,6 +129,20 @@ class EvaluatorProfile(TimeStampedModel):
     """An expert's standing profile, used for every call they evaluate: what matches them to
     proposals (expertise, keywords, CV) and what detects their conflicts (organisation,
     collaborators)."""
+
+    # What the expert writes in their profile (the form and the service use this).
+    PROFILE_FIELDS = (
+        "keywords",
+        "cv",
+        "country",
+        "organisation_name",
+        "organisation_registration_number",
+        "organisation_country",
+        "organisation_domain",
+        "collaborators",
+        "default_max_load",
+        "availability",
+    )
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluator_profile"
@@ -346,7 +370,9 @@ class AssignmentRun(models.Model):
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.FloatField(_("progress"), default=0.0)
-    message = models.CharField(_("step"), max_length=200, blank=True)
+    step = models.CharField(
+        _("step"), max_length=16, choices=RunProgress.choices, default=RunProgress.QUEUED
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -523,6 +549,10 @@ class ConsensusReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Consensus on {self.proposal}"
+
+    def is_party(self, user) -> bool:
+        """A party to the proposal is a party to its consensus (``Proposal.is_party``)."""
+        return self.proposal.is_party(user)
 
     @property
     def is_final(self) -> bool:

@@ -5,9 +5,18 @@ Evaluation Summary Report once the results are published.
 The predicates on proposals ask ``predicates.visible_assignments``, the one place that
 decides what an evaluator may see, so pages, documents, the API and exports agree. This
 module is loaded by ``OpencallsConfig.ready()``.
+
+Nobody evaluates their own case (``core.predicates.is_own_case``, asking ``Proposal.is_party``):
+a call manager who applied for a proposal, is in its team or speaks for its organisation does
+not assign its evaluators, read its reviews or consensus, write or reopen that consensus,
+score its interview or preview its report; call-wide pages show it as a conflict of interest,
+without scores. ``manage_evaluation`` is the call-wide tool; ``evaluate_proposal`` is the power
+over one proposal's evaluation.
 """
 
 import rules
+
+from ai4media_portal.core.predicates import is_own_case
 
 from ..predicates import is_manager, is_proposal_owner
 from .predicates import (
@@ -21,13 +30,17 @@ from .predicates import (
 )
 
 rules.add_perm("opencalls.manage_evaluation", is_manager)
-rules.add_perm("opencalls.review_proposal", is_assigned_evaluator)
+rules.add_perm("opencalls.evaluate_proposal", is_manager & ~is_own_case)
+rules.add_perm("opencalls.review_proposal", is_assigned_evaluator & ~is_own_case)
 # API lists are filtered to the evaluator's own visible assignments and reviews.
 rules.add_perm("opencalls.list_evaluation", rules.is_authenticated)
 rules.add_perm("opencalls.view_assignment", is_own_assignment)
 rules.add_perm("opencalls.view_review", is_own_review)
 # The blind-review rule: the other reviews of the proposal, once one's own is submitted.
 rules.add_perm("opencalls.read_peer_reviews", is_own_assignment & has_submitted_own_review)
-rules.add_perm("opencalls.write_consensus", is_rapporteur | is_manager)
-rules.add_perm("opencalls.view_esr", (is_proposal_owner & results_published) | is_manager)
+rules.add_perm("opencalls.write_consensus", (is_rapporteur | is_manager) & ~is_own_case)
+rules.add_perm(
+    "opencalls.view_esr",
+    (is_proposal_owner & results_published) | (is_manager & ~is_own_case),
+)
 rules.add_perm("opencalls.book_interview", owns_interviewed_proposal | is_manager)

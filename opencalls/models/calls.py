@@ -59,6 +59,26 @@ class CallQuerySet(models.QuerySet):
 class Call(TimeStampedModel):
     """A call for proposals with its tracks, challenges, checklist, criteria and FAQ."""
 
+    # What a call manager edits (the form, the service and copies of the call use this);
+    # the stage changes through ``services.call_set_stage`` only.
+    EDITABLE_FIELDS = (
+        "number",
+        "title",
+        "summary",
+        "description",
+        "opens_at",
+        "closes_at",
+        "timezone",
+        "total_budget",
+        "max_funding",
+        "evaluators_per_proposal",
+        "overall_threshold",
+        "interview_enabled",
+        "interviews_per_track",
+        "one_proposal_per_organisation",
+        "max_document_mb",
+    )
+
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, help_text=_("Open Call #1, #2, … Used in reference numbers.")
     )
@@ -194,6 +214,8 @@ class Call(TimeStampedModel):
 
 
 class Track(models.Model):
+    EDITABLE_FIELDS = ("kind", "name", "description", "duration_months", "projects_to_fund")
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="tracks")
     kind = models.CharField(_("kind"), max_length=16, choices=TrackKind.choices)
     name = models.CharField(_("name"), max_length=120)
@@ -221,6 +243,8 @@ class Track(models.Model):
 
 
 class Challenge(models.Model):
+    EDITABLE_FIELDS = ("track", "code", "title", "description")
+
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="challenges")
     code = models.CharField(_("code"), max_length=12, blank=True, help_text=_("e.g. R1, A3"))
     title = models.CharField(_("title"), max_length=200)
@@ -246,6 +270,8 @@ class Challenge(models.Model):
 
 class EvaluationCriterion(models.Model):
     """A scored criterion. ``order`` is also the tie-break order of the ranking."""
+
+    EDITABLE_FIELDS = ("name", "description", "weight", "threshold", "max_score")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -283,6 +309,8 @@ class EvaluationCriterion(models.Model):
 
 
 class EligibilityItem(models.Model):
+    EDITABLE_FIELDS = ("text", "help_text")
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="checklist")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("criterion"), max_length=300)
@@ -298,6 +326,8 @@ class EligibilityItem(models.Model):
 
 
 class CallFaq(models.Model):
+    EDITABLE_FIELDS = ("question", "answer")
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faqs")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     question = models.CharField(_("question"), max_length=300)
@@ -310,3 +340,31 @@ class CallFaq(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class CallStageChange(models.Model):
+    """One step of a call's history: the stage it went from and to, who moved it and when.
+    Written only by ``services.call_set_stage`` (and by the services that create a call, as the
+    step from nothing to draft)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stage_history")
+    from_stage = models.CharField(_("from"), max_length=32, choices=CallStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=32, choices=CallStage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["call", "created_at"], name="call_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.from_stage or '∅'} → {self.to_stage}"

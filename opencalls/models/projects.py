@@ -37,6 +37,10 @@ class FundedProject(TimeStampedModel):
     """A project funded from a selected proposal. Its public fields are copied from the
     submitted version at creation, so the catalogue never reads confidential proposal data."""
 
+    # What call managers change after the set-up, and the part the project's team may.
+    MANAGER_FIELDS = ("status", "end_date", "summary", "outcomes", "website")
+    TEAM_FIELDS = ("outcomes", "website")
+
     proposal = models.OneToOneField(
         Proposal, on_delete=models.PROTECT, related_name="funded_project"
     )

@@ -6,12 +6,16 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
+from network.selectors import organisations_of_contact
 
+from ..engine.conflicts import same_organisation
 from ..enums import BudgetCategory, OrganisationType, ProposalStatus, ScreeningOutcome
 from .calls import Call, Challenge, EligibilityItem, Track
 from .common import MONEY
@@ -25,9 +29,58 @@ def version_document_path(instance, filename: str) -> str:
     return f"opencalls/versions/{instance.reference}-{uuid.uuid4().hex[:8]}.pdf"
 
 
+class ProposalQuerySet(models.QuerySet):
+    def party_ids(self, user) -> set[int]:
+        """The ids of the proposals here that ``user`` is a party to, in three queries at most:
+        their applicant, a member of their team (the team's email address is the user's,
+        case aside) or a contact in the network directory of an organisation whose name is
+        the applicant organisation's (``engine.conflicts.same_organisation``, the rule that
+        detects evaluators' conflicts). ``Proposal.is_party`` asks this same rule."""
+        if user is None or not user.is_authenticated:
+            return set()
+        direct = Q(applicant_id=user.pk)
+        if user.email:
+            direct |= Q(team__email__iexact=user.email)
+        ids = set(self.filter(direct).values_list("pk", flat=True))
+        names = [
+            name
+            for pair in organisations_of_contact(user).values_list("name", "legal_name")
+            for name in pair
+            if name
+        ]
+        if names:
+            candidates = self.exclude(pk__in=ids).exclude(organisation_name="")
+            ids.update(
+                pk
+                for pk, organisation in candidates.values_list("pk", "organisation_name")
+                if any(same_organisation(organisation, name) for name in names)
+            )
+        return ids
+
+
 class Proposal(TimeStampedModel):
     """The applicant's working copy. What counts is ``current_version``, the latest submitted
     snapshot; the working copy can be edited until the deadline."""
+
+    # What the applicant writes in a draft (the form, the API and the service use this); the
+    # first five, the organisation, are copied into the applicant's next proposal.
+    DRAFT_FIELDS = (
+        "organisation_name",
+        "organisation_type",
+        "organisation_country",
+        "organisation_registration_number",
+        "organisation_is_sme",
+        "challenge",
+        "acronym",
+        "title",
+        "abstract",
+        "requested_funding",
+        "duration_months",
+        "declare_honour",
+        "declare_no_double_funding",
+        "declare_privacy",
+    )
+    ORGANISATION_FIELDS = DRAFT_FIELDS[:5]
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     applicant = models.ForeignKey(
@@ -95,6 +148,8 @@ class Proposal(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -121,8 +176,51 @@ class Proposal(TimeStampedModel):
     def display_title(self) -> str:
         return self.acronym or self.title or str(_("Untitled proposal"))
 
+    def is_party(self, user) -> bool:
+        """The applicant, a member of the team or a contact of the applicant organisation:
+        they may not screen, evaluate, rank or decide on this proposal, nor read its
+        evaluation (``core.predicates.is_own_case``). Remembered per user on this instance."""
+        if user is None or not user.is_authenticated or self.pk is None:
+            return False
+        known = self.__dict__.setdefault("_parties", {})
+        if user.pk not in known:
+            known[user.pk] = self.pk in Proposal.objects.filter(pk=self.pk).party_ids(user)
+        return known[user.pk]
+
+
+class ProposalStatusChange(models.Model):
+    """One step of a proposal's history: the status it went from and to, who moved it, the
+    message they gave (to the applicant) and when. Written only by
+    ``services.proposal_set_status``; the proposal's start is the step from nothing to draft."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("from"), max_length=32, choices=ProposalStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=32, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["proposal", "created_at"], name="proposal_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_status or '∅'} → {self.to_status}"
+
 
 class ProposalTeamMember(models.Model):
+    EDITABLE_FIELDS = ("full_name", "email", "role")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
     order = models.PositiveSmallIntegerField(default=0)
     full_name = models.CharField(_("name"), max_length=200)
@@ -137,6 +235,8 @@ class ProposalTeamMember(models.Model):
 
 
 class ProposalBudgetLine(models.Model):
+    EDITABLE_FIELDS = ("category", "amount", "justification")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     amount = models.DecimalField(_("amount (€)"), validators=[MinValueValidator(0)], **MONEY)
@@ -155,6 +255,8 @@ class ProposalBudgetLine(models.Model):
 
 
 class ProposalMilestone(models.Model):
+    EDITABLE_FIELDS = ("title", "description", "month")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="milestones")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("milestone"), max_length=200)

@@ -8,7 +8,6 @@ One module per concept; this package re-exports their public names.
 """
 
 from .calls import (
-    CALL_FIELDS,
     call_copy,
     call_create,
     call_publication_problems,
@@ -28,19 +27,12 @@ from .follow_up import demo_day_record, output_link_add, output_link_remove, sup
 from .projects import (
     DEFAULT_TRANCHES,
     DIRECTORY_TYPES,
-    PROJECT_MANAGER_FIELDS,
-    PROJECT_TEAM_FIELDS,
     add_months,
     funded_project_create,
     funded_project_update,
     tranche_release,
 )
 from .proposals import (
-    BUDGET_FIELDS,
-    DRAFT_FIELDS,
-    MILESTONE_FIELDS,
-    ORGANISATION_FIELDS,
-    TEAM_FIELDS,
     proposal_problems,
     proposal_save_draft,
     proposal_snapshot,
@@ -51,21 +43,14 @@ from .proposals import (
 )
 from .reminders import reminders_send
 from .screening import SCREENING_STATES, CheckInput, clarification_answer, proposal_screen
+from .workflow import proposal_set_status
 
 __all__ = [
-    "BUDGET_FIELDS",
-    "CALL_FIELDS",
     "DECISION_TEMPLATES",
     "DEFAULT_TRANCHES",
     "DELIVERABLE_MAX_BYTES",
     "DIRECTORY_TYPES",
-    "DRAFT_FIELDS",
-    "MILESTONE_FIELDS",
-    "ORGANISATION_FIELDS",
-    "PROJECT_MANAGER_FIELDS",
-    "PROJECT_TEAM_FIELDS",
     "SCREENING_STATES",
-    "TEAM_FIELDS",
     "CheckInput",
     "_local",
     "add_months",
@@ -88,6 +73,7 @@ __all__ = [
     "proposal_problems",
     "proposal_save_draft",
     "proposal_screen",
+    "proposal_set_status",
     "proposal_snapshot",
     "proposal_start",
     "proposal_submit",

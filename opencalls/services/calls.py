@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.validators import validate_pdf
@@ -22,25 +23,9 @@ from ..models import (
     EligibilityItem,
     EvaluationCriterion,
     EvaluationSettings,
+    Track,
 )
-
-CALL_FIELDS = (
-    "number",
-    "title",
-    "summary",
-    "description",
-    "opens_at",
-    "closes_at",
-    "timezone",
-    "total_budget",
-    "max_funding",
-    "evaluators_per_proposal",
-    "overall_threshold",
-    "interview_enabled",
-    "interviews_per_track",
-    "one_proposal_per_organisation",
-    "max_document_mb",
-)
+from .workflow import call_record_start, call_write_stage
 
 
 def _check_guide(guide) -> None:
@@ -53,12 +38,10 @@ def _check_guide(guide) -> None:
 
 @transaction.atomic
 def call_create(*, actor, data: dict, guide=None) -> Call:
-    """Create a draft call from ``data`` (the ``CALL_FIELDS``). Managers only."""
+    """Create a draft call from ``data`` (any of ``Call.EDITABLE_FIELDS``). Managers only."""
     require_perm(actor, "opencalls.manage_calls")
     call = Call(stage=CallStage.DRAFT, created_by=actor)
-    for name in CALL_FIELDS:
-        if name in data:
-            setattr(call, name, data[name])
+    apply_changes(call, data, Call.EDITABLE_FIELDS)
     if call.number is None:
         call.number = (Call.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     _check_guide(guide)
@@ -66,6 +49,7 @@ def call_create(*, actor, data: dict, guide=None) -> Call:
         call.guide = guide
     call.full_clean()
     call.save()
+    call_record_start(call, actor)
     log_action("opencalls.call.create", actor=actor, target=call)
     return call
 
@@ -85,11 +69,7 @@ def call_update(*, call: Call, actor, data: dict, guide=None, clear_guide=False)
             _("Proposals have reference numbers in this call: its number cannot change."),
             field="number",
         )
-    changed = []
-    for name in CALL_FIELDS:
-        if name in data and getattr(call, name) != data[name]:
-            setattr(call, name, data[name])
-            changed.append(name)
+    changed = apply_changes(call, data, Call.EDITABLE_FIELDS)
     _check_guide(guide)
     if guide:
         call.guide = guide
@@ -147,34 +127,23 @@ def call_save_structure(
     require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     if tracks is not None:
-        _sync_rows(
-            call.tracks.all(),
-            tracks,
-            ("kind", "name", "description", "duration_months", "projects_to_fund"),
-            {"call": call},
-        )
+        _sync_rows(call.tracks.all(), tracks, Track.EDITABLE_FIELDS, {"call": call})
     if challenges is not None:
         for row in challenges:
             track = row.get("track")
             if not row.get("DELETE") and (track is None or track.call_id != call.pk):
                 raise PortalError(_("Choose one of this call's tracks."), field="track")
         _sync_rows(
-            Challenge.objects.filter(track__call=call),
-            challenges,
-            ("track", "code", "title", "description"),
-            {},
+            Challenge.objects.filter(track__call=call), challenges, Challenge.EDITABLE_FIELDS, {}
         )
     if criteria is not None:
         _sync_rows(
-            call.criteria.all(),
-            criteria,
-            ("name", "description", "weight", "threshold", "max_score"),
-            {"call": call},
+            call.criteria.all(), criteria, EvaluationCriterion.EDITABLE_FIELDS, {"call": call}
         )
     if checklist is not None:
-        _sync_rows(call.checklist.all(), checklist, ("text", "help_text"), {"call": call})
+        _sync_rows(call.checklist.all(), checklist, EligibilityItem.EDITABLE_FIELDS, {"call": call})
     if faqs is not None:
-        _sync_rows(call.faqs.all(), faqs, ("question", "answer"), {"call": call})
+        _sync_rows(call.faqs.all(), faqs, CallFaq.EDITABLE_FIELDS, {"call": call})
     call.save(update_fields=["updated_at"])
     log_action("opencalls.call.structure", actor=actor, target=call)
     return call
@@ -201,9 +170,14 @@ def call_publication_problems(call: Call) -> list[str]:
 
 
 @transaction.atomic
-def call_set_stage(*, call: Call, actor, stage: CallStage) -> Call:
+def call_set_stage(*, call: Call, actor, stage: CallStage, message: str = "") -> Call:
     """Move a call to ``stage``: publish a complete draft, unpublish before opening, start the
-    evaluation after the deadline, publish results once every proposal has a final outcome."""
+    evaluation after the deadline, publish results once every proposal has a final outcome.
+
+    The one way a call's stage changes. Managers only; the call's row is locked; the move must
+    be in ``CALL_STAGE_TRANSITIONS`` (``PortalError`` ``invalid_transition``) and meet the
+    stage's condition (``PortalError``). The step is recorded in the call's history
+    (``CallStageChange``, with ``message``) and logged (``opencalls.call.stage``)."""
     require_perm(actor, "opencalls.manage_calls")
     call = Call.objects.select_for_update().get(pk=call.pk)
     stage = CallStage(stage)
@@ -230,9 +204,7 @@ def call_set_stage(*, call: Call, actor, stage: CallStage) -> Call:
             raise PortalError(
                 _("%(count)s proposals have no final outcome yet.") % {"count": undecided}
             )
-    call.stage = stage
-    call.save(update_fields=["stage", "published_at", "updated_at"])
-    log_action("opencalls.call.stage", actor=actor, target=call, data={"stage": stage.value})
+    call_write_stage(call=call, to=stage, actor=actor, message=message)
     return call
 
 
@@ -260,7 +232,7 @@ def call_copy(*, call: Call, actor) -> Call:
     years = _next_opening_year(call, timezone.now())
     number = (Call.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
     copy = Call(
-        **{name: getattr(call, name) for name in CALL_FIELDS},
+        **{name: getattr(call, name) for name in Call.EDITABLE_FIELDS},
         stage=CallStage.DRAFT,
         created_by=actor,
     )
@@ -270,6 +242,7 @@ def call_copy(*, call: Call, actor) -> Call:
     copy.closes_at = _shift_years(call.closes_at, years)
     copy.full_clean()
     copy.save()
+    call_record_start(copy, actor)
     for track in call.tracks.prefetch_related("challenges__topics"):
         challenges = list(track.challenges.all())
         track.pk, track.call = None, copy

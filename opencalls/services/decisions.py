@@ -4,15 +4,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
 
-from ..enums import DECIDABLE_STATES, DECISION_STATES, TRANSITIONS, ProposalStatus
+from ..enums import DECIDABLE_STATES, DECISION_STATES, ProposalStatus
 from ..models import Proposal
+from .workflow import proposal_set_status
 
 DECISION_TEMPLATES = {
     ProposalStatus.SELECTED: "opencalls/decision_selected",
@@ -38,16 +37,17 @@ def proposal_decide(
             _("Only eligible proposals can be decided; this one is %(status)s.")
             % {"status": proposal.get_status_display().lower()}
         )
-    ensure_transition(ProposalStatus(proposal.status), outcome, TRANSITIONS)
-    proposal.status = outcome
     proposal.decision_message = message.strip()
     proposal.decided_at = timezone.now()
     proposal.decided_by = actor
-    proposal.save(
-        update_fields=["status", "decision_message", "decided_at", "decided_by", "updated_at"]
-    )
-    log_action(
-        "opencalls.proposal.decide", actor=actor, target=proposal, data={"outcome": outcome.value}
+    proposal_set_status(
+        proposal=proposal,
+        to=outcome,
+        actor=actor,
+        message=proposal.decision_message,
+        action="opencalls.proposal.decide",
+        extra_fields=["decision_message", "decided_at", "decided_by", "updated_at"],
+        data={"outcome": outcome.value},
     )
     email_queue(
         to=proposal.applicant.email,

@@ -16,7 +16,7 @@ from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.validators import MiB, validate_pdf
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import ensure_transition, set_state
 
 from ..enums import DELIVERABLE_TRANSITIONS, DeliverableKind, DeliverableStatus, TrancheStatus
 from ..models import Deliverable, DeliverableSubmission, FundedProject, Tranche
@@ -90,9 +90,10 @@ def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "
         submitted_by=actor,
     )
     submission.save()
-    deliverable.status = DeliverableStatus.SUBMITTED
     deliverable.submitted_at = submission.submitted_at
-    deliverable.save(update_fields=["status", "submitted_at"])
+    set_state(
+        deliverable, DeliverableStatus.SUBMITTED, DELIVERABLE_TRANSITIONS, also=["submitted_at"]
+    )
     log_action("opencalls.deliverable.submit", actor=actor, target=deliverable, data={"sha": sha})
     managers = emails_of(Role.CALL_MANAGER)
     if managers:
@@ -125,12 +126,15 @@ def deliverable_review(
     target = DeliverableStatus.APPROVED if approve else DeliverableStatus.CHANGES_REQUESTED
     if not approve and not message.strip():
         raise PortalError(_("Say what needs to change."), field="message")
-    ensure_transition(DeliverableStatus(deliverable.status), target, DELIVERABLE_TRANSITIONS)
-    deliverable.status = target
     deliverable.reviewed_at = timezone.now()
     deliverable.reviewed_by = actor
     deliverable.review_message = message.strip()
-    deliverable.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_message"])
+    set_state(
+        deliverable,
+        target,
+        DELIVERABLE_TRANSITIONS,
+        also=["reviewed_at", "reviewed_by", "review_message"],
+    )
     if deliverable.tranche_id:
         _tranche_refresh(Tranche.objects.select_for_update().get(pk=deliverable.tranche_id))
     log_action(

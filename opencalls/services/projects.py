@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.permissions import can, require_perm
+from ai4media_portal.core.workflow import set_state
 from network.enums import OrganisationType as DirectoryType
 from network.services import organisation_record_beneficiary
 
@@ -174,9 +175,6 @@ DIRECTORY_TYPES = {
     OrganisationType.OTHER: DirectoryType.OTHER,
 }
 
-PROJECT_MANAGER_FIELDS = ("status", "end_date", "summary", "outcomes", "website")
-PROJECT_TEAM_FIELDS = ("outcomes", "website")
-
 
 @transaction.atomic
 def funded_project_update(*, project: FundedProject, actor, data: dict) -> FundedProject:
@@ -184,14 +182,12 @@ def funded_project_update(*, project: FundedProject, actor, data: dict) -> Funde
     its public outcomes and website."""
     require_perm(actor, "opencalls.follow_project", project)
     allowed = (
-        PROJECT_MANAGER_FIELDS
-        if actor.has_perm("opencalls.manage_project", project)
-        else PROJECT_TEAM_FIELDS
+        FundedProject.MANAGER_FIELDS
+        if can(actor, "opencalls.manage_project", project)
+        else FundedProject.TEAM_FIELDS
     )
     project = FundedProject.objects.select_for_update().get(pk=project.pk)
-    changed = [name for name in allowed if name in data and getattr(project, name) != data[name]]
-    for name in changed:
-        setattr(project, name, data[name])
+    changed = apply_changes(project, data, allowed)
     project.full_clean()
     if changed:
         project.save(update_fields=[*changed, "updated_at"])
@@ -207,10 +203,8 @@ def _tranche_refresh(tranche: Tranche) -> None:
     target = TrancheStatus.REQUESTED if ready else TrancheStatus.PENDING
     if tranche.status == TrancheStatus.RELEASED or tranche.status == target:
         return
-    ensure_transition(TrancheStatus(tranche.status), target, TRANCHE_TRANSITIONS)
-    tranche.status = target
     tranche.requested_at = timezone.now() if ready else None
-    tranche.save(update_fields=["status", "requested_at"])
+    set_state(tranche, target, TRANCHE_TRANSITIONS, also=["requested_at"])
 
 
 @transaction.atomic
@@ -226,11 +220,11 @@ def tranche_release(*, tranche: Tranche, actor) -> Tranche:
             if tranche.status == TrancheStatus.PENDING
             else _("“%(name)s” has already been released.") % {"name": tranche.name}
         )
-    ensure_transition(TrancheStatus(tranche.status), TrancheStatus.RELEASED, TRANCHE_TRANSITIONS)
-    tranche.status = TrancheStatus.RELEASED
     tranche.released_at = timezone.now()
     tranche.released_by = actor
-    tranche.save(update_fields=["status", "released_at", "released_by"])
+    set_state(
+        tranche, TrancheStatus.RELEASED, TRANCHE_TRANSITIONS, also=["released_at", "released_by"]
+    )
     log_action(
         "opencalls.tranche.release",
         actor=actor,

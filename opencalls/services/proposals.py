@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
@@ -29,24 +30,7 @@ from ..models import (
     ProposalVersion,
 )
 from .common import _local
-
-DRAFT_FIELDS = (
-    "organisation_name",
-    "organisation_type",
-    "organisation_country",
-    "organisation_registration_number",
-    "organisation_is_sme",
-    "challenge",
-    "acronym",
-    "title",
-    "abstract",
-    "requested_funding",
-    "duration_months",
-    "declare_honour",
-    "declare_no_double_funding",
-    "declare_privacy",
-)
-ORGANISATION_FIELDS = DRAFT_FIELDS[:5]
+from .workflow import proposal_record_start, proposal_set_status
 
 
 def _closed_message(call: Call) -> str:
@@ -71,9 +55,10 @@ def proposal_start(*, call: Call, actor) -> Proposal:
     proposal = Proposal(call=call, applicant=actor)
     previous = Proposal.objects.filter(applicant=actor).exclude(organisation_name="").first()
     if previous is not None:
-        for name in ORGANISATION_FIELDS:
+        for name in Proposal.ORGANISATION_FIELDS:
             setattr(proposal, name, getattr(previous, name))
     proposal.save()
+    proposal_record_start(proposal, actor)
     log_action("opencalls.proposal.start", actor=actor, target=proposal)
     return proposal
 
@@ -109,20 +94,18 @@ def proposal_save_draft(
             code="not_editable",
         )
     _ensure_accepting(proposal.call, timezone.now())
-    changed = []
-    for name, value in (fields or {}).items():
-        if name not in DRAFT_FIELDS:
-            raise ValueError(f"{name} is not a draft field")
-        if name == "challenge" and value is not None:
-            if value.track.call_id != proposal.call_id:
-                raise PortalError(_("Choose one of this call's challenges."), field="challenge")
-            proposal.track = value.track
-            changed.append("track")
-        elif name == "challenge":
-            proposal.track = None
-            changed.append("track")
-        setattr(proposal, name, value)
-        changed.append(name)
+    fields = fields or {}
+    unknown = set(fields) - set(Proposal.DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} are not draft fields")
+    if "challenge" in fields:
+        challenge = fields["challenge"]
+        if challenge is not None and challenge.track.call_id != proposal.call_id:
+            raise PortalError(_("Choose one of this call's challenges."), field="challenge")
+    changed = apply_changes(proposal, fields, Proposal.DRAFT_FIELDS)
+    if "challenge" in changed:
+        proposal.track = proposal.challenge.track if proposal.challenge else None
+        changed.append("track")
     if document:
         _check_document(proposal.call, document)
         proposal.document = document
@@ -130,17 +113,20 @@ def proposal_save_draft(
         proposal.document_size = document.size
         changed += ["document", "document_name", "document_size"]
     proposal.full_clean(exclude=["call", "applicant", "current_version"])
-    proposal.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    proposal.save(update_fields=[*changed, "updated_at"])
     if team is not None:
         proposal.team.all().delete()
         ProposalTeamMember.objects.bulk_create(
-            ProposalTeamMember(proposal=proposal, order=i, **_only(row, TEAM_FIELDS))
+            ProposalTeamMember(
+                proposal=proposal, order=i, **_only(row, ProposalTeamMember.EDITABLE_FIELDS)
+            )
             for i, row in enumerate(team)
         )
     if budget is not None:
         proposal.budget_lines.all().delete()
         lines = [
-            ProposalBudgetLine(proposal=proposal, **_only(row, BUDGET_FIELDS)) for row in budget
+            ProposalBudgetLine(proposal=proposal, **_only(row, ProposalBudgetLine.EDITABLE_FIELDS))
+            for row in budget
         ]
         if len({line.category for line in lines}) != len(lines):
             raise PortalError(_("Give each budget category once."), field="budget")
@@ -150,7 +136,9 @@ def proposal_save_draft(
     if milestones is not None:
         proposal.milestones.all().delete()
         ProposalMilestone.objects.bulk_create(
-            ProposalMilestone(proposal=proposal, order=i, **_only(row, MILESTONE_FIELDS))
+            ProposalMilestone(
+                proposal=proposal, order=i, **_only(row, ProposalMilestone.EDITABLE_FIELDS)
+            )
             for i, row in enumerate(milestones)
         )
     if document:
@@ -162,11 +150,6 @@ def proposal_save_draft(
             data={"name": proposal.document_name, "size": proposal.document_size},
         )
     return proposal
-
-
-TEAM_FIELDS = ("full_name", "email", "role")
-BUDGET_FIELDS = ("category", "amount", "justification")
-MILESTONE_FIELDS = ("title", "description", "month")
 
 
 def _only(row: dict, names: tuple[str, ...]) -> dict:
@@ -391,19 +374,17 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     }
     version.document.save(version.reference + ".pdf", ContentFile(content), save=False)
     version.save()
-    proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_at = now
     proposal.current_version = version
     proposal.registration_key = key
     # ``updated_at`` stays the time of the last edit, so "changed since the last submission"
     # is simply ``updated_at > submitted_at``.
-    proposal.save(
-        update_fields=["status", "submitted_at", "current_version", "registration_key", "number"]
-    )
-    log_action(
-        "opencalls.proposal.submit",
+    proposal_set_status(
+        proposal=proposal,
+        to=ProposalStatus.SUBMITTED,
         actor=actor,
-        target=proposal,
+        action="opencalls.proposal.submit",
+        extra_fields=["submitted_at", "current_version", "registration_key", "number"],
         data={"version": version.reference, "sha256": version.document_sha256},
     )
     email_queue(
@@ -434,11 +415,17 @@ def proposal_withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposa
             code="deadline_passed",
         )
     was_submitted = proposal.status == ProposalStatus.SUBMITTED
-    proposal.status = ProposalStatus.WITHDRAWN
     proposal.withdrawn_at = timezone.now()
     proposal.withdrawn_by = actor
-    proposal.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "updated_at"])
-    log_action("opencalls.proposal.withdraw", actor=actor, target=proposal, data={"reason": reason})
+    proposal_set_status(
+        proposal=proposal,
+        to=ProposalStatus.WITHDRAWN,
+        actor=actor,
+        message=reason.strip(),
+        action="opencalls.proposal.withdraw",
+        extra_fields=["withdrawn_at", "withdrawn_by", "updated_at"],
+        data={"reason": reason},
+    )
     if was_submitted:
         email_queue(
             to=proposal.applicant.email,

@@ -19,6 +19,7 @@ from ai4media_portal.core.workflow import ensure_transition
 
 from ..enums import TRANSITIONS, ProposalStatus, ScreeningOutcome
 from ..models import EligibilityCheck, EligibilityScreening, Proposal
+from .workflow import proposal_set_status
 
 SCREENING_STATES = frozenset(
     {ProposalStatus.SUBMITTED, ProposalStatus.SCREENING, ProposalStatus.CLARIFICATION_REQUESTED}
@@ -79,22 +80,34 @@ def proposal_screen(
     for row in existing.values():
         row.save()
     screening.screener = actor
-    if proposal.status == ProposalStatus.SUBMITTED:
-        proposal.status = ProposalStatus.SCREENING
+    target = None
     if outcome:
-        _screening_decide(proposal, screening, actor, ScreeningOutcome(outcome), message, items)
+        target = _screening_decide(proposal, screening, ScreeningOutcome(outcome), message, items)
+    elif proposal.status == ProposalStatus.SUBMITTED:
+        target = ProposalStatus.SCREENING
     screening.save()
-    proposal.save(update_fields=["status", "updated_at"])
-    log_action(
-        "opencalls.proposal.screen",
-        actor=actor,
-        target=proposal,
-        data={"outcome": screening.outcome},
-    )
+    if target is None:
+        log_action(
+            "opencalls.proposal.screen",
+            actor=actor,
+            target=proposal,
+            data={"outcome": screening.outcome},
+        )
+    else:
+        proposal_set_status(
+            proposal=proposal,
+            to=target,
+            actor=actor,
+            message=screening.message,
+            action="opencalls.proposal.screen",
+            data={"outcome": screening.outcome},
+        )
     return screening
 
 
-def _screening_decide(proposal, screening, actor, outcome, message, items) -> None:
+def _screening_decide(proposal, screening, outcome, message, items) -> ProposalStatus:
+    """Fill in the screening's outcome and queue the applicant's email; return the status the
+    proposal moves to (checked against the workflow before anything is queued)."""
     checks = {row.item_id: row for row in screening.checks.all()}
     failed = [row for row in checks.values() if row.passed is False]
     context = {
@@ -130,12 +143,12 @@ def _screening_decide(proposal, screening, actor, outcome, message, items) -> No
     else:
         raise PortalError(_("Choose an outcome."), field="outcome")
     ensure_transition(ProposalStatus(proposal.status), target, TRANSITIONS)
-    proposal.status = target
     screening.outcome = outcome
     screening.message = message.strip()
     if outcome != ScreeningOutcome.CLARIFICATION:
         screening.decided_at = timezone.now()
     email_queue(to=proposal.applicant.email, template=template, context=context)
+    return target
 
 
 @transaction.atomic
@@ -152,10 +165,12 @@ def clarification_answer(*, proposal: Proposal, actor, answer: str) -> Eligibili
     screening.clarification_answer = answer.strip()
     screening.clarification_answered_at = timezone.now()
     screening.save(update_fields=["clarification_answer", "clarification_answered_at"])
-    ensure_transition(ProposalStatus(proposal.status), ProposalStatus.SCREENING, TRANSITIONS)
-    proposal.status = ProposalStatus.SCREENING
-    proposal.save(update_fields=["status", "updated_at"])
-    log_action("opencalls.proposal.clarify", actor=actor, target=proposal)
+    proposal_set_status(
+        proposal=proposal,
+        to=ProposalStatus.SCREENING,
+        actor=actor,
+        action="opencalls.proposal.clarify",
+    )
     recipients = [screening.screener.email] if screening.screener else emails_of(Role.CALL_MANAGER)
     email_queue(
         to=recipients,

@@ -11,17 +11,17 @@ from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from .. import selectors, services
 from ..enums import CallStage
 from ..forms import CallForm, ProposalFilterForm, formset_rows, structure_formsets
 from ..models import Call
-from .common import _form_error, _manager, _page, _query_without_page, _require
 
 
 @login_required
 def manage_calls(request):
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     return render(
         request,
         "opencalls/manage/calls.html",
@@ -31,7 +31,7 @@ def manage_calls(request):
 
 @login_required
 def call_create(request):
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     form = CallForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +39,7 @@ def call_create(request):
                 actor=request.user, data=form.call_data(), guide=form.cleaned_data.get("guide")
             )
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Draft call created: now add its tracks and criteria."))
             return redirect("opencalls:call_edit", number=call.number)
@@ -51,7 +51,7 @@ def call_create(request):
 def call_edit(request, number: int):
     """The call editor: its own fields and, on the same page, tracks, challenges, criteria,
     eligibility checklist and FAQ."""
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call.objects.with_status(), number=number)
     data = request.POST if request.method == "POST" else None
     form = CallForm(data, request.FILES or None, instance=call)
@@ -76,7 +76,7 @@ def call_edit(request, number: int):
                         **{name: formset_rows(fs) for name, fs in formsets.items()},
                     )
             except (PortalError, ValidationError) as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("Call saved."))
                 return redirect(
@@ -90,6 +90,7 @@ def call_edit(request, number: int):
             "call": call,
             "formsets": formsets,
             "problems": services.call_publication_problems(call),
+            "history": selectors.call_history(call),
             "CallStage": CallStage,
         },
         status=422 if request.method == "POST" else 200,
@@ -99,7 +100,7 @@ def call_edit(request, number: int):
 @login_required
 @require_POST
 def call_copy(request, number: int):
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call, number=number)
     copy = services.call_copy(call=call, actor=request.user)
     messages.success(
@@ -113,7 +114,7 @@ def call_copy(request, number: int):
 @login_required
 @require_POST
 def call_stage(request, number: int):
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call, number=number)
     stage = request.POST.get("stage", "")
     if stage not in CallStage.values:
@@ -132,14 +133,14 @@ def call_stage(request, number: int):
 @login_required
 def manage_proposals(request, number: int):
     """A call's submitted proposals, filtered and sorted, with CSV and Excel exports."""
-    _manager(request)
+    require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call, number=number)
     form = ProposalFilterForm(request.GET or None, call=call)
     filters = form.filters()
     sort = filters.get("sort", "") if filters else ""
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
-        _require(request, "opencalls.export_proposals")
+        require(request, "opencalls.export_proposals")
         headers, rows = selectors.proposal_export_rows(call=call, filters=filters, sort=sort)
         return tabular_response(
             fmt,
@@ -149,14 +150,14 @@ def manage_proposals(request, number: int):
             title=f"Open Call {call.number}",
         )
     proposals = selectors.call_proposals(call=call, filters=filters, sort=sort)
-    query = _query_without_page(request)
+    query = listing_query(request.GET)
     return render(
         request,
         "opencalls/manage/proposals.html",
         {
             "call": call,
             "form": form,
-            "page": _page(request, proposals, 50),
+            "page": paginate(request, proposals, 50),
             "query": query,
             "export_query": "&".join(filter(None, [query])),
         },

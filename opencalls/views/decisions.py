@@ -6,19 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error, require
 
 from .. import services
 from ..enums import ProposalStatus
 from ..forms import DecisionForm
-from .common import _require
 from .proposals import _proposal_or_404
 
 
 @login_required
 def decision(request, pk: int):
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.decide_proposal", proposal)
+    require(request, "opencalls.decide_proposal", proposal)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -29,7 +28,7 @@ def decision(request, pk: int):
                 message=form.cleaned_data["message"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             if form.cleaned_data["outcome"] == ProposalStatus.SELECTED:
                 messages.success(request, _("Selected for funding. Set up the funded project now."))

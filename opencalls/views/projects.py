@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import form_error, paginate, require
 
 from .. import selectors, services
 from ..enums import DeliverableStatus, TrancheStatus
@@ -27,7 +28,6 @@ from ..forms import (
     SupportSessionForm,
 )
 from ..models import Deliverable, DeliverableSubmission, FundedProject, OutputLink, Tranche
-from .common import _form_error, _page, _require
 from .proposals import _proposal_or_404
 
 
@@ -35,7 +35,7 @@ from .proposals import _proposal_or_404
 def fund(request, pk: int):
     """Create the funded project of a selected proposal."""
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.manage_project")
+    require(request, "opencalls.manage_project")
     existing = FundedProject.objects.filter(proposal=proposal).first()
     if existing is not None:
         return redirect("opencalls:project", pk=existing.pk)
@@ -55,7 +55,7 @@ def fund(request, pk: int):
                 proposal=proposal, actor=request.user, **form.cleaned_data
             )
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Funded project created; the beneficiary has been told."))
             return redirect("opencalls:project", pk=project.pk)
@@ -69,11 +69,11 @@ def fund(request, pk: int):
 
 @login_required
 def manage_projects(request):
-    _require(request, "opencalls.manage_project")
+    require(request, "opencalls.manage_project")
     return render(
         request,
         "opencalls/manage/projects.html",
-        {"page": _page(request, selectors.projects_for_managers(), 50)},
+        {"page": paginate(request, selectors.projects_for_managers(), 50)},
     )
 
 
@@ -91,8 +91,8 @@ def _project_page(request, project, *, bound: dict | None = None, status=200):
     deliverables, support) with the forms they may use. ``bound`` holds a form that failed."""
     bound = bound or {}
     user = request.user
-    follows = user.has_perm("opencalls.follow_project", project)
-    manages = user.has_perm("opencalls.manage_project", project)
+    follows = can(user, "opencalls.follow_project", project)
+    manages = can(user, "opencalls.manage_project", project)
     context = {
         "project": project,
         "follows": follows,
@@ -142,7 +142,7 @@ def _project_action(request, pk, perm, form_class, key, action, *, form_kwargs=N
     """Run ``action(project, cleaned_data)`` for a valid form; otherwise show the page with
     the form's errors."""
     project = _project_or_404(pk)
-    _require(request, perm, project)
+    require(request, perm, project)
     form = form_class(
         request.POST,
         auto_id=f"id_{key}_%s",
@@ -152,7 +152,7 @@ def _project_action(request, pk, perm, form_class, key, action, *, form_kwargs=N
         try:
             action(project, form.cleaned_data)
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             anchor = anchor or key
             return redirect(reverse("opencalls:project", args=[project.pk]) + f"#{anchor}")
@@ -163,7 +163,7 @@ def _project_action(request, pk, perm, form_class, key, action, *, form_kwargs=N
 @require_POST
 def project_update(request, pk: int):
     project = _project_or_404(pk)
-    team_only = not request.user.has_perm("opencalls.manage_project", project)
+    team_only = not can(request.user, "opencalls.manage_project", project)
     return _project_action(
         request,
         pk,
@@ -249,7 +249,7 @@ def output_add(request, pk: int):
 @require_POST
 def output_remove(request, pk: int, link: int):
     project = _project_or_404(pk)
-    _require(request, "opencalls.add_output", project)
+    require(request, "opencalls.add_output", project)
     output = get_object_or_404(OutputLink, pk=link, project=project)
     services.output_link_remove(link=output, actor=request.user)
     return redirect(reverse("opencalls:project", args=[project.pk]) + "#outputs")
@@ -258,9 +258,9 @@ def output_remove(request, pk: int, link: int):
 def _deliverable_or_404(request, pk: int, perm: str) -> Deliverable:
     """A deliverable of a project the user follows; others get 404, not a hint."""
     deliverable = get_object_or_404(Deliverable.objects.select_related("project"), pk=pk)
-    if not request.user.has_perm("opencalls.follow_project", deliverable.project):
+    if not can(request.user, "opencalls.follow_project", deliverable.project):
         raise Http404
-    _require(request, perm, deliverable)
+    require(request, perm, deliverable)
     return deliverable
 
 
@@ -278,7 +278,7 @@ def deliverable_upload(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Uploaded: the call team will review it."))
             return redirect(reverse("opencalls:project", args=[deliverable.project_id]) + "#due")
@@ -302,7 +302,7 @@ def deliverable_review(request, pk: int):
                 message=form.cleaned_data["message"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Review saved; the team has been told."))
             return redirect(reverse("opencalls:project", args=[deliverable.project_id]) + "#due")
@@ -323,7 +323,7 @@ def deliverable_file(request, pk: int, submission: int):
 @require_POST
 def tranche_release(request, pk: int):
     tranche = get_object_or_404(Tranche.objects.select_related("project"), pk=pk)
-    _require(request, "opencalls.manage_project")
+    require(request, "opencalls.manage_project")
     try:
         services.tranche_release(tranche=tranche, actor=request.user)
     except PortalError as error:

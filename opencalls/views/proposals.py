@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.audit import audit_trail
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import form_error, paginate, require
 
 from .. import selectors, services
 from ..enums import DECIDABLE_STATES, EDITABLE_STATES, ProposalStatus
@@ -31,7 +32,7 @@ from ..forms import (
     team_rows,
 )
 from ..models import Proposal
-from .common import _page, _require
+from .common import PAGE_SIZE
 from .public import _call_or_404
 
 
@@ -55,7 +56,7 @@ def my_proposals(request):
         request,
         "opencalls/my_proposals.html",
         {
-            "page": _page(request, proposals),
+            "page": paginate(request, proposals, PAGE_SIZE),
             "open_calls": selectors.open_calls(),
             "projects": selectors.projects_of_team(user=request.user),
         },
@@ -69,7 +70,7 @@ def _proposal_or_404(request, pk: int) -> Proposal:
 @login_required
 def proposal_detail(request, pk: int):
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.view_proposal", proposal)
+    require(request, "opencalls.view_proposal", proposal)
     return _proposal_page(request, proposal)
 
 
@@ -77,7 +78,7 @@ def _proposal_page(request, proposal, *, answer_form=None, withdraw_form=None, s
     proposal = selectors.proposal_with_details(Proposal.objects.filter(pk=proposal.pk)).get()
     version = proposal.current_version
     is_owner = proposal.applicant_id == request.user.pk
-    is_manager = request.user.has_perm("opencalls.screen_proposal", proposal)
+    is_manager = can(request.user, "opencalls.screen_proposal", proposal)
     screening = getattr(proposal, "screening", None)
     now = timezone.now()
     return render(
@@ -105,6 +106,9 @@ def _proposal_page(request, proposal, *, answer_form=None, withdraw_form=None, s
             "withdraw_form": withdraw_form or WithdrawForm(),
             "can_decide": is_manager and proposal.status in DECIDABLE_STATES,
             "audit": audit_trail(proposal)[:20] if is_manager else [],
+            # Applicants see every step and its message, but not which call manager took it.
+            "history": selectors.proposal_history(proposal),
+            "history_names": is_manager,
             "ProposalStatus": ProposalStatus,
         },
         status=status,
@@ -154,7 +158,7 @@ def _save_draft(request, proposal) -> tuple[DraftForms, bool]:
             milestones=milestones,
         )
     except PortalError as error:
-        add_portal_error(forms.form, error)
+        form_error(forms.form, error)
         return forms, False
     return forms, True
 
@@ -198,7 +202,7 @@ def _edit_page(request, proposal, forms: DraftForms, *, status=200, problems=Non
 
 def _owned_editable(request, pk) -> Proposal:
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.change_proposal", proposal)
+    require(request, "opencalls.change_proposal", proposal)
     return proposal
 
 
@@ -235,7 +239,7 @@ def proposal_submit(request, pk: int):
         _show_problems(forms, error.message_dict)
         return _edit_page(request, proposal, forms, status=422, problems=error.message_dict)
     except PortalError as error:
-        add_portal_error(forms.form, error)
+        form_error(forms.form, error)
         return _edit_page(request, proposal, forms, status=422)
     messages.success(
         request,
@@ -277,7 +281,7 @@ def proposal_document_upload(request, pk: int):
                 document=forms.document.cleaned_data["document"],
             )
         except PortalError as error:
-            add_portal_error(forms.document, error)
+            form_error(forms.document, error)
         else:
             messages.success(request, _("Document uploaded."))
             return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
@@ -288,7 +292,7 @@ def proposal_document_upload(request, pk: int):
 @require_POST
 def proposal_withdraw(request, pk: int):
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.withdraw_proposal", proposal)
+    require(request, "opencalls.withdraw_proposal", proposal)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -296,7 +300,7 @@ def proposal_withdraw(request, pk: int):
                 proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Your proposal has been withdrawn."))
             return redirect("opencalls:proposal", pk=proposal.pk)
@@ -307,7 +311,7 @@ def proposal_withdraw(request, pk: int):
 @require_POST
 def clarification_answer(request, pk: int):
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.answer_clarification", proposal)
+    require(request, "opencalls.answer_clarification", proposal)
     form = ClarificationAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -315,7 +319,7 @@ def clarification_answer(request, pk: int):
                 proposal=proposal, actor=request.user, answer=form.cleaned_data["answer"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Thank you: your answer has been sent to the screener."))
             return redirect("opencalls:proposal", pk=proposal.pk)
@@ -326,7 +330,7 @@ def clarification_answer(request, pk: int):
 def proposal_document(request, pk: int):
     """The working copy's document: its applicant and call managers only."""
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.download_proposal_document", proposal)
+    require(request, "opencalls.download_proposal_document", proposal)
     if not proposal.document:
         raise Http404
     name = f"{proposal.reference or 'draft-' + str(proposal.pk)}.pdf"
@@ -337,6 +341,6 @@ def proposal_document(request, pk: int):
 def version_document(request, pk: int, number: int):
     """A submitted version's document: its applicant and call managers only."""
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.download_proposal_document", proposal)
+    require(request, "opencalls.download_proposal_document", proposal)
     version = get_object_or_404(proposal.versions, number=number)
     return private_file_response(version.document, download_name=f"{version.reference}.pdf")

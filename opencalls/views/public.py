@@ -2,11 +2,13 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.web import listing_query, paginate
+
 from .. import selectors
 from ..enums import CallStatus
 from ..forms import ProjectFilterForm
 from ..models import Call
-from .common import _page, _query_without_page
+from .common import PAGE_SIZE
 
 
 def index(request):
@@ -49,5 +51,9 @@ def projects(request):
     return render(
         request,
         "opencalls/projects.html",
-        {"form": form, "page": _page(request, queryset), "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": paginate(request, queryset, PAGE_SIZE),
+            "query": listing_query(request.GET),
+        },
     )

@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error, require
 
 from .. import selectors, services
 from ..enums import ProposalStatus
 from ..forms import ScreeningForm
 from ..models import Proposal
-from .common import _form_error, _require
 from .proposals import _proposal_or_404
 
 
@@ -22,7 +21,7 @@ def screening(request, pk: int):
     """The eligibility screen: each checklist item passed or failed with a reason, then an
     outcome (eligible, ineligible, clarification requested)."""
     proposal = _proposal_or_404(request, pk)
-    _require(request, "opencalls.screen_proposal", proposal)
+    require(request, "opencalls.screen_proposal", proposal)
     items = proposal.call.checklist.all()
     form = ScreeningForm(
         request.POST or None, items=items, checks=selectors.screening_checks(proposal)
@@ -37,9 +36,9 @@ def screening(request, pk: int):
                 message=form.cleaned_data["message"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Eligibility check saved."))
             return redirect("opencalls:screening", pk=proposal.pk)

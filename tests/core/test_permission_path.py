@@ -67,3 +67,48 @@ def test_own_case_is_refused_through_the_page_too(client):
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def _portal_modules():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("ai4media_portal", "network", "opencalls", "observatory", "aida", "fellows"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(root), ast.parse(path.read_text())
+
+
+def test_no_module_asks_django_has_perm_or_reads_the_htmx_header():
+    """``user.has_perm()`` lets a superuser through every check; ``can()`` is the one path.
+    django-htmx's ``request.htmx`` is the one way to tell an htmx request."""
+    import ast
+
+    found = []
+    for path, tree in _portal_modules():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "has_perm"
+                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "rules")
+            ):
+                found.append(f"{path}:{node.lineno} has_perm")
+            if isinstance(node, ast.Constant) and node.value == "HX-Request":
+                found.append(f"{path}:{node.lineno} HX-Request")
+    assert found == []
+
+
+def test_the_view_helpers_of_the_core_are_written_once():
+    """``core.web`` holds the permission check, form errors and pages of a listing."""
+    import ast
+
+    names = {"_require", "_form_error", "_page", "_query_without_page", "_manager"}
+    found = [
+        f"{path}:{node.lineno} {node.name}"
+        for path, tree in _portal_modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name in names
+    ]
+    assert found == []

@@ -98,9 +98,9 @@ def test_call_lifecycle_from_draft_to_results():
     assert list(
         AuditEntry.objects.filter(action="opencalls.call.stage").values_list("data", flat=True)
     ) == [
-        {"stage": "results-published"},
-        {"stage": "under-evaluation"},
-        {"stage": "published"},
+        {"from": "under-evaluation", "to": "results-published"},
+        {"from": "published", "to": "under-evaluation"},
+        {"from": "draft", "to": "published"},
     ]
 
 
@@ -180,3 +180,17 @@ def test_call_structure_cannot_remove_a_challenge_with_proposals():
             challenges=[{"id": challenge.pk, "DELETE": True, "track": challenge.track}],
         )
     assert error.value.message == f"“{challenge}” cannot be removed: proposals refer to it."
+
+
+def test_call_update_changes_only_its_editable_fields_and_logs_those_that_changed():
+    boss = manager()
+    call = CallFactory(stage=CallStage.DRAFT, title="Old")
+    services.call_update(
+        call=call,
+        actor=boss,
+        data={"title": "New", "summary": call.summary, "stage": CallStage.RESULTS_PUBLISHED},
+    )
+    call.refresh_from_db()
+    assert (call.title, call.stage) == ("New", CallStage.DRAFT)
+    entry = AuditEntry.objects.get(action="opencalls.call.update")
+    assert entry.data == {"fields": ["title"]}

@@ -9,7 +9,16 @@ from .factories import applicant, close, funded, submitted
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = ["anonymous", "member", "owner", "beneficiary", "call-manager", "evaluator", "staff"]
+EVERYONE = [
+    "anonymous",
+    "member",
+    "owner",
+    "beneficiary",
+    "call-manager",
+    "evaluator",
+    "staff",
+    "superuser",
+]
 SIGNED_IN = EVERYONE[1:]
 
 
@@ -44,6 +53,8 @@ def test_permission_matrix_pages(client, world):
         "call-manager": 200,
         "evaluator": 404,
         "staff": 404,
+        # An admin account keeps the call managers' powers (``is_manager``), nothing more.
+        "superuser": 200,
     }
     managers_only = {
         "anonymous": 302,
@@ -53,6 +64,7 @@ def test_permission_matrix_pages(client, world):
         "call-manager": 200,
         "evaluator": 403,
         "staff": 403,
+        "superuser": 200,
     }
     rows = [
         *_rows("/calls/", dict.fromkeys(EVERYONE, 200)),
@@ -63,10 +75,10 @@ def test_permission_matrix_pages(client, world):
         *_rows(f"/calls/proposals/{p}/", own),
         *_rows(f"/calls/proposals/{p}/document/", own),
         *_rows(f"/calls/proposals/{p}/versions/1/document/", own),
-        *_rows(f"/calls/proposals/{p}/edit/", {**own, "call-manager": 403}),
+        *_rows(f"/calls/proposals/{p}/edit/", {**own, "call-manager": 403, "superuser": 403}),
         *_rows(f"/calls/proposals/{p}/screening/", {**own, "owner": 403}),
         *_rows(f"/calls/proposals/{p}/decision/", {**own, "owner": 403}),
-        *_rows(f"/calls/proposals/{p}/fund/", {**own, "owner": 403, "call-manager": 200}),
+        *_rows(f"/calls/proposals/{p}/fund/", {**own, "owner": 403}),
         *_rows("/calls/manage/", managers_only),
         *_rows("/calls/manage/new/", managers_only),
         *_rows(f"/calls/manage/{n}/", managers_only),
@@ -83,6 +95,7 @@ def test_permission_matrix_pages(client, world):
                 "call-manager": 200,
                 "evaluator": 404,
                 "staff": 404,
+                "superuser": 200,
             },
         ),
     ]
@@ -99,6 +112,7 @@ def test_permission_matrix_writes(client, world):
         "call-manager": 403,
         "evaluator": 404,
         "staff": 404,
+        "superuser": 403,
     }
     rows = [
         *_rows(f"/calls/proposals/{p}/withdraw/", not_owner, "post"),
@@ -114,6 +128,8 @@ def test_permission_matrix_writes(client, world):
                 "beneficiary": 403,
                 "evaluator": 404,
                 "staff": 404,
+                # A manager's power: the empty form is refused, not the person.
+                "superuser": 422,
             },
             "post",
         ),
@@ -126,6 +142,7 @@ def test_permission_matrix_writes(client, world):
                 "call-manager": 403,
                 "evaluator": 404,
                 "staff": 404,
+                "superuser": 403,
             },
             "post",
         ),
@@ -138,6 +155,7 @@ def test_permission_matrix_writes(client, world):
                 "beneficiary": 403,
                 "evaluator": 403,
                 "staff": 403,
+                "superuser": 422,
             },
             "post",
         ),
@@ -163,6 +181,7 @@ def test_permission_matrix_api(client, world):
         "call-manager": 200,
         "evaluator": 404,
         "staff": 404,
+        "superuser": 200,
     }
     rows = [
         *_rows("/api/v1/calls/", dict.fromkeys(EVERYONE, 200)),
@@ -171,10 +190,19 @@ def test_permission_matrix_api(client, world):
         *_rows(f"/api/v1/funded-projects/{project.pk}/", dict.fromkeys(EVERYONE, 200)),
         *_rows("/api/v1/proposals/", {"anonymous": 401, **dict.fromkeys(SIGNED_IN, 200)}),
         *_rows(f"/api/v1/proposals/{p}/", own),
-        *_rows(f"/api/v1/proposals/{p + 999}/", {**own, "owner": 404, "call-manager": 404}),
+        *_rows(
+            f"/api/v1/proposals/{p + 999}/",
+            {**own, "owner": 404, "call-manager": 404, "superuser": 404},
+        ),
         *_rows(
             f"/api/v1/proposals/{p}/submit/",
-            {"anonymous": 401, "member": 404, "call-manager": 403, "staff": 404},
+            {
+                "anonymous": 401,
+                "member": 404,
+                "call-manager": 403,
+                "staff": 404,
+                "superuser": 403,
+            },
             "post",
         ),
     ]
@@ -202,3 +230,72 @@ def test_closed_call_pages_for_the_owner(client, world):
     response = client.post(f"/calls/proposals/{proposal.pk}/submit/", {})
     assert response.status_code == 422
     assert "Submissions and changes are no longer accepted." in response.content.decode()
+
+
+def _state(proposal) -> tuple:
+    proposal.refresh_from_db()
+    return (
+        proposal.status,
+        proposal.title,
+        proposal.document.name,
+        proposal.withdrawn_at,
+        proposal.updated_at,
+        proposal.versions.count(),
+    )
+
+
+def test_superuser_cannot_act_as_an_applicant(client, api_client, people):
+    """An admin account holds the call managers' powers, never an applicant's: every page and
+    API action of someone else's proposal and deliverable is refused (403), nothing changes
+    and the audit log records nothing."""
+    from ai4media_portal.core.models import AuditEntry
+    from opencalls import services
+    from opencalls.enums import ScreeningOutcome
+
+    from .factories import complete_draft, manager, pdf_upload
+
+    admin = people["superuser"]
+    draft = complete_draft()
+    asked = submitted()
+    close(asked.call)
+    services.proposal_screen(
+        proposal=asked,
+        actor=manager(),
+        checks=[],
+        outcome=ScreeningOutcome.CLARIFICATION,
+        message="Which register?",
+    )
+    project = funded(registration="FUNDED")
+    deliverable = project.deliverables.get(title="Interim report")
+    before = (_state(draft), _state(asked), deliverable.submissions.count())
+    audited = AuditEntry.objects.count()
+    d = draft.pk
+    edit = {"title": "Changed by the admin", "acronym": "ADMIN"}
+    pages = [
+        ("get", f"/calls/proposals/{d}/edit/", None),
+        ("post", f"/calls/proposals/{d}/edit/", edit),
+        ("post", f"/calls/proposals/{d}/autosave/", edit),
+        ("post", f"/calls/proposals/{d}/submit/", edit),
+        ("post", f"/calls/proposals/{d}/upload/", {"document": pdf_upload()}),
+        ("post", f"/calls/proposals/{d}/withdraw/", {"reason": "Admin"}),
+        ("post", f"/calls/proposals/{asked.pk}/clarification/", {"answer": "BE"}),
+        ("post", f"/calls/deliverables/{deliverable.pk}/upload/", {"file": pdf_upload()}),
+    ]
+    client.force_login(admin)
+    refused = {
+        url: getattr(client, method)(*filter(None, [url, data])).status_code
+        for method, url, data in pages
+    }
+    api_client.force_authenticate(admin)
+    api = f"/api/v1/proposals/{d}/"
+    refused |= {
+        f"PATCH {api}": api_client.patch(api, edit, format="json").status_code,
+        f"{api}submit/": api_client.post(f"{api}submit/").status_code,
+        f"{api}withdraw/": api_client.post(f"{api}withdraw/", {"reason": "Admin"}).status_code,
+        f"{api}document/": api_client.post(
+            f"{api}document/", {"document": pdf_upload()}, format="multipart"
+        ).status_code,
+    }
+    assert refused == dict.fromkeys(refused, 403)
+    assert (_state(draft), _state(asked), deliverable.submissions.count()) == before
+    assert AuditEntry.objects.count() == audited

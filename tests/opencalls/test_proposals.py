@@ -14,7 +14,7 @@ from django.utils import timezone
 from ai4media_portal.core.exceptions import PortalError
 from opencalls import services
 from opencalls.enums import ProposalStatus
-from opencalls.models import Proposal, ProposalVersion
+from opencalls.models import Challenge, Proposal, ProposalVersion
 
 from .factories import (
     MINIMAL_PDF,
@@ -136,7 +136,7 @@ def test_submission_one_second_before_the_deadline_is_accepted(brussels_draft):
 def _draft_state(proposal: Proposal) -> dict:
     proposal = Proposal.objects.get(pk=proposal.pk)
     return {
-        "fields": {f: getattr(proposal, f) for f in services.DRAFT_FIELDS},
+        "fields": {f: getattr(proposal, f) for f in Proposal.DRAFT_FIELDS},
         "status": proposal.status,
         "document": proposal.document.name,
         "team": list(proposal.team.values_list("full_name", "email", "role")),
@@ -351,3 +351,19 @@ def test_withdraw_refused_after_the_deadline():
     with pytest.raises(PortalError) as error:
         services.proposal_withdraw(proposal=proposal, actor=proposal.applicant)
     assert error.value.code == "deadline_passed"
+
+
+def test_draft_save_records_the_challenges_track_and_refuses_fields_outside_the_draft():
+    proposal = complete_draft()
+    other = Challenge.objects.filter(track__call=proposal.call, track__kind="application").first()
+    services.proposal_save_draft(
+        proposal=proposal, actor=proposal.applicant, fields={"challenge": other}
+    )
+    proposal.refresh_from_db()
+    assert (proposal.challenge, proposal.track) == (other, other.track)
+    with pytest.raises(ValueError, match="are not draft fields"):
+        services.proposal_save_draft(
+            proposal=proposal, actor=proposal.applicant, fields={"status": "selected"}
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DRAFT

@@ -230,6 +230,10 @@ class TrackRankingSerializer(portal.Serializer):
     ranked = RankedSerializer(many=True)
     below_threshold = RankedSerializer(many=True)
     without_consensus = serializers.ListField(child=serializers.CharField())
+    conflict_of_interest = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="References of the proposals you are a party to: hidden, without scores.",
+    )
 
 
 def ranked_row(row) -> dict:
@@ -259,4 +263,5 @@ def track_ranking(track_ranking) -> dict:
         "ranked": [ranked_row(r) for r in track_ranking.rows],
         "below_threshold": [ranked_row(r) for r in track_ranking.below],
         "without_consensus": [p.reference for p in track_ranking.missing],
+        "conflict_of_interest": [p.reference for p in track_ranking.hidden],
     }

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from ai4media_portal.core.api import serializers as portal
 from ai4media_portal.core.api.fields import MultiLineCharField
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.permissions import can
 
 from ...models import Call, EvaluationCriterion
 from .. import selectors, services
@@ -174,7 +175,7 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     pagination_class = None  # a ranking is one document, not a list to page through
 
     def get_queryset(self):
-        if not self.request.user.has_perm("opencalls.manage_evaluation"):
+        if not can(self.request.user, "opencalls.manage_evaluation"):
             return Call.objects.none()
         return Call.objects.all()
 
@@ -191,10 +192,13 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     def ranking(self, request, number=None):
         """Per track (or ``?view=call``): ranked proposals with the budget line
         (``decision``: fund / reserve), those below a threshold with reasons, those without a
-        consensus yet. Provisional rows use the suggested consensus."""
+        consensus yet. Provisional rows use the suggested consensus. The proposals you are a party
+        to are only named, in ``conflict_of_interest``: their evaluation is not yours to read."""
         call = self.get_object()
         rankings = selectors.call_ranking(
-            call, whole_call=request.query_params.get("view") == "call"
+            call,
+            whole_call=request.query_params.get("view") == "call",
+            hidden=selectors.own_cases(user=request.user, call=call),
         )
         return Response(
             TrackRankingSerializer([track_ranking(r) for r in rankings], many=True).data

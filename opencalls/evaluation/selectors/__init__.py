@@ -45,6 +45,7 @@ from .decisions import (
 )
 from .exports import consensus_export_rows, ranking_export_rows, score_export_rows
 from .interviews import bookable_slots, call_interviews, call_slots, free_slots, interview_of
+from .own_cases import own_cases
 from .pool import (
     accepted_pool,
     call_pool,
@@ -141,6 +142,7 @@ __all__ = [
     "manager_evaluation_calls",
     "matrix_proposals",
     "membership",
+    "own_cases",
     "peer_reviews",
     "pending_invitations",
     "pool_membership",

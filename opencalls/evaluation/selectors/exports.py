@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
-from ...models import Call
+from django.utils.translation import gettext as _
+
+from ...models import Call, Proposal
 from ..enums import ReviewStatus
 from ..models import Assignment, ConsensusReport
 from .assignments import evaluator_assignments
@@ -12,9 +14,30 @@ from .reviews import call_analysis, review_values
 from .scoring import criteria_of, score_outcome, scoring_rules
 
 
-def score_export_rows(call: Call, *, evaluator=None):
+def _hidden_rows(hidden: frozenset[int], width: int):
+    """One row per proposal in ``hidden`` (the viewer's own cases): its reference and acronym,
+    then "conflict of interest: hidden" and empty cells up to ``width`` columns."""
+    if not hidden:
+        return
+    proposals = (
+        Proposal.objects.filter(pk__in=hidden, current_version__isnull=False)
+        .select_related("call", "current_version")
+        .order_by("number")
+    )
+    for proposal in proposals:
+        row = [
+            proposal.reference,
+            proposal.current_version.acronym,
+            _("conflict of interest: hidden"),
+        ]
+        yield row + [""] * (width - len(row))
+
+
+def score_export_rows(call: Call, *, evaluator=None, hidden: frozenset[int] = frozenset()):
     """One row per submitted review: the scores and comments per criterion. Call managers get
-    every review with its evaluator; an evaluator (``evaluator``) only their own visible ones."""
+    every review with its evaluator, but none of the proposals in ``hidden`` (their own cases,
+    ``own_cases``), which have one row saying so; an evaluator (``evaluator``) only their own
+    visible ones."""
     criteria = criteria_of(call)
     assignments = (
         Assignment.objects.filter(call=call, review__status=ReviewStatus.SUBMITTED)
@@ -25,6 +48,7 @@ def score_export_rows(call: Call, *, evaluator=None):
     if evaluator is not None:
         visible = evaluator_assignments(user=evaluator).filter(call=call).values("pk")
         assignments = assignments.filter(pk__in=visible)
+    assignments = assignments.exclude(proposal_id__in=hidden)
     rules = scoring_rules(call, criteria=criteria)
     headers = ["reference", "acronym"]
     if evaluator is None:
@@ -48,16 +72,20 @@ def score_export_rows(call: Call, *, evaluator=None):
                 a.review.submitted_at,
             ]
             yield row
+        yield from _hidden_rows(hidden, len(headers))
 
     return headers, rows()
 
 
-def consensus_export_rows(call: Call):
+def consensus_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
+    """One row per consensus report: status, rapporteur, agreed scores and comments, total,
+    flags. The proposals in ``hidden`` (the viewer's own cases) have one row saying so."""
     criteria = criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
     analysis = call_analysis(call, criteria=criteria)
     reports = (
         ConsensusReport.objects.filter(call=call)
+        .exclude(proposal_id__in=hidden)
         .select_related("proposal__call", "proposal__current_version", "rapporteur")
         .prefetch_related("scores")
         .order_by("proposal__number")
@@ -88,11 +116,14 @@ def consensus_export_rows(call: Call):
                 report.finalised_at,
             ]
             yield row
+        yield from _hidden_rows(hidden, len(headers))
 
     return headers, rows()
 
 
-def ranking_export_rows(call: Call):
+def ranking_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
+    """The ranking per track, row by row (``call_ranking``); the proposals in ``hidden`` (the
+    viewer's own cases) are out of it, with one row each saying so."""
     headers = [
         "track",
         "rank",
@@ -109,7 +140,7 @@ def ranking_export_rows(call: Call):
         "tie_break",
         "reasons",
     ]
-    rankings = call_ranking(call)
+    rankings = call_ranking(call, hidden=hidden)
 
     def rows():
         for track_ranking in rankings:
@@ -133,5 +164,7 @@ def ranking_export_rows(call: Call):
                     row.tie_text,
                     " ".join(row.reasons),
                 ]
+        for proposal_row in _hidden_rows(hidden, len(headers) - 2):
+            yield ["", "", *proposal_row]
 
     return headers, rows()

@@ -1,7 +1,7 @@
 """The ranking of a call's proposals, per track and within budget, and the decisions it suggests."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ class TrackRanking:
     below: list
     missing: list
     provisional: int
+    # Proposals the viewer is a party to: out of the lists, shown as a conflict of interest.
+    hidden: list = field(default_factory=list)
 
     @property
     def funded(self):
@@ -135,11 +137,16 @@ def call_ranking(
     provisional: bool = True,
     with_interviews: bool = True,
     whole_call: bool = False,
+    hidden: frozenset[int] = frozenset(),
 ) -> list[TrackRanking]:
     """One ranking per track against its share of the budget (or one for the whole call):
     consensus totals with the call's weights, proposals under a threshold out with their
     reasons, ties broken in the call's order, the budget line and the reserve list.
-    Interviewed proposals combine their written and interview scores as the call says."""
+    Interviewed proposals combine their written and interview scores as the call says.
+
+    The proposals in ``hidden`` (ids: the viewer's own cases, ``own_cases``) are ranked like
+    the others but left out of the rows shown, with neither scores nor position: they are
+    listed in each track's ``hidden``."""
     criteria = criteria_of(call)
     settings = settings_for(call)
     rules = scoring_rules(call, criteria=criteria, settings=settings)
@@ -181,16 +188,21 @@ def call_ranking(
                 decision_label=str(DECISION_LABELS[ranked.decision]),
             )
 
-        rows = [row(r) for r in ranking.ranked]
+        rows = [row(r) for r in ranking.ranked if r.proposal_id not in hidden]
         result.append(
             TrackRanking(
                 track=track,
                 budget=budget,
                 ranking=ranking,
                 rows=rows,
-                below=[row(r) for r in ranking.below_threshold],
-                missing=group_missing,
+                below=[row(r) for r in ranking.below_threshold if r.proposal_id not in hidden],
+                missing=[p for p in group_missing if p.pk not in hidden],
                 provisional=sum(1 for r in rows if r.provisional),
+                hidden=sorted(
+                    (proposals[c.proposal_id] for c in group if c.proposal_id in hidden),
+                    key=lambda p: p.number or 0,
+                )
+                + [p for p in group_missing if p.pk in hidden],
             )
         )
     return result

@@ -18,7 +18,7 @@ from .assignments import (
     assignment_remove,
     assignments_notify,
 )
-from .call_settings import SETTINGS_FIELDS, settings_update
+from .call_settings import settings_update
 from .common import score_error_message
 from .conflicts import (
     conflict_confirm,
@@ -37,7 +37,6 @@ from .decisions import decisions_apply, results_publish
 from .interviews import interview_book, interview_record, interview_slot_add, interviews_invite
 from .pool import (
     INVITATION_DAYS,
-    PROFILE_FIELDS,
     InvitationSent,
     evaluator_invite,
     evaluator_profile_save,
@@ -56,8 +55,6 @@ from .scores import DraftOutcome
 
 __all__ = [
     "INVITATION_DAYS",
-    "PROFILE_FIELDS",
-    "SETTINGS_FIELDS",
     "STALE_RUN",
     "DraftOutcome",
     "InvitationSent",

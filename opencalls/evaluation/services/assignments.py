@@ -25,8 +25,9 @@ from .conflicts import conflicts_detect
 def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False) -> Assignment:
     """Assign an evaluator to a proposal by hand. Refused, with a message that says why, for
     an evaluator outside the pool, with a conflict of interest (conflicts are re-detected
-    first), at their maximum load, or a proposal that already has its evaluators. Managers."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    first), at their maximum load, or a proposal that already has its evaluators. Call
+    managers who are not a party to the proposal (``opencalls.evaluate_proposal``)."""
+    require_perm(actor, "opencalls.evaluate_proposal", proposal)
     call = _lock_call(proposal.call)
     _ensure_evaluating(call)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -101,8 +102,9 @@ def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, actor) -> None:
     """Take an evaluator off a proposal (their draft review goes with it). A submitted review
-    is kept: such an assignment cannot be removed. Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    is kept: such an assignment cannot be removed. Call managers who are not a party to the
+    proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", assignment.proposal)
     _lock_call(assignment.call)
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
@@ -126,8 +128,9 @@ def assignment_remove(*, assignment: Assignment, actor) -> None:
 
 @transaction.atomic
 def assignment_lock(*, assignment: Assignment, actor, locked: bool) -> Assignment:
-    """Lock (keep through automatic runs) or unlock an assignment. Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    """Lock (keep through automatic runs) or unlock an assignment. Call managers who are not
+    a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", assignment.proposal)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.locked != locked:
         assignment.locked = locked
@@ -144,8 +147,8 @@ def assignment_lock(*, assignment: Assignment, actor, locked: bool) -> Assignmen
 @transaction.atomic
 def assignment_extend(*, assignment: Assignment, actor, until) -> Assignment:
     """Give one evaluator until ``until`` to submit, whatever the call's review deadline; they
-    are told. Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    are told. Call managers who are not a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", assignment.proposal)
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("call", "proposal", "evaluator")

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.permissions import require_perm
 
@@ -12,15 +13,6 @@ from ..models import EvaluationSettings
 from .common import _local, _lock_call
 
 # --- Settings ---------------------------------------------------------------------------------
-
-SETTINGS_FIELDS = (
-    "hide_applicant_identity",
-    "review_deadline",
-    "interview_weight",
-    "interview_max_score",
-    "tie_break_last",
-    "balance_weight",
-)
 
 
 @transaction.atomic
@@ -37,11 +29,7 @@ def settings_update(*, call: Call, actor, data: dict) -> EvaluationSettings:
             % {"deadline": _local(call.closes_at, call)},
             field="review_deadline",
         )
-    changed = []
-    for name in SETTINGS_FIELDS:
-        if name in data and getattr(settings, name) != data[name]:
-            setattr(settings, name, data[name])
-            changed.append(name)
+    changed = apply_changes(settings, data, EvaluationSettings.EDITABLE_FIELDS)
     settings.full_clean()
     if changed:
         settings.save(update_fields=[*changed, "updated_at"])

@@ -2,17 +2,15 @@
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.workflow import ensure_transition
 
 from ...engine.scoring import ScoreError, format_score
-from ...enums import TRANSITIONS, CallStage, ProposalStatus
+from ...enums import CallStage, ProposalStatus
 from ...models import Call, Proposal
 from ...services import common as call_common
+from ...services.workflow import proposal_set_status
 
 PS = ProposalStatus
 
@@ -31,15 +29,39 @@ def _ensure_evaluating(call: Call) -> None:
         )
 
 
-def _start_evaluation(proposal: Proposal, actor) -> None:
-    """An eligible proposal that receives its first evaluator is under evaluation."""
-    if proposal.status == PS.ELIGIBLE:
-        ensure_transition(PS.ELIGIBLE, PS.UNDER_EVALUATION, TRANSITIONS)
-        Proposal.objects.filter(pk=proposal.pk).update(
-            status=PS.UNDER_EVALUATION, updated_at=timezone.now()
+def refuse_own_cases(call: Call, actor) -> None:
+    """Refuse a call-wide action (an automatic assignment, interview invitations, applying
+    the decisions) to a call manager who is a party to one of the call's submitted proposals
+    (``Proposal.is_party``): it decides on their own case too, so another call manager
+    acts."""
+    submitted = Proposal.objects.filter(call=call).exclude(status__in=[PS.DRAFT, PS.WITHDRAWN])
+    own = submitted.party_ids(actor)
+    if own:
+        references = ", ".join(
+            p.reference for p in submitted.filter(pk__in=own).select_related("call")
         )
-        proposal.status = PS.UNDER_EVALUATION
-        log_action("opencalls.evaluation.proposal.start", actor=actor, target=proposal)
+        raise PortalError(
+            _(
+                "You are a party to %(references)s: another call manager does this for the "
+                "whole call."
+            )
+            % {"references": references},
+            code="own_case",
+        )
+
+
+def _start_evaluation(proposal: Proposal, actor) -> None:
+    """An eligible proposal that receives its first evaluator is under evaluation. Locks the
+    proposal's row and reads its status afresh (the caller holds the call's lock)."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status == PS.ELIGIBLE:
+        proposal_set_status(
+            proposal=locked,
+            to=PS.UNDER_EVALUATION,
+            actor=actor,
+            action="opencalls.evaluation.proposal.start",
+        )
+    proposal.status = locked.status
 
 
 def _local(moment, call: Call) -> str:

@@ -333,9 +333,14 @@ def conflict_declare_organisation(*, call: Call, actor, organisation: str) -> No
 
 @transaction.atomic
 def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
-    """A call manager confirms a detected conflict (it stays, even if detection changes)."""
-    require_perm(actor, "opencalls.manage_evaluation")
-    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    """A call manager confirms a detected conflict (it stays, even if detection changes); not
+    one who is a party to the proposal."""
+    conflict = (
+        Conflict.objects.select_for_update(of=("self",))
+        .select_related("proposal")
+        .get(pk=conflict.pk)
+    )
+    require_perm(actor, "opencalls.evaluate_proposal", conflict.proposal)
     if not conflict.active:
         raise PortalError(_("This conflict was dismissed; it cannot be confirmed."))
     conflict.confirmed_by = actor
@@ -353,9 +358,14 @@ def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
 @transaction.atomic
 def conflict_dismiss(*, conflict: Conflict, actor, reason: str) -> Conflict:
     """A call manager dismisses a detected conflict that is not one (e.g. two people with the
-    same name), saying why; audited. Conflicts an evaluator declared stand."""
-    require_perm(actor, "opencalls.manage_evaluation")
-    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    same name), saying why; audited. Conflicts an evaluator declared stand. Not by a call
+    manager who is a party to the proposal."""
+    conflict = (
+        Conflict.objects.select_for_update(of=("self",))
+        .select_related("proposal")
+        .get(pk=conflict.pk)
+    )
+    require_perm(actor, "opencalls.evaluate_proposal", conflict.proposal)
     if conflict.source == ConflictSource.DECLARED:
         raise PortalError(_("The evaluator declared this conflict: it cannot be dismissed."))
     if not conflict.active:

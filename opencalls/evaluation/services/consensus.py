@@ -8,8 +8,8 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.permissions import can, require_perm
+from ai4media_portal.core.workflow import set_state
 
 from ...models import Proposal
 from .. import selectors
@@ -31,8 +31,9 @@ def _report_for(proposal: Proposal) -> ConsensusReport:
 @transaction.atomic
 def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> ConsensusReport:
     """Choose the rapporteur of a proposal's consensus: one of its evaluators without a
-    conflict. They are told (now, or when the last review is in). Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    conflict. They are told (now, or when the last review is in). Call managers who are not
+    a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if (
@@ -76,7 +77,7 @@ def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
         )
     report = _report_for(proposal)
     require_perm(actor, "opencalls.write_consensus", report)
-    manager = actor.has_perm("opencalls.manage_evaluation")
+    manager = can(actor, "opencalls.manage_evaluation")
     if not manager and not selectors.reviews_complete(proposal):
         raise PortalError(
             _("The consensus starts once every evaluator of the proposal has submitted."),
@@ -130,28 +131,35 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
     require_complete_scores(criteria, values, _("Write the agreed comment on %(criterion)s."))
-    ensure_transition(ConsensusStatus(report.status), ConsensusStatus.FINAL, CONSENSUS_TRANSITIONS)
-    report.status = ConsensusStatus.FINAL
     report.finalised_at = timezone.now()
     report.finalised_by = actor
-    report.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
+    set_state(
+        report,
+        ConsensusStatus.FINAL,
+        CONSENSUS_TRANSITIONS,
+        also=["finalised_at", "finalised_by", "updated_at"],
+    )
     log_action("opencalls.evaluation.consensus.finalise", actor=actor, target=proposal)
     return report
 
 
 @transaction.atomic
 def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
-    """Reopen a final consensus for changes, until the proposal is decided. Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
+    """Reopen a final consensus for changes, until the proposal is decided. Call managers who
+    are not a party to the proposal."""
+    require_perm(actor, "opencalls.evaluate_proposal", proposal)
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     _ensure_evaluating(proposal.call)
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
         raise PortalError(_("The proposal is decided: its consensus can no longer change."))
     report = _report_for(proposal)
-    ensure_transition(ConsensusStatus(report.status), ConsensusStatus.DRAFT, CONSENSUS_TRANSITIONS)
-    report.status = ConsensusStatus.DRAFT
     report.finalised_at = None
     report.finalised_by = None
-    report.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
+    set_state(
+        report,
+        ConsensusStatus.DRAFT,
+        CONSENSUS_TRANSITIONS,
+        also=["finalised_at", "finalised_by", "updated_at"],
+    )
     log_action("opencalls.evaluation.consensus.reopen", actor=actor, target=proposal)
     return report

@@ -14,7 +14,7 @@ from ...enums import CallStage
 from ...models import Call, Proposal
 from .. import selectors
 from ..enums import ConsensusStatus
-from .common import PS, _ensure_evaluating, _lock_call
+from .common import PS, _ensure_evaluating, _lock_call, refuse_own_cases
 
 # --- Decisions and results --------------------------------------------------------------------
 
@@ -24,10 +24,12 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
     """Apply the final ranking: above the budget line → selected, reserve list → reserve,
     below a threshold → rejected, each through ``proposal_decide`` (audited, emailed to the
     applicant with the link to their Evaluation Summary Report). Refused while a consensus is
-    not final or an invited interview has not been held. Managers only."""
+    not final or an invited interview has not been held. Call managers who are not a party to
+    any of the call's proposals."""
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
+    refuse_own_cases(call, actor)
     blockers = selectors.decision_blockers(call)
     if blockers:
         raise PortalError(" ".join(blockers), code="not_ready")

@@ -9,15 +9,22 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import set_state
 
 from ...engine.scoring import ScoreError, validate_score
-from ...enums import TRANSITIONS
 from ...models import Call, Proposal
+from ...services.workflow import proposal_set_status
 from .. import selectors
 from ..enums import INTERVIEW_TRANSITIONS, InterviewStatus
 from ..models import Interview, InterviewSlot
-from .common import PS, _ensure_evaluating, _local, _lock_call, score_error_message
+from .common import (
+    PS,
+    _ensure_evaluating,
+    _local,
+    _lock_call,
+    refuse_own_cases,
+    score_error_message,
+)
 
 # --- Interviews -------------------------------------------------------------------------------
 
@@ -27,10 +34,12 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
     """Invite the top proposals of each track (the call's "interviews per track", by the
     written ranking of final consensus reports, above every threshold) to an interview; they
     go to the interview stage and their applicants are asked to book a slot. Proposals
-    already invited keep their interview. Managers only."""
+    already invited keep their interview. Call managers who are not a party to any of the
+    call's proposals."""
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
+    refuse_own_cases(call, actor)
     if not call.interview_enabled or not call.interviews_per_track:
         raise PortalError(_("This call has no interview stage."))
     missing = selectors.unfinished_consensus_count(call)
@@ -49,17 +58,15 @@ def interviews_invite(*, call: Call, actor) -> list[Interview]:
                 or Interview.objects.filter(proposal=proposal).exists()
             ):
                 continue
-            ensure_transition(PS(proposal.status), PS.INTERVIEW, TRANSITIONS)
-            proposal.status = PS.INTERVIEW
-            proposal.save(update_fields=["status", "updated_at"])
-            interview = Interview.objects.create(proposal=proposal, call=call, invited_by=actor)
-            invited.append(interview)
-            log_action(
-                "opencalls.evaluation.interview.invite",
+            proposal_set_status(
+                proposal=proposal,
+                to=PS.INTERVIEW,
                 actor=actor,
-                target=proposal,
+                action="opencalls.evaluation.interview.invite",
                 data={"rank": row.ranked.rank},
             )
+            interview = Interview.objects.create(proposal=proposal, call=call, invited_by=actor)
+            invited.append(interview)
             email_queue(
                 to=proposal.applicant.email,
                 template="opencalls/evaluation/interview_invited",
@@ -117,14 +124,15 @@ def interview_book(*, interview: Interview, actor, slot: InterviewSlot) -> Inter
     taken = Interview.objects.filter(slot=slot).exclude(pk=interview.pk).exists()
     if taken:
         raise PortalError(_("Someone has just booked this slot: choose another."), field="slot")
-    ensure_transition(
-        InterviewStatus(interview.status), InterviewStatus.BOOKED, INTERVIEW_TRANSITIONS
-    )
     interview.slot = slot
-    interview.status = InterviewStatus.BOOKED
     try:
         with transaction.atomic():
-            interview.save(update_fields=["slot", "status", "updated_at"])
+            set_state(
+                interview,
+                InterviewStatus.BOOKED,
+                INTERVIEW_TRANSITIONS,
+                also=["slot", "updated_at"],
+            )
     except IntegrityError as error:
         raise PortalError(
             _("Someone has just booked this slot: choose another."), field="slot"
@@ -153,25 +161,28 @@ def interview_book(*, interview: Interview, actor, slot: InterviewSlot) -> Inter
 def interview_record(*, interview: Interview, actor, score, notes: str = "") -> Interview:
     """The panel records the interview's score (0 to the call's interview maximum, in half
     points) and notes; the final ranking combines it with the written score as the call says.
-    Managers only."""
-    require_perm(actor, "opencalls.manage_evaluation")
-    interview = Interview.objects.select_for_update().select_related("call").get(pk=interview.pk)
+    Call managers who are not a party to the proposal."""
+    interview = (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("call", "proposal")
+        .get(pk=interview.pk)
+    )
+    require_perm(actor, "opencalls.evaluate_proposal", interview.proposal)
     _ensure_evaluating(interview.call)
     maximum = selectors.settings_for(interview.call).interview_max_score
     try:
         value = validate_score(score, max_score=maximum)
     except ScoreError as error:
         raise PortalError(score_error_message(error), field="score") from error
-    if interview.status != InterviewStatus.HELD:
-        ensure_transition(
-            InterviewStatus(interview.status), InterviewStatus.HELD, INTERVIEW_TRANSITIONS
-        )
-    interview.status = InterviewStatus.HELD
     interview.score = value
     interview.panel_notes = notes.strip()
     interview.held_at = interview.held_at or timezone.now()
     interview.recorded_by = actor
-    interview.save()
+    recorded = ["score", "panel_notes", "held_at", "recorded_by", "updated_at"]
+    if interview.status == InterviewStatus.HELD:  # a correction of the score: no move
+        interview.save(update_fields=recorded)
+    else:
+        set_state(interview, InterviewStatus.HELD, INTERVIEW_TRANSITIONS, also=recorded)
     log_action(
         "opencalls.evaluation.interview.record",
         actor=actor,

@@ -14,19 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
-from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.roles import Role
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import ensure_transition, set_state
 from network.matching import website_domain
 
 from ... import services as call_services
 from ...engine.conflicts import PUBLIC_EMAIL_DOMAINS
 from ...enums import CallStage
 from ...models import Call
-from ..enums import POOL_TRANSITIONS, InvitationStatus, PoolStatus
+from ..enums import INVITATION_TRANSITIONS, POOL_TRANSITIONS, InvitationStatus, PoolStatus
 from ..models import Assignment, EvaluatorProfile, Invitation, PoolMember
 from ..terms import TERMS_VERSION
 from .common import _local, _lock_call
@@ -36,26 +37,11 @@ INVITATION_DAYS = 30
 
 # --- Evaluator profiles -----------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "keywords",
-    "cv",
-    "country",
-    "organisation_name",
-    "organisation_registration_number",
-    "organisation_country",
-    "organisation_domain",
-    "collaborators",
-    "default_max_load",
-    "availability",
-)
-
 
 def _save_profile(user, data: dict, expertise) -> EvaluatorProfile:
     profile, _created = EvaluatorProfile.objects.select_for_update().get_or_create(user=user)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    stripped = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    apply_changes(profile, stripped, EvaluatorProfile.PROFILE_FIELDS)
     domain = profile.organisation_domain
     if domain:
         domain = website_domain(domain.split("@")[-1])
@@ -137,9 +123,10 @@ def evaluator_invite(
                 field="email",
             )
     # A new invitation replaces any earlier one to the same address.
-    Invitation.objects.filter(call=call, email=email, status=InvitationStatus.PENDING).update(
-        status=InvitationStatus.REVOKED
-    )
+    for earlier in Invitation.objects.select_for_update().filter(
+        call=call, email=email, status=InvitationStatus.PENDING
+    ):
+        set_state(earlier, InvitationStatus.REVOKED, INVITATION_TRANSITIONS)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         call=call,
@@ -153,15 +140,19 @@ def evaluator_invite(
     invitation.full_clean()
     invitation.save()
     if user is not None:
-        if member is None:
-            member = PoolMember(call=call, evaluator=user)
-        elif member.status == PoolStatus.DECLINED:
-            ensure_transition(PoolStatus.DECLINED, PoolStatus.INVITED, POOL_TRANSITIONS)
-        member.status = PoolStatus.INVITED
+        new = member is None
+        if new:
+            member = PoolMember(call=call, evaluator=user, status=PoolStatus.INVITED)
         member.max_proposals = max_proposals
         member.invited_by = actor
         member.responded_at = None
-        member.save()
+        changed = ["max_proposals", "invited_by", "responded_at", "updated_at"]
+        if new:
+            member.save()
+        elif member.status == PoolStatus.DECLINED:
+            set_state(member, PoolStatus.INVITED, POOL_TRANSITIONS, also=changed)
+        else:  # invited again before answering: the state stays
+            member.save(update_fields=changed)
     log_action(
         "opencalls.evaluation.pool.invite",
         actor=actor,
@@ -190,8 +181,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise PortalError(_("Only an invitation that has not been opened can be withdrawn."))
-    invitation.status = InvitationStatus.REVOKED
-    invitation.save(update_fields=["status", "updated_at"])
+    set_state(invitation, InvitationStatus.REVOKED, INVITATION_TRANSITIONS)
     log_action(
         "opencalls.evaluation.pool.revoke",
         actor=actor,
@@ -256,15 +246,17 @@ def invitation_claim(*, token: str, user) -> PoolMember:
         },
     )
     if member.status == PoolStatus.DECLINED:
-        ensure_transition(PoolStatus.DECLINED, PoolStatus.INVITED, POOL_TRANSITIONS)
-        member.status = PoolStatus.INVITED
         member.responded_at = None
-        member.save(update_fields=["status", "responded_at", "updated_at"])
+        set_state(member, PoolStatus.INVITED, POOL_TRANSITIONS, also=["responded_at", "updated_at"])
     if invitation.status == InvitationStatus.PENDING:
-        invitation.status = InvitationStatus.CLAIMED
         invitation.claimed_by = user
         invitation.claimed_at = timezone.now()
-        invitation.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
+        set_state(
+            invitation,
+            InvitationStatus.CLAIMED,
+            INVITATION_TRANSITIONS,
+            also=["claimed_by", "claimed_at", "updated_at"],
+        )
         log_action(
             "opencalls.evaluation.pool.claim",
             actor=user,
@@ -294,6 +286,7 @@ def pool_accept(
         raise PermissionDenied
     if member.call.stage == CallStage.RESULTS_PUBLISHED:
         raise PortalError(_("The evaluation of this call is over."))
+    # Checked first, so that nothing else is asked of someone who cannot join (again).
     ensure_transition(PoolStatus(member.status), PoolStatus.ACCEPTED, POOL_TRANSITIONS)
     if not accept_terms:
         raise PortalError(
@@ -302,14 +295,25 @@ def pool_accept(
         )
     _save_profile(actor, profile or {}, expertise)
     now = timezone.now()
-    member.status = PoolStatus.ACCEPTED
     member.max_proposals = max_proposals
     member.availability = availability.strip()
     member.terms_version = TERMS_VERSION
     member.terms_accepted_at = now
     member.responded_at = now
     member.full_clean()
-    member.save()
+    set_state(
+        member,
+        PoolStatus.ACCEPTED,
+        POOL_TRANSITIONS,
+        also=[
+            "max_proposals",
+            "availability",
+            "terms_version",
+            "terms_accepted_at",
+            "responded_at",
+            "updated_at",
+        ],
+    )
     if not actor.has_role(Role.EVALUATOR):
         actor.groups.add(Group.objects.get(name=Role.EVALUATOR))
         actor.__dict__.pop("role_names", None)
@@ -330,11 +334,14 @@ def pool_decline(*, member: PoolMember, actor, reason: str = "") -> PoolMember:
     member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
     if actor is None or member.evaluator_id != actor.pk:
         raise PermissionDenied
-    ensure_transition(PoolStatus(member.status), PoolStatus.DECLINED, POOL_TRANSITIONS)
-    member.status = PoolStatus.DECLINED
     member.decline_reason = reason.strip()[:500]
     member.responded_at = timezone.now()
-    member.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    set_state(
+        member,
+        PoolStatus.DECLINED,
+        POOL_TRANSITIONS,
+        also=["decline_reason", "responded_at", "updated_at"],
+    )
     log_action("opencalls.evaluation.pool.decline", actor=actor, target=member.call)
     return member
 
@@ -346,7 +353,7 @@ def pool_update(
     """Change how many proposals an evaluator takes in a call (the evaluator or a call
     manager); never below what they are already assigned."""
     member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
-    manager = actor is not None and actor.has_perm("opencalls.manage_evaluation")
+    manager = can(actor, "opencalls.manage_evaluation")
     if not manager and (actor is None or member.evaluator_id != actor.pk):
         raise PermissionDenied
     load = Assignment.objects.filter(call=member.call, evaluator_id=member.evaluator_id).count()

@@ -10,7 +10,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import ensure_transition, set_state
 
 from ...models import Proposal
 from .. import selectors
@@ -95,9 +95,10 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
     criteria = selectors.criteria_of(assignment.call)
     values = {s.criterion_id: s for s in review.scores.all()}
     require_complete_scores(criteria, values, _("Explain your score for %(criterion)s."))
-    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = now
-    review.save(update_fields=["status", "submitted_at", "updated_at"])
+    set_state(
+        review, ReviewStatus.SUBMITTED, REVIEW_TRANSITIONS, also=["submitted_at", "updated_at"]
+    )
     log_action(
         "opencalls.evaluation.review.submit",
         actor=actor,

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.permissions import require_perm
-from ai4media_portal.core.workflow import ensure_transition
+from ai4media_portal.core.workflow import set_state
 
 from ...engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
 from ...models import Call
 from .. import selectors
-from ..enums import RUN_TRANSITIONS, AssignmentSource, RunStatus
+from ..enums import RUN_TRANSITIONS, AssignmentSource, RunProgress, RunStatus
 from ..models import Assignment, AssignmentRun
-from .common import _ensure_evaluating, _lock_call, _start_evaluation
+from .common import _ensure_evaluating, _lock_call, _start_evaluation, refuse_own_cases
 from .conflicts import conflicts_detect
 
 logger = logging.getLogger(__name__)
@@ -35,10 +35,11 @@ STALE_RUN = timedelta(minutes=30)
 def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     """Queue an automatic assignment of the call (a Celery task runs it after commit; its
     progress is on the run). Only one run at a time; a run silent for 30 minutes is taken for
-    dead. Managers only."""
+    dead. Call managers who are not a party to any of the call's proposals."""
     require_perm(actor, "opencalls.manage_evaluation")
     call = _lock_call(call)
     _ensure_evaluating(call)
+    refuse_own_cases(call, actor)
     active = AssignmentRun.objects.select_for_update().filter(
         call=call, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     )
@@ -47,11 +48,10 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
             raise PortalError(
                 _("An automatic assignment is already running for this call."), code="running"
             )
-        run.status = RunStatus.FAILED
-        run.message = "The run stopped without finishing."
+        run.step = RunProgress.STALE
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "message", "finished_at"])
-    run = AssignmentRun.objects.create(call=call, actor=actor, message="Queued")
+        set_state(run, RunStatus.FAILED, RUN_TRANSITIONS, also=["step", "finished_at"])
+    run = AssignmentRun.objects.create(call=call, actor=actor, step=RunProgress.QUEUED)
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
     # By name: the task module imports the services, not the other way round.
@@ -59,10 +59,10 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     return run
 
 
-def _run_progress(run_id: int, fraction: float, message: str) -> None:
+def _run_progress(run_id: int, fraction: float, step: RunProgress) -> None:
     # Outside any transaction: each update commits at once so the manager's page sees it.
     AssignmentRun.objects.filter(pk=run_id).update(
-        progress=max(0.0, min(1.0, fraction)), message=message[:200]
+        progress=max(0.0, min(1.0, fraction)), step=RunProgress(step)
     )
 
 
@@ -86,13 +86,11 @@ def _issue_json(issue, proposal_labels, evaluator_labels) -> dict:
 def _run_finish(run_id: int, *, status: RunStatus, **fields) -> AssignmentRun:
     with transaction.atomic():
         run = AssignmentRun.objects.select_for_update().get(pk=run_id)
-        ensure_transition(RunStatus(run.status), status, RUN_TRANSITIONS)
-        run.status = status
         run.finished_at = timezone.now()
         run.progress = 1.0 if status == RunStatus.SUCCEEDED else run.progress
         for name, value in fields.items():
             setattr(run, name, value)
-        run.save()
+        set_state(run, status, RUN_TRANSITIONS, also=["finished_at", "progress", *fields])
         log_action(
             "opencalls.evaluation.run.finish",
             actor=run.actor,
@@ -127,11 +125,9 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
         return run  # a retry of a run already taken
     with transaction.atomic():
         locked_run = AssignmentRun.objects.select_for_update().get(pk=run_id)
-        ensure_transition(RunStatus(locked_run.status), RunStatus.RUNNING, RUN_TRANSITIONS)
-        locked_run.status = RunStatus.RUNNING
         locked_run.started_at = timezone.now()
-        locked_run.message = "Detecting conflicts of interest"
-        locked_run.save(update_fields=["status", "started_at", "message"])
+        locked_run.step = RunProgress.DETECTING
+        set_state(locked_run, RunStatus.RUNNING, RUN_TRANSITIONS, also=["started_at", "step"])
     call = run.call
     try:
         return _execute(run, call)
@@ -140,14 +136,14 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
         return _run_finish(
             run_id,
             status=RunStatus.FAILED,
-            message="The run failed unexpectedly.",
+            step=RunProgress.CRASHED,
             issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
         )
 
 
 def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
     conflicts_detect(call=call, actor=run.actor)
-    _run_progress(run.pk, 0.05, "Reading proposals and evaluators")
+    _run_progress(run.pk, 0.05, RunProgress.READING)
     proposals = list(selectors.assignable_proposals(call))
     members = list(selectors.accepted_pool(call))
     if not proposals or not members:
@@ -155,7 +151,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         return _run_finish(
             run.pk,
             status=RunStatus.FAILED,
-            message="Nothing to assign.",
+            step=RunProgress.NOTHING,
             issues=[{"code": code, "message": code, "params": {}}],
         )
     before = _snapshot(call)
@@ -183,7 +179,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         .annotate(n=Count("pk"))
         .values_list("evaluator_id", "n")
     )
-    _run_progress(run.pk, 0.1, "Computing affinities")
+    _run_progress(run.pk, 0.1, RunProgress.AFFINITIES)
     matrix = selectors.affinity_for(proposals, members)
     evaluator_ids = [*matrix.evaluator_ids, *outsiders]
     scores = matrix.scores
@@ -212,8 +208,9 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         evaluator_labels=labels,
     )
 
-    def progress(fraction: float, message: str) -> None:
-        _run_progress(run.pk, 0.1 + 0.85 * fraction, message)
+    def progress(fraction: float, step: str) -> None:
+        # The engine's step codes are ``RunProgress`` values.
+        _run_progress(run.pk, 0.1 + 0.85 * fraction, RunProgress(step))
 
     balance_weight = float(selectors.settings_for(call).balance_weight)
     result = assign_evaluators(problem, balance_weight=balance_weight, progress=progress)
@@ -221,10 +218,10 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         return _run_finish(
             run.pk,
             status=RunStatus.FAILED,
-            message="No assignment is possible.",
+            step=RunProgress.IMPOSSIBLE,
             issues=[_issue_json(i, proposal_labels, labels) for i in result.issues],
         )
-    _run_progress(run.pk, 0.96, "Saving the assignment")
+    _run_progress(run.pk, 0.96, RunProgress.SAVING)
     # Only the chosen pairs: a dict of every pair would not fit in memory for a large call.
     row = {pid: i for i, pid in enumerate(problem.proposal_ids)}
     column = {eid: j for j, eid in enumerate(evaluator_ids)}
@@ -235,7 +232,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
             return _run_finish(
                 run.pk,
                 status=RunStatus.FAILED,
-                message="Assignments changed during the run.",
+                step=RunProgress.CHANGED,
                 issues=[
                     {
                         "code": "changed",
@@ -293,7 +290,7 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         return _run_finish(
             run.pk,
             status=RunStatus.SUCCEEDED,
-            message="Done",
+            step=RunProgress.DONE,
             total_affinity=result.total_affinity,
             upper_bound=result.upper_bound,
             gap=result.gap,

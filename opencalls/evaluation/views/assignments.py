@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.web import paginate
 
 from ...models import Proposal
 from .. import selectors, services
@@ -27,13 +27,14 @@ def manage_assignments(request, number: int):
     automatic assignment; notify evaluators of their new assignments. Each action posts to its
     own view below."""
     call = _managed_call(request, number)
-    page = Paginator(selectors.matrix_proposals(call), 40).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.matrix_proposals(call), 40)
     matrix = selectors.assignment_matrix(call, page.object_list)
     run = selectors.latest_run(call)
     return render(
         request,
         "opencalls/evaluation/manage/assignments.html",
         _manager_context(
+            request,
             call,
             "assignments",
             page=page,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from .. import selectors, services
 from ..enums import ConflictSource
@@ -31,7 +31,7 @@ def declare_conflict(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -58,6 +58,7 @@ def manage_conflicts(request, number: int):
         request,
         "opencalls/evaluation/manage/conflicts.html",
         _manager_context(
+            request,
             call,
             "conflicts",
             conflicts=conflicts,

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import form_error, require
 
 from ...models import Proposal
 from .. import selectors, services
@@ -21,16 +22,18 @@ from .reviews import _assignment_or_404
 def _consensus_proposal(request, pk: int) -> tuple[Proposal, Assignment | None]:
     """The proposal whose consensus the user may write: a call manager, or its rapporteur
     (through their own visible assignment, returned too). Others: 404."""
-    if request.user.has_perm("opencalls.manage_evaluation"):
+    if can(request.user, "opencalls.manage_evaluation"):
         proposal = get_object_or_404(
             Proposal.objects.select_related("call", "current_version"), pk=pk
         )
         if not selectors.in_evaluation(proposal.call).filter(pk=proposal.pk).exists():
             raise Http404
+        # Not a call manager's own case: they neither read nor write its consensus.
+        require(request, "opencalls.evaluate_proposal", proposal)
         return proposal, None
     assignment = _assignment_or_404(request, pk)
     report = getattr(assignment.proposal, "consensus", None)
-    if report is None or not request.user.has_perm("opencalls.write_consensus", report):
+    if report is None or not can(request.user, "opencalls.write_consensus", report):
         raise Http404
     return assignment.proposal, assignment
 
@@ -56,7 +59,7 @@ def _consensus_page(request, pk: int, *, finalise: bool):
     manager = assignment is None
     # The rapporteur reads the other reviews (and what is derived from them) only once their
     # own is submitted: the blind-review rule.
-    reviews_readable = manager or request.user.has_perm("opencalls.read_peer_reviews", assignment)
+    reviews_readable = manager or can(request.user, "opencalls.read_peer_reviews", assignment)
     criteria = selectors.criteria_of(call)
     report = getattr(proposal, "consensus", None)
     values = selectors.consensus_values(report)
@@ -95,7 +98,7 @@ def _consensus_page(request, pk: int, *, finalise: bool):
             form.add_errors(error.message_dict)
             status = 422
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
             status = 422
         report = getattr(Proposal.objects.get(pk=proposal.pk), "consensus", None)
     rows = (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from ...enums import CallStage
 from .. import selectors, services
@@ -22,11 +22,12 @@ def ranking(request, number: int):
     proposals below a threshold with their reasons, how ties were broken."""
     call = _managed_call(request, number)
     whole = request.GET.get("view") == "call"
-    rankings = selectors.call_ranking(call, whole_call=whole)
+    hidden = selectors.own_cases(user=request.user, call=call)
+    rankings = selectors.call_ranking(call, whole_call=whole, hidden=hidden)
     return render(
         request,
         "opencalls/evaluation/manage/ranking.html",
-        _manager_context(call, "ranking", rankings=rankings, whole=whole),
+        _manager_context(request, call, "ranking", rankings=rankings, whole=whole, hidden=hidden),
     )
 
 
@@ -43,7 +44,7 @@ def decisions(request, number: int):
                 call=call, actor=request.user, message=form.cleaned_data["message"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
             status = 422
         else:
             messages.success(
@@ -63,7 +64,7 @@ def decisions(request, number: int):
         request,
         "opencalls/evaluation/manage/decisions.html",
         _manager_context(
-            call, "decisions", form=form, plan=plan, decided=decided, blockers=blockers
+            request, call, "decisions", form=form, plan=plan, decided=decided, blockers=blockers
         ),
         status=status,
     )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import form_error
 
 from ... import selectors as call_selectors
 from ...enums import CallStage
@@ -26,7 +27,7 @@ def interview_book(request, pk: int):
     """The applicant books a free slot for their interview (or changes it)."""
     proposal = get_object_or_404(call_selectors.proposals_visible(user=request.user), pk=pk)
     interview = selectors.interview_of(proposal)
-    if interview is None or not request.user.has_perm("opencalls.book_interview", interview):
+    if interview is None or not can(request.user, "opencalls.book_interview", interview):
         raise Http404
     call = proposal.call
     form = BookForm(request.POST or None, slots=selectors.bookable_slots(interview), call=call)
@@ -37,7 +38,7 @@ def interview_book(request, pk: int):
                 interview=interview, actor=request.user, slot=form.cleaned_data["slot"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Your interview is booked; the details are on their way."))
             return redirect("opencalls:evaluation:interview_book", pk=pk)
@@ -66,6 +67,7 @@ def _interviews_page(request, call, *, slot_form=None, record_forms=None, status
         request,
         "opencalls/evaluation/manage/interviews.html",
         _manager_context(
+            request,
             call,
             "interviews",
             interviews=all_interviews,
@@ -118,7 +120,7 @@ def interview_slot_add(request, number: int):
                 location=form.cleaned_data["location"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Slot added."))
             return redirect("opencalls:evaluation:interviews", number=number)
@@ -140,7 +142,7 @@ def interview_record(request, number: int, pk: int):
                 notes=form.cleaned_data["notes"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Interview recorded."))
             return redirect(

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error, require
 
 from ...models import Proposal
 from .. import selectors, services
 from ..forms import EvaluationSettingsForm, ExtendForm, RapporteurForm, in_call_timezone
 from ..models import Assignment
-from .common import _form_error, _int, _managed_call, _manager_context
+from .common import _int, _managed_call, _manager_context
 
 
 @login_required
@@ -26,7 +26,9 @@ def manage(request, number: int):
     return render(
         request,
         "opencalls/evaluation/manage/overview.html",
-        _manager_context(call, "overview", progress=progress, run=selectors.latest_run(call)),
+        _manager_context(
+            request, call, "overview", progress=progress, run=selectors.latest_run(call)
+        ),
     )
 
 
@@ -39,25 +41,28 @@ def manage_settings(request, number: int):
         try:
             services.settings_update(call=call, actor=request.user, data=form.settings_data())
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Evaluation settings saved."))
             return redirect("opencalls:evaluation:manage_settings", number=number)
     return render(
         request,
         "opencalls/evaluation/manage/settings.html",
-        _manager_context(call, "settings", form=form),
+        _manager_context(request, call, "settings", form=form),
         status=422 if request.method == "POST" else 200,
     )
 
 
 def _managed_proposal(request, number: int, pk: int):
+    """The call and one of its proposals, for a call manager who is not a party to it
+    (``opencalls.evaluate_proposal``); a party is refused (403)."""
     call = _managed_call(request, number)
     proposal = get_object_or_404(
         Proposal.objects.select_related("current_version__track", "current_version__challenge"),
         pk=pk,
         call=call,
     )
+    require(request, "opencalls.evaluate_proposal", proposal)
     return call, proposal
 
 
@@ -71,6 +76,7 @@ def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form
         request,
         "opencalls/evaluation/manage/proposal.html",
         _manager_context(
+            request,
             call,
             "overview",
             proposal=proposal,
@@ -123,7 +129,7 @@ def rapporteur_choose(request, number: int, pk: int):
                 proposal=proposal, actor=request.user, rapporteur=form.cleaned_data["rapporteur"]
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Rapporteur chosen; they have been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
@@ -146,7 +152,7 @@ def assignment_extend(request, number: int, pk: int):
                 until=in_call_timezone(form.cleaned_data["until"], call),
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Deadline extended; the evaluator has been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
@@ -161,7 +167,7 @@ def consensus_reopen(request, number: int, pk: int):
         services.consensus_reopen(proposal=proposal, actor=request.user)
     except PortalError as error:
         form = ExtendForm()
-        add_portal_error(form, error)
+        form_error(form, error)
         return _proposal_page(request, call, proposal, extend_form=form, status=422)
     messages.success(request, _("The consensus is open for changes again."))
     return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)

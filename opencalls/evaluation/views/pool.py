@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from ...models import Call
 from .. import selectors, services
@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..models import EvaluatorProfile, Invitation, PoolMember
 from ..terms import TERMS_VERSION
-from .common import _form_error, _managed_call, _manager_context
+from .common import _managed_call, _manager_context
 
 
 @login_required
@@ -43,7 +43,7 @@ def profile(request):
                 expertise=form.cleaned_data["expertise"],
             )
         except (PortalError, ValidationError) as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Your evaluator profile is saved."))
             return redirect("opencalls:evaluation:home")
@@ -150,9 +150,9 @@ def join(request, number: int):
                 )
             except PortalError as error:
                 target = join_form if error.field in join_form.fields else profile_form
-                add_portal_error(target, error)
+                form_error(target, error)
             except ValidationError as error:
-                _form_error(profile_form, error)
+                form_error(profile_form, error)
             else:
                 messages.success(
                     request,
@@ -227,7 +227,7 @@ def manage_pool(request, number: int):
                 message=form.cleaned_data["message"],
             )
         except PortalError as error:
-            add_portal_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -238,6 +238,7 @@ def manage_pool(request, number: int):
         request,
         "opencalls/evaluation/manage/pool.html",
         _manager_context(
+            request,
             call,
             "pool",
             form=form,

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.permissions import can
+
 from ... import selectors as call_selectors
 from .. import selectors
 
@@ -15,7 +17,7 @@ def _esr_or_404(request, pk: int):
         ),
         pk=pk,
     )
-    if not request.user.has_perm("opencalls.view_esr", proposal):
+    if not can(request.user, "opencalls.view_esr", proposal):
         raise Http404
     report = selectors.summary_report(proposal)
     if report is None:

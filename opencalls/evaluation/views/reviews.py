@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.web import form_error
 
 from ...enums import CallStage
 from ...models import Call
@@ -128,7 +128,7 @@ def _save_review_draft(request, assignment):
             overall_comment=request.POST.get("overall_comment", ""),
         )
     except PortalError as error:
-        add_portal_error(form, error)
+        form_error(form, error)
         return form, _review_page(request, assignment, form=form, status=422)
     if outcome.errors:
         form.add_errors(outcome.errors)
@@ -151,7 +151,7 @@ def review_submit(request, pk: int):
         form.add_errors(error.message_dict)
         return _review_page(request, assignment, form=form, status=422)
     except PortalError as error:
-        add_portal_error(form, error)
+        form_error(form, error)
         return _review_page(request, assignment, form=form, status=422)
     messages.success(request, _("Your review is submitted."))
     return redirect("opencalls:evaluation:proposal", pk=pk)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
@@ -13,28 +12,6 @@ from ..enums import RunStatus
 from ..models import AssignmentRun
 from ..wording import issue_text
 from .common import _managed_call, _manager_context
-
-PROGRESS_TEXT = {
-    "Queued": gettext_lazy("Waiting for a worker"),
-    "Detecting conflicts of interest": gettext_lazy("Detecting conflicts of interest"),
-    "Reading proposals and evaluators": gettext_lazy("Reading proposals and evaluators"),
-    "Computing affinities": gettext_lazy("Computing affinities"),
-    "Checking conflicts, locks and capacities": gettext_lazy(
-        "Checking conflicts, locks and capacities"
-    ),
-    "Finding the highest possible total affinity": gettext_lazy(
-        "Finding the highest possible total affinity"
-    ),
-    "Balancing evaluator loads": gettext_lazy("Balancing evaluator loads"),
-    "Checking the assignment": gettext_lazy("Checking the assignment"),
-    "Saving the assignment": gettext_lazy("Saving the assignment"),
-    "Done": gettext_lazy("Done"),
-    "Nothing to assign.": gettext_lazy("Nothing to assign."),
-    "No assignment is possible.": gettext_lazy("No assignment is possible."),
-    "The run failed unexpectedly.": gettext_lazy("The run failed unexpectedly."),
-    "Assignments changed during the run.": gettext_lazy("Assignments changed during the run."),
-    "The run stopped without finishing.": gettext_lazy("The run stopped without finishing."),
-}
 
 
 @login_required
@@ -50,9 +27,8 @@ def run_start(request, number: int):
 
 
 def _progress_text(run) -> str:
-    if run is None:
-        return ""
-    return str(PROGRESS_TEXT.get(run.message, run.message))
+    """The run's step (a ``RunProgress`` code) in the reader's language."""
+    return run.get_step_display() if run is not None else ""
 
 
 @login_required
@@ -62,6 +38,7 @@ def run(request, number: int, pk: int):
     call = _managed_call(request, number)
     run = get_object_or_404(AssignmentRun.objects.select_related("actor"), pk=pk, call=call)
     context = _manager_context(
+        request,
         call,
         "assignments",
         run=run,
@@ -69,6 +46,6 @@ def run(request, number: int, pk: int):
         progress_text=_progress_text(run),
         RunStatus=RunStatus,
     )
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "opencalls/evaluation/manage/_run_status.html", context)
     return render(request, "opencalls/evaluation/manage/run.html", context)

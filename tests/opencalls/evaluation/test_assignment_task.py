@@ -16,7 +16,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.models import AuditEntry
 from opencalls.enums import ProposalStatus
 from opencalls.evaluation import services
-from opencalls.evaluation.enums import ConflictSource, RunStatus
+from opencalls.evaluation.enums import ConflictSource, RunProgress, RunStatus
 from opencalls.evaluation.models import Assignment, AssignmentRun, Conflict, PoolMember
 from opencalls.evaluation.wording import issue_text
 from opencalls.models import Proposal
@@ -52,7 +52,7 @@ def test_the_task_assigns_every_proposal_within_loads_and_conflicts_with_progres
     with CaptureQueriesContext(connection) as queries:
         run = _run(call, by, django_capture_on_commit_callbacks)
     assert run.status == RunStatus.SUCCEEDED
-    assert (run.progress, run.message) == (1.0, "Done")
+    assert (run.progress, run.step) == (1.0, RunProgress.DONE)
     assert run.started_at is not None
     assert run.finished_at >= run.started_at
     progress_updates = [
@@ -229,3 +229,22 @@ def test_load_balancing_outside_zero_to_one_is_refused(weight):
     with pytest.raises(ValidationError) as error:
         services.settings_update(call=call, actor=by, data={"balance_weight": weight})
     assert "balance_weight" in error.value.message_dict
+
+
+def test_a_run_stores_its_progress_as_codes_and_the_page_words_them(client):
+    """Every step the engine reports is a ``RunProgress`` code; the run keeps the code and the
+    page shows its label in the reader's language."""
+    from opencalls.engine import assignment as engine
+
+    steps = [getattr(engine, name) for name in dir(engine) if name.startswith("STEP_")]
+    assert set(steps) == {"checking", "optimising", "balancing", "verifying", "done"}
+    assert set(steps) <= set(RunProgress.values)
+    call, _proposals, by = call_under_evaluation(proposals=1)
+    run = AssignmentRun.objects.create(call=call, actor=by, progress=0.5, step="optimising")
+    client.force_login(by)
+    html = client.get(f"/calls/evaluation/manage/{call.number}/runs/{run.pk}/").content.decode()
+    assert ("Finding the highest possible total affinity" in html, "optimising" in html) == (
+        True,
+        False,
+    )
+    assert AssignmentRun.objects.filter(step__in=RunProgress.values).count() == 1

@@ -27,6 +27,8 @@ WHO = [
     "conflicted",
     "call-manager",
     "staff",
+    # An admin account keeps the call managers' powers (``is_manager``), nothing more.
+    "superuser",
 ]
 
 
@@ -86,8 +88,12 @@ def test_permission_matrix_evaluator_pages_and_documents(client, world):
         *_rows("get", f"{base}/document/", _only(evaluators_of_p0, 404)),
         *_rows("post", f"{base}/autosave/", _only(evaluators_of_p0, 404)),
         *_rows("post", f"{base}/conflict/", _only({"assigned": 422, "rapporteur": 422}, 404)),
-        *_rows("get", f"{base}/consensus/", _only({"rapporteur": 200, "call-manager": 200}, 404)),
-        *_rows("get", f"{base}/summary/", _only({"call-manager": 404}, 404)),
+        *_rows(
+            "get",
+            f"{base}/consensus/",
+            _only({"rapporteur": 200, "call-manager": 200, "superuser": 200}, 404),
+        ),
+        *_rows("get", f"{base}/summary/", _only({"call-manager": 404, "superuser": 404}, 404)),
         *_rows("get", f"{base}/interview/", _only({}, 404)),
         *_rows(
             "get",
@@ -96,12 +102,14 @@ def test_permission_matrix_evaluator_pages_and_documents(client, world):
         ),
         # The applicants' pages stay closed to evaluators.
         *_rows(
-            "get", f"/calls/proposals/{p0.pk}/", _only({"owner": 200, "call-manager": 200}, 404)
+            "get",
+            f"/calls/proposals/{p0.pk}/",
+            _only({"owner": 200, "call-manager": 200, "superuser": 200}, 404),
         ),
         *_rows(
             "get",
             f"/calls/proposals/{p0.pk}/versions/1/document/",
-            _only({"owner": 200, "call-manager": 200}, 404),
+            _only({"owner": 200, "call-manager": 200, "superuser": 200}, 404),
         ),
     ]
     check_matrix(client, people, rows)
@@ -110,7 +118,7 @@ def test_permission_matrix_evaluator_pages_and_documents(client, world):
 def test_permission_matrix_managers_tools(client, world):
     people, call, p0, _first = world
     n = call.number
-    managers_only = _only({"call-manager": 200}, 403)
+    managers_only = _only({"call-manager": 200, "superuser": 200}, 403)
     pages = [
         "",
         "settings/",
@@ -135,7 +143,9 @@ def test_permission_matrix_managers_tools(client, world):
         r
         for page in writes
         for r in _rows(
-            "post", f"/calls/evaluation/manage/{n}/{page}", _only({"call-manager": 302}, 403)
+            "post",
+            f"/calls/evaluation/manage/{n}/{page}",
+            _only({"call-manager": 302, "superuser": 302}, 403),
         )
     ]
     check_matrix(client, people, rows)
@@ -165,12 +175,12 @@ def test_permission_matrix_api(client, world):
         *_rows(
             "get",
             f"/api/v1/evaluation/calls/{call.number}/ranking/",
-            _only({"call-manager": 200}, 404, anonymous=401),
+            _only({"call-manager": 200, "superuser": 200}, 404, anonymous=401),
         ),
         *_rows(
             "get",
             f"/api/v1/proposals/{p0.pk}/",
-            _only({"owner": 200, "call-manager": 200}, 404, anonymous=401),
+            _only({"owner": 200, "call-manager": 200, "superuser": 200}, 404, anonymous=401),
         ),
     ]
     check_matrix(client, people, rows)
@@ -186,6 +196,7 @@ def test_api_lists_show_each_evaluator_only_their_own(client, world):
         "not-in-pool": [],
         "call-manager": [],
         "staff": [],
+        "superuser": [],
     }
     for who, ids in expected.items():
         response = request_as(client, people[who], "get", "/api/v1/evaluation/assignments/")
@@ -258,6 +269,7 @@ def test_the_applicant_reads_the_report_only_once_results_are_published(client, 
     url = f"/calls/evaluation/proposals/{p0.pk}/summary/"
     assert request_as(client, people["owner"], "get", url).status_code == 404
     assert request_as(client, by, "get", url).status_code == 200
+    assert request_as(client, people["superuser"], "get", url).status_code == 200
     services.decisions_apply(call=call, actor=by)
     services.results_publish(call=call, actor=by)
     assert request_as(client, people["owner"], "get", url).status_code == 200

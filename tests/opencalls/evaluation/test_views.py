@@ -17,7 +17,7 @@ from ai4media_portal.accounts.models import User
 from ai4media_portal.core.roles import Role
 from opencalls.enums import ProposalStatus
 from opencalls.evaluation import services
-from opencalls.evaluation.enums import ConsensusStatus, PoolStatus, ReviewStatus
+from opencalls.evaluation.enums import ConsensusStatus, PoolStatus, ReviewStatus, RunProgress
 from opencalls.evaluation.models import (
     Assignment,
     AssignmentRun,
@@ -432,7 +432,7 @@ def test_running_the_assignment_shows_its_progress_then_the_outcome(
     assert "6 new, 0 replaced" in html
     assert "hx-trigger" not in html  # finished: no more polling
     queued = AssignmentRun.objects.create(
-        call=call, actor=by, progress=0.4, message="Balancing evaluator loads"
+        call=call, actor=by, progress=0.4, step=RunProgress.BALANCING
     )
     url = f"/calls/evaluation/manage/{call.number}/runs/{queued.pk}/"
     html = client.get(url).content.decode()
