@@ -1,0 +1,275 @@
+"""What one output record becomes for machines: schema.org JSON-LD, Highwire Press
+``citation_*`` meta tags (Google Scholar) and BibTeX. Pure functions of a record loaded by
+``selectors.with_relations``; nothing here queries the database beyond those prefetches."""
+
+import re
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+
+from .enums import (
+    DEFAULT_AWARD,
+    Access,
+    CreatorKind,
+    IdentifierScheme,
+    OutputKind,
+    PublicationType,
+)
+
+# --- schema.org ---------------------------------------------------------------------------------
+
+SCHEMA_TYPES = {
+    OutputKind.PUBLICATION: "ScholarlyArticle",
+    OutputKind.DATASET: "Dataset",
+    OutputKind.SOFTWARE: "SoftwareSourceCode",
+    OutputKind.RESULT_IN_BRIEF: "Report",
+}
+
+
+def _creator_ld(creator) -> dict:
+    if creator.kind == CreatorKind.ORGANISATION:
+        return {"@type": "Organization", "name": creator.name}
+    data = {"@type": "Person", "name": creator.name}
+    if creator.given_name:
+        data["givenName"] = creator.given_name
+    if creator.family_name:
+        data["familyName"] = creator.family_name
+    if creator.orcid:
+        data["@id"] = f"https://orcid.org/{creator.orcid}"
+    affiliations = [
+        {
+            "@type": "Organization",
+            "name": organisation.name,
+            **({"@id": f"https://ror.org/{organisation.ror_id}"} if organisation.ror_id else {}),
+        }
+        for organisation in creator.affiliations.all()
+    ]
+    if affiliations:
+        data["affiliation"] = affiliations
+    return data
+
+
+def json_ld(output, *, page_url: str) -> dict:
+    """The schema.org description of ``output``: ScholarlyArticle, Dataset (with its
+    distribution), SoftwareSourceCode or Report, as Google Dataset Search and Scholar read it."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES[output.kind],
+        "@id": output.doi_url or page_url,
+        "url": page_url,
+        "name": output.title,
+        "datePublished": output.date_iso,
+        "author": [_creator_ld(creator) for creator in output.creators.all()],
+        "isAccessibleForFree": output.access == Access.OPEN,
+    }
+    if output.abstract:
+        data["description"] = output.abstract
+    if output.keywords:
+        data["keywords"] = list(output.keywords)
+    if output.licence:
+        data["license"] = f"https://spdx.org/licenses/{output.licence}.html"
+    identifiers = [output.doi_url] if output.doi else []
+    identifiers += [identifier.value for identifier in output.identifiers.all()]
+    if identifiers:
+        data["identifier"] = identifiers
+    funding = [
+        {
+            "@type": "Grant",
+            "identifier": grant.award or DEFAULT_AWARD,
+            "funder": {"@type": "Organization", "name": grant.funder},
+        }
+        for grant in output.funding.all()
+    ]
+    if funding:
+        data["funding"] = funding
+    if output.kind == OutputKind.PUBLICATION and output.venue:
+        data["isPartOf"] = {"@type": "Periodical", "name": output.venue}
+    if output.kind == OutputKind.DATASET:
+        if output.access_url:
+            distribution = {"@type": "DataDownload", "contentUrl": output.access_url}
+            if output.formats:
+                distribution["encodingFormat"] = output.formats[0]
+            if output.size_bytes:
+                distribution["contentSize"] = f"{output.size_bytes} B"
+            data["distribution"] = [distribution]
+        if output.creators.all():
+            data["creator"] = data["author"]
+    if output.kind == OutputKind.SOFTWARE:
+        if output.repository_url:
+            data["codeRepository"] = output.repository_url
+        if output.languages:
+            data["programmingLanguage"] = list(output.languages)
+        if output.version:
+            data["version"] = output.version
+    return data
+
+
+# --- Highwire Press tags (Google Scholar) --------------------------------------------------------
+
+
+def citation_meta(output, *, page_url: str) -> list[tuple[str, str]]:
+    """``(name, content)`` pairs of the ``citation_*`` meta tags Google Scholar's inclusion
+    guidelines ask for: title, each author in order with their institutions, date, venue."""
+    tags = [("citation_title", output.title)]
+    for creator in output.creators.all():
+        if creator.kind == CreatorKind.PERSON and creator.family_name:
+            name = f"{creator.family_name}, {creator.given_name}".strip(", ")
+        else:
+            name = creator.name
+        tags.append(("citation_author", name))
+        tags += [
+            ("citation_author_institution", organisation.name)
+            for organisation in creator.affiliations.all()
+        ]
+    tags.append(("citation_publication_date", output.date_iso.replace("-", "/")))
+    if output.kind == OutputKind.PUBLICATION:
+        venue_tag = {
+            PublicationType.CONFERENCE_PAPER: "citation_conference_title",
+            PublicationType.THESIS: "citation_dissertation_institution",
+            PublicationType.REPORT: "citation_technical_report_institution",
+        }.get(output.publication_type, "citation_journal_title")
+        if output.venue:
+            tags.append((venue_tag, output.venue))
+        for name, value in (("citation_volume", output.volume), ("citation_issue", output.issue)):
+            if value:
+                tags.append((name, value))
+        first, _sep, last = output.pages.partition("-")
+        if first.strip():
+            tags.append(("citation_firstpage", first.strip()))
+        if last.strip("- "):
+            tags.append(("citation_lastpage", last.strip("- ")))
+        if output.publisher:
+            tags.append(("citation_publisher", output.publisher))
+    if output.doi:
+        tags.append(("citation_doi", output.doi))
+    if output.keywords:
+        tags.append(("citation_keywords", "; ".join(output.keywords)))
+    tags.append(("citation_abstract_html_url", page_url))
+    return tags
+
+
+# --- BibTeX -------------------------------------------------------------------------------------
+
+BIBTEX_TYPES = {
+    PublicationType.JOURNAL_ARTICLE: "article",
+    PublicationType.CONFERENCE_PAPER: "inproceedings",
+    PublicationType.PREPRINT: "misc",
+    PublicationType.BOOK_CHAPTER: "incollection",
+    PublicationType.THESIS: "phdthesis",
+    PublicationType.REPORT: "techreport",
+}
+VENUE_FIELDS = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "phdthesis": "school",
+    "techreport": "institution",
+}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def latex_escape(text: str) -> str:
+    """Text with LaTeX's special characters escaped; other Unicode is kept (UTF-8 BibTeX)."""
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
+
+
+def protect_capitals(text: str) -> str:
+    """Escaped text with each word holding a capital after its first letter (acronyms, "iPhone",
+    "DeepFake") in braces, so that bibliography styles do not lower-case it."""
+    return re.sub(
+        r"[^\s{}]*[A-Z][^\s{}]*",
+        lambda m: "{" + m.group(0) + "}" if re.search(r".[A-Z]", m.group(0)) else m.group(0),
+        latex_escape(text),
+    )
+
+
+def bibtex_name(creator) -> str:
+    if creator.kind == CreatorKind.ORGANISATION or not creator.family_name:
+        return "{" + latex_escape(creator.name) + "}"
+    family = latex_escape(creator.family_name)
+    if " " in creator.family_name:
+        family = "{" + family + "}"
+    return f"{family}, {latex_escape(creator.given_name)}".rstrip(", ")
+
+
+def _entry_type(output) -> str:
+    if output.kind == OutputKind.PUBLICATION:
+        return BIBTEX_TYPES.get(output.publication_type, "misc")
+    if output.kind == OutputKind.RESULT_IN_BRIEF:
+        return "techreport"
+    return "misc"
+
+
+def _key(output, taken: set[str]) -> str:
+    creators = list(output.creators.all())
+    first = creators[0].family_name or creators[0].name if creators else "anon"
+    word = next((w for w in re.findall(r"[A-Za-z]+", output.title) if len(w) > 3), "output")
+    base = re.sub(r"[^a-z0-9]", "", f"{first}{output.date_year}{word}".lower()) or "output"
+    key, suffix = base, ord("a")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    taken.add(key)
+    return key
+
+
+def bibtex_entry(output, *, page_url: str, taken: set[str] | None = None) -> Entry:
+    """One BibTeX entry of a standard type (article, inproceedings, incollection, phdthesis,
+    techreport, misc), names as "Family, Given and …", capitals protected, LaTeX escaped."""
+    entry_type = _entry_type(output)
+    fields = [
+        ("author", " and ".join(bibtex_name(c) for c in output.creators.all())),
+        ("title", protect_capitals(output.title)),
+        ("year", str(output.date_year)),
+    ]
+    if output.date_month:
+        fields.append(("month", _MONTHS[output.date_month - 1]))
+    venue_field = VENUE_FIELDS.get(entry_type)
+    if output.kind == OutputKind.RESULT_IN_BRIEF:
+        fields.append(("institution", latex_escape(output.organisation.name)))
+    elif venue_field and output.venue:
+        fields.append((venue_field, latex_escape(output.venue)))
+    for name, value in (
+        ("volume", output.volume),
+        ("number", output.issue),
+        ("pages", re.sub(r"\s*-+\s*", "--", output.pages)),
+        ("publisher", latex_escape(output.publisher)),
+        ("version", output.version),
+        ("doi", output.doi),
+        ("url", output.doi_url or page_url),
+        ("keywords", latex_escape(", ".join(output.keywords))),
+        ("abstract", latex_escape(output.abstract)),
+    ):
+        if value:
+            fields.append((name, value))
+    arxiv = [i.value for i in output.identifiers.all() if i.scheme == IdentifierScheme.ARXIV]
+    if arxiv:
+        fields += [("eprint", arxiv[0]), ("archiveprefix", "arXiv")]
+    if output.licence:
+        fields.append(("copyright", output.licence))
+    return Entry(
+        entry_type,
+        _key(output, set() if taken is None else taken),
+        [Field(name, value) for name, value in fields],
+    )
+
+
+def bibtex(outputs, *, page_url) -> str:
+    """A BibTeX file of ``outputs``; ``page_url(output)`` gives each record's address (used as
+    ``url`` when it has no DOI). Keys are unique within the file."""
+    library = bibtexparser.Library()
+    taken: set[str] = set()
+    for output in outputs:
+        library.add(bibtex_entry(output, page_url=page_url(output), taken=taken))
+    return bibtexparser.write_string(library)
