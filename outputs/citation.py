@@ -198,9 +198,8 @@ def protect_capitals(text: str) -> str:
 def bibtex_name(creator) -> str:
     if creator.kind == CreatorKind.ORGANISATION or not creator.family_name:
         return "{" + latex_escape(creator.name) + "}"
+    # "van der Berg, Jan": BibTeX reads the lower-case words as the "von" part itself.
     family = latex_escape(creator.family_name)
-    if " " in creator.family_name:
-        family = "{" + family + "}"
     return f"{family}, {latex_escape(creator.given_name)}".rstrip(", ")
 
 

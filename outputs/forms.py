@@ -121,8 +121,12 @@ class OutputForm(forms.Form):
         label=_("Formats"), required=False, help_text=_("Separated by commas, e.g. CSV, JSON.")
     )
     item_count = forms.IntegerField(label=_("Number of items"), required=False, min_value=0)
-    access_url = forms.URLField(label=_("Access URL"), required=False, max_length=500)
-    repository_url = forms.URLField(label=_("Code repository"), required=False, max_length=500)
+    access_url = forms.URLField(
+        label=_("Access URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    repository_url = forms.URLField(
+        label=_("Code repository"), required=False, max_length=500, assume_scheme="https"
+    )
     languages = forms.CharField(
         label=_("Programming languages"), required=False, help_text=_("Separated by commas.")
     )
@@ -130,7 +134,9 @@ class OutputForm(forms.Form):
     trl = forms.IntegerField(
         label=_("Technology readiness level"), required=False, min_value=1, max_value=9
     )
-    documentation_url = forms.URLField(label=_("Documentation"), required=False, max_length=500)
+    documentation_url = forms.URLField(
+        label=_("Documentation"), required=False, max_length=500, assume_scheme="https"
+    )
     brief_type = forms.ChoiceField(
         label=_("Type of result in brief"), choices=[("", "—"), *BriefType.choices], required=False
     )

@@ -200,7 +200,9 @@ def output_for_page(pk: int, user) -> Output | None:
     output = with_relations(Output.objects.filter(pk=pk)).first()
     if output is None:
         return None
-    if output.is_deleted or can(user, "outputs.view_output", output):
+    # Published records and tombstones are public (``can()`` holds nothing for anonymous
+    # visitors); a draft needs the permission.
+    if output.is_published or output.is_deleted or can(user, "outputs.view_output", output):
         return output
     return None
 

@@ -25,7 +25,7 @@ EXPORT_LIMIT = 5000
 
 
 def _filters(request):
-    return CatalogueFilterForm(request.GET or None).filters()
+    return CatalogueFilterForm(request.GET).filters()
 
 
 @require_GET
