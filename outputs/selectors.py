@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 
 from ai4media_portal.core.permissions import can
 from network.models import Organisation
@@ -224,17 +224,10 @@ def curated_organisations(user) -> QuerySet[Organisation]:
 
 
 def outputs_of_organisation(organisation: Organisation, *, limit: int) -> list[Output]:
-    """The published outputs a person of ``organisation`` created or that it curates,
-    newest first."""
-    queryset = published_outputs().filter(
-        Q(organisation=organisation)
-        | Exists(
-            Creator.affiliations.through.objects.filter(
-                creator__output=OuterRef("pk"), organisation=organisation
-            )
-        )
-    )
-    return list(queryset.order_by(*SORTS["newest"])[:limit])
+    """The newest published outputs with a creator affiliated to ``organisation`` (the
+    catalogue's ``organisation`` filter), at most ``limit``; one query."""
+    filters = Filters(organisation=organisation.slug)
+    return list(filtered(filters).order_by(*SORTS["newest"])[:limit])
 
 
 def kind_counts() -> dict[str, int]:
