@@ -27,7 +27,7 @@ def test_demo_outputs_have_every_kind_and_valid_metadata():
     assert Output.objects.filter(status=OutputStatus.DELETED).count() == 8
     assert published_outputs().filter(access=Access.EMBARGOED).count() > 0
     orcids = set(Creator.objects.exclude(orcid="").values_list("orcid", flat=True))
-    assert len(orcids) == 45
+    assert len(orcids) == 39
     assert all(normalise_orcid(orcid) == orcid for orcid in orcids)
     licences = set(Output.objects.values_list("licence", flat=True))
     assert all(normalise_licence(licence) == licence for licence in licences)
