@@ -28,6 +28,12 @@ def published_outputs() -> QuerySet[Output]:
     return Output.objects.filter(status=OutputStatus.PUBLISHED)
 
 
+def harvestable() -> QuerySet[Output]:
+    """Every record an OAI-PMH harvester sees: those ever published, live ones in full, the
+    deleted or unpublished ones as deleted headers. Drafts never published stay unknown."""
+    return Output.objects.filter(published_at__isnull=False)
+
+
 def with_relations(queryset: QuerySet[Output]) -> QuerySet[Output]:
     """What a record's card, page or export shows, in a fixed number of queries."""
     return queryset.select_related("organisation").prefetch_related(

@@ -247,7 +247,8 @@ def _write_creators(output: Output, creators: list[CreatorData]) -> None:
         for organisation in dict.fromkeys(creator.affiliations)
     )
     output.search_names = " ".join(creator.name for creator in creators)
-    output.save(update_fields=["search_names"])
+    # updated_at is the record's OAI-PMH datestamp: it moves whenever anything shown changes.
+    output.save(update_fields=["search_names", "updated_at"])
 
 
 def _write_rows(output, identifiers, links, relations) -> None:
@@ -339,6 +340,8 @@ def output_update(
             _write_creators(locked, creators)
             changed.append("creators")
         _write_rows(locked, identifiers, links, relations)
+        if any(rows is not None for rows in (identifiers, links, relations)):
+            locked.save(update_fields=["updated_at"])
         changed += [
             name
             for name, value in (
