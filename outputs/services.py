@@ -412,3 +412,27 @@ def output_delete(*, output: Output, actor, reason: str) -> Output:
         target=OutputStatus.DELETED,
         message=reason.strip(),
     )
+
+
+def embargoes_lift(*, today) -> int:
+    """Open every embargoed output whose embargo ends on or before ``today`` (a date): its
+    access becomes open, its embargo date is cleared and its datestamp moves, so harvesters
+    fetch it again. Run daily by the ``outputs.lift_embargoes`` task; no actor, no permission.
+    Returns how many outputs were opened."""
+    with transaction.atomic():
+        due = list(
+            Output.objects.select_for_update(skip_locked=True)
+            .filter(access=Access.EMBARGOED, embargo_until__lte=today)
+            .exclude(status=OutputStatus.DELETED)
+        )
+        for output in due:
+            ended = output.embargo_until
+            output.access = Access.OPEN
+            output.embargo_until = None
+            output.save(update_fields=["access", "embargo_until", "updated_at"])
+            log_action(
+                "outputs.output.embargo_lift",
+                target=output,
+                data={"embargo_until": ended.isoformat()},
+            )
+    return len(due)

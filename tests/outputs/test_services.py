@@ -267,3 +267,26 @@ def test_publish_by_another_organisations_contact_refused(contact):
         services.output_publish(output=output, actor=contact.user)
     output.refresh_from_db()
     assert output.status == OutputStatus.DRAFT
+
+
+def test_embargo_lift_opens_due_outputs_and_moves_their_datestamp():
+    due = OutputFactory(access=Access.EMBARGOED, embargo_until=datetime.date(2025, 3, 1))
+    later = OutputFactory(access=Access.EMBARGOED, embargo_until=datetime.date(2025, 3, 2))
+    old = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    Output.objects.update(updated_at=old)
+    assert services.embargoes_lift(today=datetime.date(2025, 3, 1)) == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.access, due.embargo_until, due.updated_at > old) == (Access.OPEN, None, True)
+    assert (later.access, later.updated_at) == (Access.EMBARGOED, old)
+    assert AuditEntry.objects.get(action="outputs.output.embargo_lift").data == {
+        "embargo_until": "2025-03-01"
+    }
+    assert services.embargoes_lift(today=datetime.date(2025, 3, 1)) == 0
+
+
+def test_embargo_task_runs_the_service():
+    from outputs.tasks import lift_embargoes
+
+    OutputFactory(access=Access.EMBARGOED, embargo_until=datetime.date(2020, 1, 1))
+    assert lift_embargoes.apply().get() == 1
