@@ -301,3 +301,46 @@ class CatalogueFilterForm(forms.Form):
             organisation=data.get("organisation") or "",
             sort=data.get("sort") or "",
         )
+
+
+class ImportForm(forms.Form):
+    """A BibTeX file to preview; the preview sends its text back to commit it."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The imported outputs are its drafts."),
+    )
+    file = forms.FileField(
+        label=_("BibTeX file"),
+        required=False,
+        help_text=_("UTF-8, at most 5 MB. You see what would happen before anything is saved."),
+    )
+    text = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("file", _("The file is larger than 5 MB."))
+                return cleaned
+            content = upload.read()
+        elif cleaned.get("text"):
+            content = cleaned["text"].encode("utf-8")
+        else:
+            self.add_error("file", _("Choose a BibTeX file."))
+            return cleaned
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.add_error("file", _("The file is not UTF-8 text: save it as UTF-8 and try again."))
+            return cleaned
+        cleaned["content"] = content
+        return cleaned

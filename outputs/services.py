@@ -8,6 +8,7 @@ writes the audit log. HTML views and the API call these.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
-from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.workflow import ensure_transition
 from network.models import Organisation
 
@@ -436,3 +437,145 @@ def embargoes_lift(*, today) -> int:
                 data={"embargo_until": ended.isoformat()},
             )
     return len(due)
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+class ImportAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+@dataclass
+class ImportRow:
+    """What happens to one entry of an imported file, and why."""
+
+    candidate: object
+    action: ImportAction
+    reason: str = ""
+    output: Output | None = None
+
+
+def _title_key(title: str, year) -> tuple[str, int]:
+    return "".join(ch for ch in title.casefold() if ch.isalnum()), int(year)
+
+
+def _check_fields(data: dict) -> None:
+    """The model's field checks (lengths, ranges, choices) without touching the database."""
+    output = Output()
+    apply_changes(output, data, Output.METADATA_FIELDS)
+    try:
+        output.clean_fields(exclude=["organisation", "search_vector", "doi", "uid"])
+    except DjangoValidationError as exc:
+        name, errors = next(iter(exc.error_dict.items()))
+        raise PortalError(
+            f"{Output._meta.get_field(name).verbose_name}: {errors[0].messages[0]}", field=name
+        ) from exc
+
+
+def outputs_import(*, actor, organisation: Organisation, candidates: list, commit: bool):
+    """Plan (``commit=False``) or carry out (``commit=True``) the import of ``candidates``
+    (``bibtex_import.Candidate``) as outputs of ``organisation`` (its contacts and staff may).
+
+    Each entry is created as a draft, updates the live output with its DOI when the actor
+    curates that one, or is skipped with the reason: unreadable, invalid metadata (bad DOI,
+    ORCID iD or licence, no creator…), the same DOI or title and year as an earlier entry of
+    the file or as an output of the catalogue. The commit is all or nothing: if any entry
+    fails, nothing is written and ``PortalError`` names it. Returns one ``ImportRow`` per
+    candidate, in file order.
+    """
+    require_perm(actor, "outputs.add_output", organisation)
+    rows, seen = [], {}
+    years = {c.data.get("date_year") for c in candidates if not c.reason}
+    live = Output.objects.exclude(status=OutputStatus.DELETED)
+    by_title = {
+        _title_key(title, year): pk
+        for pk, title, year in live.filter(date_year__in=years).values_list(
+            "pk", "title", "date_year"
+        )
+    }
+    for candidate in candidates:
+        if candidate.reason:
+            rows.append(ImportRow(candidate, ImportAction.SKIP, candidate.reason))
+            continue
+        try:
+            data = _clean_metadata(candidate.data)
+            _clean_creators(candidate.creators)
+            _clean_identifiers(candidate.identifiers)
+            _check_fields(data)
+        except PortalError as error:
+            rows.append(ImportRow(candidate, ImportAction.SKIP, str(error.message)))
+            continue
+        keys = [("doi", data["doi"])] if data["doi"] else []
+        keys.append(("title", _title_key(data["title"], data["date_year"])))
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is not None:
+            rows.append(
+                ImportRow(
+                    candidate,
+                    ImportAction.SKIP,
+                    _("Same DOI or title and year as entry “%(key)s” above.") % {"key": earlier},
+                )
+            )
+            continue
+        seen.update(dict.fromkeys(keys, candidate.key))
+        existing = (
+            live.filter(doi=data["doi"]).select_related("organisation").first()
+            if data["doi"]
+            else None
+        )
+        if existing is not None:
+            if can(actor, "outputs.change_output", existing):
+                rows.append(ImportRow(candidate, ImportAction.UPDATE, output=existing))
+            else:
+                rows.append(
+                    ImportRow(
+                        candidate,
+                        ImportAction.SKIP,
+                        _("Output #%(pk)s already has this DOI.") % {"pk": existing.pk},
+                    )
+                )
+            continue
+        twin = by_title.get(keys[-1][1])
+        if twin is not None:
+            rows.append(
+                ImportRow(
+                    candidate,
+                    ImportAction.SKIP,
+                    _("Output #%(pk)s has the same title and year.") % {"pk": twin},
+                )
+            )
+            continue
+        rows.append(ImportRow(candidate, ImportAction.CREATE))
+    if commit:
+        with transaction.atomic():
+            for row in rows:
+                candidate = row.candidate
+                if row.action == ImportAction.CREATE:
+                    row.output = output_create(
+                        actor=actor,
+                        organisation=organisation,
+                        data=candidate.data,
+                        creators=candidate.creators,
+                        identifiers=candidate.identifiers,
+                    )
+                elif row.action == ImportAction.UPDATE:
+                    data = {k: v for k, v in candidate.data.items() if k not in ("kind", "access")}
+                    row.output = output_update(
+                        output=row.output,
+                        actor=actor,
+                        data=data,
+                        creators=candidate.creators,
+                        identifiers=candidate.identifiers,
+                    )
+            log_action(
+                "outputs.import",
+                actor=actor,
+                target=organisation,
+                data={
+                    action.value: sum(r.action == action for r in rows) for action in ImportAction
+                },
+            )
+    return rows

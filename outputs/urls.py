@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.bib", views.export_bibtex, name="export_bibtex"),
     path("curate/", views.curation, name="curation"),
     path("new/", views.create, name="create"),
+    path("import/", views.import_bibtex, name="import"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/cite.bib", views.detail_bibtex, name="detail_bibtex"),
     path("<int:pk>/edit/", views.edit, name="edit"),

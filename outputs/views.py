@@ -14,8 +14,9 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import citation, selectors, services
+from .bibtex_import import read_bibtex
 from .enums import OutputKind, ResearchArea, UseCase
-from .forms import CatalogueFilterForm, DeleteForm, OutputForm
+from .forms import CatalogueFilterForm, DeleteForm, ImportForm, OutputForm
 from .models import Output
 
 CATALOGUE_PAGE_SIZE = 25
@@ -249,3 +250,52 @@ def delete(request, pk):
                 return redirect("outputs:curation")
         status = 422
     return render(request, "outputs/delete.html", {"form": form, "output": output}, status=status)
+
+
+@login_required
+def import_bibtex(request):
+    """Upload a BibTeX file, see per entry what would be created, updated or skipped and
+    why, then import all of it at once ("commit") or nothing."""
+    require(request, "outputs.curate_outputs")
+    organisations = selectors.curated_organisations(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    rows, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            content = form.cleaned_data["content"]
+            commit = "commit" in request.POST
+            try:
+                rows = services.outputs_import(
+                    actor=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    candidates=read_bibtex(content),
+                    commit=commit,
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                if commit:
+                    done = sum(row.action != "skip" for row in rows)
+                    messages.success(
+                        request, _("%(count)s entries imported as drafts.") % {"count": done}
+                    )
+                    return redirect("outputs:curation")
+                status = 200
+                form = ImportForm(
+                    initial={
+                        "organisation": form.cleaned_data["organisation"],
+                        "text": content.decode("utf-8"),
+                    },
+                    organisations=organisations,
+                )
+    return render(
+        request,
+        "outputs/import.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_commit": bool(rows) and any(row.action != "skip" for row in rows),
+        },
+        status=status,
+    )

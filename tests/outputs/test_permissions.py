@@ -60,15 +60,15 @@ def test_draft_pages(client, cast):
 
 def test_curation_pages(client, cast):
     rows = [
-        *[Access("get", url, "anonymous", 302) for url in ("/outputs/curate/", "/outputs/new/")],
+        *[Access("get", url, "anonymous", 302) for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")],
         *[
             Access("get", url, who, 200)
-            for url in ("/outputs/curate/", "/outputs/new/")
+            for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")
             for who in ("contact", "other-contact", "staff", "superuser")
         ],
         *[
             Access("get", url, who, 403)
-            for url in ("/outputs/curate/", "/outputs/new/")
+            for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")
             for who in NOBODY_SPECIAL
         ],
     ]
