@@ -10,6 +10,7 @@ from .factories import OutputFactory
 
 pytestmark = pytest.mark.django_db
 
+CURATION_PAGES = ("/outputs/curate/", "/outputs/new/", "/outputs/import/")
 NOBODY_SPECIAL = ["member", "network-manager", "call-manager", "evaluator", "partner"]
 
 
@@ -60,17 +61,13 @@ def test_draft_pages(client, cast):
 
 def test_curation_pages(client, cast):
     rows = [
-        *[Access("get", url, "anonymous", 302) for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")],
+        *[Access("get", url, "anonymous", 302) for url in CURATION_PAGES],
         *[
             Access("get", url, who, 200)
-            for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")
+            for url in CURATION_PAGES
             for who in ("contact", "other-contact", "staff", "superuser")
         ],
-        *[
-            Access("get", url, who, 403)
-            for url in ("/outputs/curate/", "/outputs/new/", "/outputs/import/")
-            for who in NOBODY_SPECIAL
-        ],
+        *[Access("get", url, who, 403) for url in CURATION_PAGES for who in NOBODY_SPECIAL],
     ]
     check_matrix(client, cast, rows)
 
