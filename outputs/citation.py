@@ -272,3 +272,84 @@ def bibtex(outputs, *, page_url) -> str:
     for output in outputs:
         library.add(bibtex_entry(output, page_url=page_url(output), taken=taken))
     return bibtexparser.write_string(library)
+
+
+# --- CITATION.cff and CodeMeta ---------------------------------------------------------------
+
+
+def _full_date(output) -> str:
+    return output.date_iso if output.date_day else ""
+
+
+def citation_cff(output, *, page_url: str) -> dict:
+    """The Citation File Format 1.2.0 description of a software or dataset record, as a
+    mapping to write as YAML. ``date-released`` only when the day is known (CFF wants a full
+    date); ``license`` only for a single SPDX identifier (CFF takes identifiers, not
+    expressions)."""
+    authors = []
+    for creator in output.creators.all():
+        if creator.kind == CreatorKind.ORGANISATION or not creator.family_name:
+            authors.append({"name": creator.name})
+            continue
+        author = {"family-names": creator.family_name}
+        if creator.given_name:
+            author["given-names"] = creator.given_name
+        if creator.orcid:
+            author["orcid"] = f"https://orcid.org/{creator.orcid}"
+        affiliations = [organisation.name for organisation in creator.affiliations.all()]
+        if affiliations:
+            author["affiliation"] = "; ".join(affiliations)
+        authors.append(author)
+    data = {
+        "cff-version": "1.2.0",
+        "message": "If you use this, please cite it as below.",
+        "type": "dataset" if output.kind == OutputKind.DATASET else "software",
+        "title": output.title,
+        "authors": authors,
+        "url": page_url,
+    }
+    optional = {
+        "abstract": output.abstract,
+        "version": output.version,
+        "doi": output.doi,
+        "date-released": _full_date(output),
+        "repository-code": output.repository_url,
+        "keywords": list(output.keywords),
+    }
+    if output.licence and " " not in output.licence:
+        optional["license"] = output.licence
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def codemeta(output, *, page_url: str) -> dict:
+    """The CodeMeta 3.0 description (``codemeta.json``) of a software record."""
+    data = {
+        "@context": "https://w3id.org/codemeta/3.0",
+        "@type": "SoftwareSourceCode",
+        "@id": output.doi_url or page_url,
+        "name": output.title,
+        "url": page_url,
+        "author": [_creator_ld(creator) for creator in output.creators.all()],
+        "datePublished": output.date_iso,
+    }
+    optional = {
+        "description": output.abstract,
+        "version": output.version,
+        "codeRepository": output.repository_url,
+        "programmingLanguage": list(output.languages),
+        "keywords": list(output.keywords),
+        "identifier": output.doi_url,
+        "softwareHelp": output.documentation_url,
+        "license": f"https://spdx.org/licenses/{output.licence}" if output.licence else "",
+        "funding": [
+            {
+                "@type": "Grant",
+                "identifier": grant.award,
+                "funder": {"@type": "Organization", "name": grant.funder},
+            }
+            for grant in output.funding.all()
+        ],
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data

@@ -1,8 +1,9 @@
 import json
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -121,6 +122,32 @@ def detail_bibtex(request, pk):
         raise Http404
     text = citation.bibtex([output], page_url=lambda o: _page_url(request, o))
     return _bibtex_response(text, f"output-{output.pk}.bib")
+
+
+def _published_of_kind(request, pk, kinds):
+    output = selectors.output_for_page(pk, request.user)
+    if output is None or not output.is_published or output.kind not in kinds:
+        raise Http404
+    return output
+
+
+@require_GET
+def detail_cff(request, pk):
+    """CITATION.cff of a published software or dataset record."""
+    output = _published_of_kind(request, pk, {OutputKind.SOFTWARE, OutputKind.DATASET})
+    data = citation.citation_cff(output, page_url=_page_url(request, output))
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    response = HttpResponse(text, content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="CITATION.cff"'
+    return response
+
+
+@require_GET
+def detail_codemeta(request, pk):
+    """codemeta.json of a published software record."""
+    output = _published_of_kind(request, pk, {OutputKind.SOFTWARE})
+    data = citation.codemeta(output, page_url=_page_url(request, output))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @require_GET
