@@ -190,6 +190,8 @@ class Output(TimeStampedModel):
         indexes = [
             GinIndex(fields=["search_vector"], name="output_search_idx"),
             models.Index(fields=["status", "kind"], name="output_status_kind_idx"),
+            # OAI-PMH lists walk records in (datestamp, id) order.
+            models.Index(fields=["updated_at", "id"], name="output_datestamp_idx"),
             models.Index(
                 fields=["-date_year", "-date_month", "-date_day", "-id"], name="output_date_idx"
             ),
