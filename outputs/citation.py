@@ -353,3 +353,102 @@ def codemeta(output, *, page_url: str) -> dict:
     }
     data.update({key: value for key, value in optional.items() if value})
     return data
+
+
+# --- CSL-JSON and RIS --------------------------------------------------------------------------
+
+CSL_TYPES = {
+    PublicationType.JOURNAL_ARTICLE: "article-journal",
+    PublicationType.CONFERENCE_PAPER: "paper-conference",
+    PublicationType.PREPRINT: "article",
+    PublicationType.BOOK_CHAPTER: "chapter",
+    PublicationType.THESIS: "thesis",
+    PublicationType.REPORT: "report",
+}
+RIS_TYPES = {
+    PublicationType.JOURNAL_ARTICLE: "JOUR",
+    PublicationType.CONFERENCE_PAPER: "CONF",
+    PublicationType.PREPRINT: "GEN",
+    PublicationType.BOOK_CHAPTER: "CHAP",
+    PublicationType.THESIS: "THES",
+    PublicationType.REPORT: "RPRT",
+}
+
+
+def _kind_type(output, table: dict, dataset: str, software: str, other: str) -> str:
+    if output.kind == OutputKind.PUBLICATION:
+        return table.get(output.publication_type, other)
+    return {OutputKind.DATASET: dataset, OutputKind.SOFTWARE: software}.get(output.kind, other)
+
+
+def csl_json(output, *, page_url: str) -> dict:
+    """The CSL-JSON item of a record (the input of citeproc processors, Zotero, Pandoc)."""
+    authors = [
+        {"family": c.family_name, "given": c.given_name}
+        if c.kind == CreatorKind.PERSON and c.family_name
+        else {"literal": c.name}
+        for c in output.creators.all()
+    ]
+    date_parts = [part for part in (output.date_year, output.date_month, output.date_day) if part]
+    item = {
+        "id": f"output-{output.pk}",
+        "type": _kind_type(output, CSL_TYPES, "dataset", "software", "report"),
+        "title": output.title,
+        "author": authors,
+        "issued": {"date-parts": [date_parts]},
+        "URL": output.doi_url or page_url,
+    }
+    optional = {
+        "container-title": output.venue,
+        "volume": output.volume,
+        "issue": output.issue,
+        "page": output.pages,
+        "publisher": output.publisher,
+        "DOI": output.doi,
+        "abstract": output.abstract,
+        "keyword": ", ".join(output.keywords),
+        "version": output.version,
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    return item
+
+
+def ris(outputs, *, page_url) -> str:
+    """A RIS file of ``outputs`` (tags as in the RIS format specification; one ``ER`` ends
+    each record); ``page_url(output)`` gives each record's address."""
+    lines = []
+    for output in outputs:
+        tags = [("TY", _kind_type(output, RIS_TYPES, "DATA", "COMP", "RPRT"))]
+        for creator in output.creators.all():
+            if creator.kind == CreatorKind.PERSON and creator.family_name:
+                tags.append(("AU", f"{creator.family_name}, {creator.given_name}".strip(", ")))
+            else:
+                tags.append(("AU", creator.name))
+        tags += [("TI", output.title), ("PY", str(output.date_year))]
+        if output.date_month:
+            tags.append(
+                (
+                    "DA",
+                    f"{output.date_year}/{output.date_month:02d}/"
+                    + (f"{output.date_day:02d}/" if output.date_day else "/"),
+                )
+            )
+        first, _sep, last = output.pages.partition("-")
+        for tag, value in (
+            ("T2", output.venue),
+            ("VL", output.volume),
+            ("IS", output.issue),
+            ("SP", first.strip()),
+            ("EP", last.strip("- ")),
+            ("PB", output.publisher),
+            ("DO", output.doi),
+            ("UR", output.doi_url or page_url(output)),
+            ("AB", " ".join(output.abstract.split())),
+        ):
+            if value:
+                tags.append((tag, value))
+        tags += [("KW", keyword) for keyword in output.keywords]
+        tags.append(("ER", ""))
+        lines += [f"{tag}  - {value}".rstrip() for tag, value in tags]
+        lines.append("")
+    return "\r\n".join(lines)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
@@ -109,19 +110,62 @@ def _json_for_html(data) -> str:
     return mark_safe(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-def _bibtex_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _citations(request, outputs, fmt: str, filename: str) -> HttpResponse:
+    """``outputs`` as a BibTeX, RIS or CSL-JSON file (CSV for lists, through the portal's
+    tabular export)."""
+
+    def page_url(output):
+        return _page_url(request, output)
+
+    if fmt == "bib":
+        response = HttpResponse(
+            citation.bibtex(outputs, page_url=page_url),
+            content_type="application/x-bibtex; charset=utf-8",
+        )
+    elif fmt == "ris":
+        response = HttpResponse(
+            citation.ris(outputs, page_url=page_url),
+            content_type="application/x-research-info-systems; charset=utf-8",
+        )
+    elif fmt == "json":
+        items = [citation.csl_json(o, page_url=page_url(o)) for o in outputs]
+        response = HttpResponse(
+            json.dumps(items, ensure_ascii=False, indent=2),
+            content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
+        )
+    else:
+        return tabular_response(
+            "csv",
+            ["id", "kind", "title", "creators", "date", "venue", "doi", "licence", "access", "url"],
+            (
+                [
+                    o.pk,
+                    o.kind,
+                    o.title,
+                    "; ".join(c.name for c in o.creators.all()),
+                    o.date_iso,
+                    o.venue,
+                    o.doi,
+                    o.licence,
+                    o.access,
+                    page_url(o),
+                ]
+                for o in outputs
+            ),
+            filename=f"{filename}.csv",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 
 @require_GET
-def detail_bibtex(request, pk):
+def detail_citation(request, pk, fmt):
+    """One published record as BibTeX (``cite.bib``), RIS (``cite.ris``) or CSL-JSON
+    (``cite.json``)."""
     output = selectors.output_for_page(pk, request.user)
-    if output is None or output.is_deleted:
+    if output is None or not output.is_published:
         raise Http404
-    text = citation.bibtex([output], page_url=lambda o: _page_url(request, o))
-    return _bibtex_response(text, f"output-{output.pk}.bib")
+    return _citations(request, [output], fmt, f"output-{output.pk}")
 
 
 def _published_of_kind(request, pk, kinds):
@@ -151,11 +195,11 @@ def detail_codemeta(request, pk):
 
 
 @require_GET
-def export_bibtex(request):
-    """The catalogue's published outputs under the same filters as the list, as BibTeX."""
+def export(request, fmt):
+    """The catalogue's published outputs under the same filters as the list, as BibTeX,
+    RIS, CSL-JSON or CSV (at most ``EXPORT_LIMIT``)."""
     outputs = selectors.catalogue(_filters(request))[:EXPORT_LIMIT]
-    text = citation.bibtex(outputs, page_url=lambda o: _page_url(request, o))
-    return _bibtex_response(text, "outputs.bib")
+    return _citations(request, outputs, fmt, "outputs")
 
 
 # --- Curation ----------------------------------------------------------------------------------
