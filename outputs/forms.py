@@ -278,6 +278,7 @@ class CatalogueFilterForm(forms.Form):
     access = forms.ChoiceField(choices=[("", ""), *Access.choices], required=False)
     licence = forms.CharField(required=False, max_length=200)
     organisation = forms.SlugField(required=False, max_length=120)
+    creator = forms.CharField(required=False, max_length=300)
     sort = forms.ChoiceField(
         label=_("Sort"),
         choices=[("", _("Relevance or newest")), *((key, key) for key in SORTS)],
@@ -299,6 +300,7 @@ class CatalogueFilterForm(forms.Form):
             access=data.get("access") or "",
             licence=data.get("licence") or "",
             organisation=data.get("organisation") or "",
+            creator=data.get("creator") or "",
             sort=data.get("sort") or "",
         )
 

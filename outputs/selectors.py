@@ -74,6 +74,7 @@ class Filters:
     access: str = ""
     licence: str = ""
     organisation: str = ""  # slug of an affiliated organisation
+    creator: str = ""  # a creator's name as displayed
     sort: str = ""
 
     def as_params(self) -> dict:
@@ -86,6 +87,7 @@ class Filters:
             "access": self.access,
             "licence": self.licence,
             "organisation": self.organisation,
+            "creator": self.creator,
             "sort": self.sort,
         }
 
@@ -117,6 +119,10 @@ def filtered(filters: Filters, queryset: QuerySet[Output] | None = None) -> Quer
                     creator__output=OuterRef("pk"), organisation__slug=filters.organisation
                 )
             )
+        )
+    if filters.creator:
+        queryset = queryset.filter(
+            Exists(Creator.objects.filter(output=OuterRef("pk"), name=filters.creator))
         )
     query = search_query(filters.search)
     if query is not None:
@@ -181,13 +187,20 @@ def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetV
 
 def facets(filters: Filters) -> dict[str, list[FacetValue]]:
     """How many published outputs match ``filters`` per kind, year, research area, use case,
-    access, licence and affiliated organisation: seven queries, however many outputs."""
+    access, licence, affiliated organisation and creator (the 20 most frequent organisations
+    and creators): eight queries, however many outputs."""
     queryset = filtered(filters)
     organisations = (
         Organisation.objects.filter(affiliated_creators__output__in=queryset.values("pk"))
         .annotate(n=Count("affiliated_creators__output", distinct=True))
         .order_by("-n", "name")
         .values_list("slug", "name", "n")[:20]
+    )
+    creators = (
+        Creator.objects.filter(output__in=queryset.values("pk"))
+        .values_list("name")
+        .annotate(n=Count("output", distinct=True))
+        .order_by("-n", "name")[:20]
     )
     return {
         "kind": _sorted(_grouped(queryset, "kind"), dict(OutputKind.choices)),
@@ -197,6 +210,7 @@ def facets(filters: Filters) -> dict[str, list[FacetValue]]:
         "access": _sorted(_grouped(queryset, "access"), dict(Access.choices)),
         "licence": _sorted(_grouped(queryset, "licence")),
         "organisation": [FacetValue(slug, name, n) for slug, name, n in organisations],
+        "creator": [FacetValue(name, name, n) for name, n in creators],
     }
 
 

@@ -21,6 +21,9 @@ class OutputFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(
         method="filter_catalogue", help_text="Slug of an organisation a creator is affiliated to."
     )
+    creator = django_filters.CharFilter(
+        method="filter_catalogue", help_text="A creator's name as displayed, exactly."
+    )
     search = django_filters.CharFilter(
         method="filter_catalogue",
         help_text="Full-text search of title, creators and abstract; words match as prefixes.",
@@ -28,7 +31,17 @@ class OutputFilter(django_filters.FilterSet):
 
     class Meta:
         model = Output
-        fields = ["kind", "year", "area", "use_case", "access", "licence", "organisation", "search"]
+        fields = [
+            "kind",
+            "year",
+            "area",
+            "use_case",
+            "access",
+            "licence",
+            "organisation",
+            "creator",
+            "search",
+        ]
 
     def filter_catalogue(self, queryset, name, value):
         value = int(value) if name == "year" else value

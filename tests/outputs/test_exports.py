@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from outputs.enums import OutputKind, OutputStatus
 from tests.utils import assert_constant_queries
@@ -118,9 +120,6 @@ def test_list_exports_queries_constant(client, suffix):
 
 def test_csv_export_queries_constant(client):
     # The CSV streams: count the queries made while its rows are written.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries():
         with CaptureQueriesContext(connection) as ctx:
             b"".join(client.get("/outputs/export.csv").streaming_content)

@@ -82,6 +82,13 @@ def test_catalogue_filters_and_facets(client, other_organisation):
     assert [(f["label"], f["count"]) for f in response.context["facets"]["organisation"]] == [
         (other_organisation.name, 1)
     ]
+    assert [(f["label"], f["count"]) for f in response.context["facets"]["creator"]] == [
+        ("Maria Papadopoulou", 2)
+    ]
+    assert titles(client.get("/outputs/?creator=Maria+Papadopoulou&kind=dataset")) == [
+        "News Dataset"
+    ]
+    assert titles(client.get("/outputs/?creator=Nobody")) == []
 
 
 def test_catalogue_ignores_bad_filters(client):
@@ -95,7 +102,7 @@ def test_catalogue_queries_constant(client):
         output = OutputFactory(creators=[("Doe", "Jane"), ("Roe", "Rita")])
         output.creators.first().affiliations.add(output.organisation)
 
-    assert assert_constant_queries(client, "/outputs/", add) == 15
+    assert assert_constant_queries(client, "/outputs/", add) == 16
 
 
 def test_detail_has_json_ld_and_highwire_tags(client):
