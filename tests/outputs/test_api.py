@@ -76,9 +76,7 @@ def test_filters(api_client):
     assert titles(api_client.get(f"{URL}?year=2021")) == ["Software"]
     assert titles(api_client.get(f"{URL}?use_case=games")) == ["Software"]
     assert titles(api_client.get(f"{URL}?search=softw")) == ["Software"]
-    assert titles(api_client.get(f"{URL}?creator=Maria+Papadopoulou&kind=software")) == [
-        "Software"
-    ]
+    assert titles(api_client.get(f"{URL}?creator=Maria+Papadopoulou&kind=software")) == ["Software"]
     assert api_client.get(f"{URL}?kind=poem").status_code == 400
 
 
