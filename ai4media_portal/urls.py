@@ -27,6 +27,7 @@ urlpatterns = [
     path("calls/", include("opencalls.urls")),
     path("fellows/", include("fellows.urls")),
     path("outputs/", include("outputs.urls")),
+    path("oai/", include("outputs.oai_urls")),
     path("api/v1/", include("ai4media_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

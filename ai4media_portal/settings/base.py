@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opencalls.evaluation.send_review_reminders",
         "schedule": crontab(hour=6, minute=15),
     },
+    "outputs-lift-embargoes": {
+        "task": "outputs.lift_embargoes",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------

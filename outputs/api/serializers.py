@@ -1,0 +1,88 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Creator, Funding, Identifier, Link, Output, Relation
+
+
+class CreatorSerializer(serializers.ModelSerializer):
+    affiliations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Creator
+        fields = ["kind", "name", "given_name", "family_name", "orcid", "affiliations"]
+        read_only_fields = fields
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Identifier
+        fields = ["scheme", "value"]
+        read_only_fields = fields
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Link
+        fields = ["kind", "url"]
+        read_only_fields = fields
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Funding
+        fields = ["funder", "programme", "award"]
+        read_only_fields = fields
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    target_id = serializers.SerializerMethodField(help_text="Id of the related output here.")
+    target_doi = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Relation
+        fields = ["relation_type", "target_id", "target_doi"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_target_id(self, relation) -> int | None:
+        # Only published outputs are named: a draft's existence is not revealed.
+        target = relation.target
+        return target.pk if target is not None and target.is_published else None
+
+    def get_target_doi(self, relation) -> str:
+        return relation.target_doi or (relation.target.doi if relation.target else "")
+
+
+class OutputSerializer(serializers.ModelSerializer):
+    """A published output: the common DataCite-like metadata and its kind's fields (those of
+    other kinds are empty). ``date`` is ISO 8601 at its precision: YYYY, YYYY-MM or
+    YYYY-MM-DD."""
+
+    date = serializers.CharField(source="date_iso", read_only=True)
+    organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    creators = CreatorSerializer(many=True, read_only=True)
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    links = LinkSerializer(many=True, read_only=True)
+    funding = FundingSerializer(many=True, read_only=True)
+    relations = RelationSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Output
+        fields = [
+            "id",
+            "uid",
+            "date",
+            *Output.METADATA_FIELDS,
+            "organisation",
+            "creators",
+            "identifiers",
+            "links",
+            "funding",
+            "relations",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, output) -> str:
+        return self.context["request"].build_absolute_uri(output.get_absolute_url())

@@ -1,0 +1,62 @@
+import django_filters
+from rest_framework import permissions, viewsets
+
+from .. import selectors
+from ..enums import Access, OutputKind, ResearchArea, UseCase
+from ..models import Output
+from .serializers import OutputSerializer
+
+
+class OutputFilter(django_filters.FilterSet):
+    """The catalogue's filters."""
+
+    kind = django_filters.ChoiceFilter(choices=OutputKind.choices, method="filter_catalogue")
+    year = django_filters.NumberFilter(method="filter_catalogue")
+    area = django_filters.ChoiceFilter(choices=ResearchArea.choices, method="filter_catalogue")
+    use_case = django_filters.ChoiceFilter(choices=UseCase.choices, method="filter_catalogue")
+    access = django_filters.ChoiceFilter(choices=Access.choices, method="filter_catalogue")
+    licence = django_filters.CharFilter(
+        method="filter_catalogue", help_text="SPDX identifier, e.g. CC-BY-4.0."
+    )
+    organisation = django_filters.CharFilter(
+        method="filter_catalogue", help_text="Slug of an organisation a creator is affiliated to."
+    )
+    creator = django_filters.CharFilter(
+        method="filter_catalogue", help_text="A creator's name as displayed, exactly."
+    )
+    search = django_filters.CharFilter(
+        method="filter_catalogue",
+        help_text="Full-text search of title, creators and abstract; words match as prefixes.",
+    )
+
+    class Meta:
+        model = Output
+        fields = [
+            "kind",
+            "year",
+            "area",
+            "use_case",
+            "access",
+            "licence",
+            "organisation",
+            "creator",
+            "search",
+        ]
+
+    def filter_catalogue(self, queryset, name, value):
+        value = int(value) if name == "year" else value
+        return selectors.filtered(selectors.Filters(**{name: value}), queryset=queryset)
+
+
+class OutputViewSet(viewsets.ReadOnlyModelViewSet):
+    """The published research outputs of the network, newest first, open to everyone."""
+
+    serializer_class = OutputSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = OutputFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def get_queryset(self):
+        return selectors.with_relations(
+            selectors.published_outputs().order_by(*selectors.SORTS["newest"])
+        )

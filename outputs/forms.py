@@ -1,0 +1,348 @@
+"""Forms of the outputs pages. They parse what people type; the services decide."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Organisation
+
+from .enums import (
+    Access,
+    BriefType,
+    CreatorKind,
+    IdentifierScheme,
+    LinkKind,
+    OutputKind,
+    PublicationType,
+    ResearchArea,
+    UseCase,
+)
+from .models import Output
+from .selectors import SORTS, Filters
+from .services import CreatorData, RelationData
+from .validators import parse_partial_date
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip() for word in (text or "").split(",") if word.strip()]
+
+
+class OutputForm(forms.Form):
+    """Every field of an output record; creators, identifiers, links and relations one per
+    line."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Its contacts curate the record with the portal's staff."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=OutputKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    abstract = forms.CharField(label=_("Abstract"), widget=forms.Textarea, required=False)
+    date = forms.CharField(
+        label=_("Publication date"),
+        max_length=10,
+        help_text=_("A year (2023), a month (2023-05) or a day (2023-05-17)."),
+    )
+    creators = forms.CharField(
+        label=_("Creators"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One per line, in the order of the byline: “Family, Given | ORCID iD | "
+            "organisation-slug …”, the ORCID iD and affiliations optional; an organisation "
+            "as author in braces: “{AI4Media Consortium}”."
+        ),
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"), required=False, help_text=_("Separated by commas.")
+    )
+    research_areas = forms.MultipleChoiceField(
+        label=_("Research areas"),
+        choices=ResearchArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    use_cases = forms.MultipleChoiceField(
+        label=_("Use cases"),
+        choices=UseCase.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    licence = forms.CharField(
+        label=_("Licence"),
+        required=False,
+        max_length=200,
+        help_text=_("An SPDX identifier or expression, e.g. CC-BY-4.0 or MIT OR Apache-2.0."),
+    )
+    doi = forms.CharField(label=_("DOI"), required=False, max_length=255)
+    access = forms.ChoiceField(label=_("Access"), choices=Access.choices)
+    embargo_until = forms.DateField(
+        label=_("Embargoed until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    identifiers = forms.CharField(
+        label=_("Other identifiers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: “arxiv:2101.01234”, “handle:11245/1.123”, or a URL."),
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: “zenodo URL”, “repository URL”, “landing-page URL”."),
+    )
+    relations = forms.CharField(
+        label=_("Related outputs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "One per line: a DataCite relation type and a DOI, e.g. “IsSupplementTo "
+            "10.5281/zenodo.123”."
+        ),
+    )
+    publication_type = forms.ChoiceField(
+        label=_("Publication type"),
+        choices=[("", "—"), *PublicationType.choices],
+        required=False,
+    )
+    venue = forms.CharField(label=_("Journal or conference"), required=False, max_length=300)
+    volume = forms.CharField(label=_("Volume"), required=False, max_length=30)
+    issue = forms.CharField(label=_("Issue"), required=False, max_length=30)
+    pages = forms.CharField(label=_("Pages"), required=False, max_length=30)
+    publisher = forms.CharField(label=_("Publisher"), required=False, max_length=200)
+    size_bytes = forms.IntegerField(label=_("Size in bytes"), required=False, min_value=0)
+    formats = forms.CharField(
+        label=_("Formats"), required=False, help_text=_("Separated by commas, e.g. CSV, JSON.")
+    )
+    item_count = forms.IntegerField(label=_("Number of items"), required=False, min_value=0)
+    access_url = forms.URLField(
+        label=_("Access URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    repository_url = forms.URLField(
+        label=_("Code repository"), required=False, max_length=500, assume_scheme="https"
+    )
+    languages = forms.CharField(
+        label=_("Programming languages"), required=False, help_text=_("Separated by commas.")
+    )
+    version = forms.CharField(label=_("Version"), required=False, max_length=40)
+    trl = forms.IntegerField(
+        label=_("Technology readiness level"), required=False, min_value=1, max_value=9
+    )
+    documentation_url = forms.URLField(
+        label=_("Documentation"), required=False, max_length=500, assume_scheme="https"
+    )
+    brief_type = forms.ChoiceField(
+        label=_("Type of result in brief"), choices=[("", "—"), *BriefType.choices], required=False
+    )
+
+    def __init__(self, *args, organisations=None, output: Output | None = None, **kwargs):
+        if output is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(output)
+        super().__init__(*args, **kwargs)
+        if output is not None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+
+    def clean_date(self):
+        try:
+            return parse_partial_date(self.cleaned_data["date"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0]) from exc
+
+    def clean_creators(self):
+        creators = []
+        slugs = set()
+        for line in _lines(self.cleaned_data["creators"]):
+            if line.startswith("{") and line.endswith("}"):
+                creators.append(CreatorData(name=line[1:-1].strip(), kind=CreatorKind.ORGANISATION))
+                continue
+            name, orcid, affiliations = [*(part.strip() for part in line.split("|")), "", ""][:3]
+            family, _sep, given = name.partition(",")
+            creators.append(
+                CreatorData(
+                    family_name=family.strip(),
+                    given_name=given.strip(),
+                    orcid=orcid,
+                    affiliations=affiliations.split(),
+                )
+            )
+            slugs.update(affiliations.split())
+        found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+        unknown = sorted(slugs - set(found))
+        if unknown:
+            raise forms.ValidationError(
+                _("No organisation has the slug “%(slug)s”.") % {"slug": unknown[0]}
+            )
+        for creator in creators:
+            creator.affiliations = [found[slug] for slug in creator.affiliations]
+        return creators
+
+    def clean_identifiers(self):
+        pairs = []
+        for line in _lines(self.cleaned_data["identifiers"]):
+            scheme, sep, value = line.partition(":")
+            if scheme.lower() in (IdentifierScheme.ARXIV, IdentifierScheme.HANDLE) and sep:
+                pairs.append((scheme.lower(), value.strip()))
+            else:
+                pairs.append((IdentifierScheme.URL, line))
+        return pairs
+
+    def clean_links(self):
+        pairs = []
+        for line in _lines(self.cleaned_data["links"]):
+            kind, _sep, url = line.partition(" ")
+            if kind not in LinkKind.values:
+                raise forms.ValidationError(
+                    _("Start each line with one of: %(kinds)s.")
+                    % {"kinds": ", ".join(LinkKind.values)}
+                )
+            pairs.append((kind, url.strip()))
+        return pairs
+
+    def clean_relations(self):
+        relations = []
+        for line in _lines(self.cleaned_data["relations"]):
+            relation_type, _sep, doi = line.partition(" ")
+            relations.append(RelationData(relation_type=relation_type, target_doi=doi.strip()))
+        return relations
+
+    def metadata(self) -> dict:
+        """The cleaned fields in the shape ``services.output_create/update`` take."""
+        data = self.cleaned_data
+        year, month, day = data["date"]
+        metadata = {
+            name: data[name]
+            for name in Output.METADATA_FIELDS
+            if name in data and name not in ("keywords", "formats", "languages")
+        }
+        for name in ("keywords", "formats", "languages"):
+            metadata[name] = _words(data[name])
+        for name in ("size_bytes", "item_count", "trl"):
+            metadata[name] = data.get(name)
+        metadata.update(date_year=year, date_month=month, date_day=day)
+        return metadata
+
+
+def initial_for(output: Output) -> dict:
+    """The form's initial values from a record (its lines as the form's syntax writes them)."""
+    initial = {name: getattr(output, name) for name in Output.METADATA_FIELDS}
+    for name in ("keywords", "formats", "languages"):
+        initial[name] = ", ".join(initial[name])
+    initial["date"] = output.date_iso
+    lines = []
+    for creator in output.creators.all():
+        if creator.kind == CreatorKind.ORGANISATION:
+            lines.append("{" + creator.name + "}")
+            continue
+        parts = [f"{creator.family_name}, {creator.given_name}".strip(", ")]
+        slugs = " ".join(o.slug for o in creator.affiliations.all())
+        if creator.orcid or slugs:
+            parts.append(creator.orcid)
+        if slugs:
+            parts.append(slugs)
+        lines.append(" | ".join(parts))
+    initial["creators"] = "\n".join(lines)
+    initial["identifiers"] = "\n".join(
+        i.value if i.scheme == IdentifierScheme.URL else f"{i.scheme}:{i.value}"
+        for i in output.identifiers.all()
+    )
+    initial["links"] = "\n".join(f"{link.kind} {link.url}" for link in output.links.all())
+    initial["relations"] = "\n".join(
+        f"{r.relation_type} {r.target_doi or (r.target.doi if r.target else '')}"
+        for r in output.relations.all()
+    )
+    return initial
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Shown on the record's tombstone, e.g. “duplicate of …”, “withdrawn”."),
+    )
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(choices=[("", _("Any kind")), *OutputKind.choices], required=False)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    area = forms.ChoiceField(choices=[("", ""), *ResearchArea.choices], required=False)
+    use_case = forms.ChoiceField(choices=[("", ""), *UseCase.choices], required=False)
+    access = forms.ChoiceField(choices=[("", ""), *Access.choices], required=False)
+    licence = forms.CharField(required=False, max_length=200)
+    organisation = forms.SlugField(required=False, max_length=120)
+    creator = forms.CharField(required=False, max_length=300)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[("", _("Relevance or newest")), *((key, key) for key in SORTS)],
+        required=False,
+    )
+
+    def filters(self) -> Filters:
+        """The valid filters (an invalid one is ignored rather than failing the page)."""
+        self.is_valid()
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        return Filters(
+            search=data.get("q") or "",
+            kind=data.get("kind") or "",
+            year=data.get("year"),
+            area=data.get("area") or "",
+            use_case=data.get("use_case") or "",
+            access=data.get("access") or "",
+            licence=data.get("licence") or "",
+            organisation=data.get("organisation") or "",
+            creator=data.get("creator") or "",
+            sort=data.get("sort") or "",
+        )
+
+
+class ImportForm(forms.Form):
+    """A BibTeX file to preview; the preview sends its text back to commit it."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The imported outputs are its drafts."),
+    )
+    file = forms.FileField(
+        label=_("BibTeX file"),
+        required=False,
+        help_text=_("UTF-8, at most 5 MB. You see what would happen before anything is saved."),
+    )
+    text = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("file", _("The file is larger than 5 MB."))
+                return cleaned
+            content = upload.read()
+        elif cleaned.get("text"):
+            content = cleaned["text"].encode("utf-8")
+        else:
+            self.add_error("file", _("Choose a BibTeX file."))
+            return cleaned
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.add_error("file", _("The file is not UTF-8 text: save it as UTF-8 and try again."))
+            return cleaned
+        cleaned["content"] = content
+        return cleaned

@@ -1,0 +1,254 @@
+"""Reads of research outputs: the one ``published_outputs`` every public surface starts from,
+the catalogue's search and facets, a record's page, the curators' list."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+
+from ai4media_portal.core.permissions import can
+from network.models import Organisation
+
+from .enums import Access, OutputKind, OutputStatus, ResearchArea, UseCase
+from .models import Creator, Output
+
+MAX_SEARCH_WORDS = 8
+SORTS = {
+    "newest": ("-date_year", F("date_month").desc(nulls_last=True), "-pk"),
+    "oldest": ("date_year", F("date_month").asc(nulls_first=True), "pk"),
+    "title": ("title", "pk"),
+}
+
+
+def published_outputs() -> QuerySet[Output]:
+    """Outputs that anyone may see: published, neither draft nor tombstone. Every public
+    surface (catalogue, detail pages, exports, API, search, organisation pages) starts here."""
+    return Output.objects.filter(status=OutputStatus.PUBLISHED)
+
+
+def harvestable() -> QuerySet[Output]:
+    """Every record an OAI-PMH harvester sees: those ever published, live ones in full, the
+    deleted or unpublished ones as deleted headers. Drafts never published stay unknown."""
+    return Output.objects.filter(published_at__isnull=False)
+
+
+def with_relations(queryset: QuerySet[Output]) -> QuerySet[Output]:
+    """What a record's card, page or export shows, in a fixed number of queries."""
+    return queryset.select_related("organisation").prefetch_related(
+        Prefetch(
+            "creators",
+            queryset=Creator.objects.order_by("position").prefetch_related(
+                Prefetch("affiliations", queryset=Organisation.objects.order_by("name"))
+            ),
+        ),
+        "identifiers",
+        "links",
+        "funding",
+        Prefetch("relations__target"),
+    )
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every typed word must match (as a prefix) a word of the title, creators or abstract."""
+    query = None
+    for word in re.findall(r"[^\W_]+", text or "")[:MAX_SEARCH_WORDS]:
+        word = word.lower()
+        term = SearchQuery(f"{word}:*", search_type="raw", config="simple") | SearchQuery(
+            f"{word}:*", search_type="raw", config="english"
+        )
+        query = term if query is None else query & term
+    return query
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The catalogue's filters, as the page, the API and the exports read them."""
+
+    search: str = ""
+    kind: str = ""
+    year: int | None = None
+    area: str = ""
+    use_case: str = ""
+    access: str = ""
+    licence: str = ""
+    organisation: str = ""  # slug of an affiliated organisation
+    creator: str = ""  # a creator's name as displayed
+    sort: str = ""
+
+    def as_params(self) -> dict:
+        return {
+            "q": self.search,
+            "kind": self.kind,
+            "year": self.year or "",
+            "area": self.area,
+            "use_case": self.use_case,
+            "access": self.access,
+            "licence": self.licence,
+            "organisation": self.organisation,
+            "creator": self.creator,
+            "sort": self.sort,
+        }
+
+    @property
+    def active(self) -> bool:
+        return any(value for key, value in self.as_params().items() if key != "sort")
+
+
+def filtered(filters: Filters, queryset: QuerySet[Output] | None = None) -> QuerySet[Output]:
+    """Apply ``filters`` to the published outputs (or ``queryset``); with a search, annotate
+    ``rank``. Unknown values simply match nothing."""
+    queryset = published_outputs() if queryset is None else queryset
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.year:
+        queryset = queryset.filter(date_year=filters.year)
+    if filters.area:
+        queryset = queryset.filter(research_areas__contains=[filters.area])
+    if filters.use_case:
+        queryset = queryset.filter(use_cases__contains=[filters.use_case])
+    if filters.access:
+        queryset = queryset.filter(access=filters.access)
+    if filters.licence:
+        queryset = queryset.filter(licence=filters.licence)
+    if filters.organisation:
+        queryset = queryset.filter(
+            Exists(
+                Creator.affiliations.through.objects.filter(
+                    creator__output=OuterRef("pk"), organisation__slug=filters.organisation
+                )
+            )
+        )
+    if filters.creator:
+        queryset = queryset.filter(
+            Exists(Creator.objects.filter(output=OuterRef("pk"), name=filters.creator))
+        )
+    query = search_query(filters.search)
+    if query is not None:
+        queryset = queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    return queryset
+
+
+def catalogue(filters: Filters) -> QuerySet[Output]:
+    """The public catalogue: filtered, sorted (relevance first when searching, else newest),
+    with what a result shows prefetched."""
+    queryset = filtered(filters)
+    if filters.sort in SORTS:
+        queryset = queryset.order_by(*SORTS[filters.sort])
+    elif filters.search and search_query(filters.search) is not None:
+        queryset = queryset.order_by("-rank", *SORTS["newest"])
+    else:
+        queryset = queryset.order_by(*SORTS["newest"])
+    return with_relations(queryset)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+def _grouped(queryset, field_name) -> list[tuple]:
+    return list(
+        queryset.order_by()
+        .values_list(field_name)
+        .annotate(n=Count("pk"))
+        .values_list(field_name, "n")
+    )
+
+
+def _unnested(queryset, column: str) -> list[tuple[str, int]]:
+    # Arrays are counted per element in SQL (one query, whatever the number of outputs).
+    inner, params = queryset.order_by().values("pk").query.sql_with_params()
+    table = Output._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT item, COUNT(*) FROM {table} o CROSS JOIN LATERAL unnest(o.{column}) item "
+            f"WHERE o.id IN ({inner}) GROUP BY item",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetValue]:
+    facets = [
+        FacetValue(str(value), str(labels.get(value, value)) if labels else str(value), count)
+        for value, count in values
+        if value not in (None, "")
+    ]
+    if by_count:
+        return sorted(facets, key=lambda f: (-f.count, f.label))
+    return sorted(facets, key=lambda f: f.value, reverse=True)
+
+
+def facets(filters: Filters) -> dict[str, list[FacetValue]]:
+    """How many published outputs match ``filters`` per kind, year, research area, use case,
+    access, licence, affiliated organisation and creator (the 20 most frequent organisations
+    and creators): eight queries, however many outputs."""
+    queryset = filtered(filters)
+    organisations = (
+        Organisation.objects.filter(affiliated_creators__output__in=queryset.values("pk"))
+        .annotate(n=Count("affiliated_creators__output", distinct=True))
+        .order_by("-n", "name")
+        .values_list("slug", "name", "n")[:20]
+    )
+    creators = (
+        Creator.objects.filter(output__in=queryset.values("pk"))
+        .values_list("name")
+        .annotate(n=Count("output", distinct=True))
+        .order_by("-n", "name")[:20]
+    )
+    return {
+        "kind": _sorted(_grouped(queryset, "kind"), dict(OutputKind.choices)),
+        "year": _sorted(_grouped(queryset, "date_year"), by_count=False),
+        "area": _sorted(_unnested(queryset, "research_areas"), dict(ResearchArea.choices)),
+        "use_case": _sorted(_unnested(queryset, "use_cases"), dict(UseCase.choices)),
+        "access": _sorted(_grouped(queryset, "access"), dict(Access.choices)),
+        "licence": _sorted(_grouped(queryset, "licence")),
+        "organisation": [FacetValue(slug, name, n) for slug, name, n in organisations],
+        "creator": [FacetValue(name, name, n) for name, n in creators],
+    }
+
+
+def output_for_page(pk: int, user) -> Output | None:
+    """The output at ``pk`` with everything its page shows if ``user`` may see it: published
+    outputs and tombstones for everyone, drafts for their curators only; else ``None``."""
+    output = with_relations(Output.objects.filter(pk=pk)).first()
+    if output is None:
+        return None
+    # Published records and tombstones are public (``can()`` holds nothing for anonymous
+    # visitors); a draft needs the permission.
+    if output.is_published or output.is_deleted or can(user, "outputs.view_output", output):
+        return output
+    return None
+
+
+def curated_by(user) -> QuerySet[Output]:
+    """The outputs ``user`` curates, newest change first: all for staff, else those of the
+    organisations they are a contact of. Tombstones included."""
+    queryset = Output.objects.select_related("organisation")
+    if not (user.is_authenticated and user.is_staff):
+        queryset = queryset.filter(organisation__contacts__user_id=user.pk)
+    return queryset.order_by("-updated_at", "-pk")
+
+
+def curated_organisations(user) -> QuerySet[Organisation]:
+    """The organisations for which ``user`` may add outputs."""
+    if user.is_authenticated and user.is_staff:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(contacts__user_id=user.pk).order_by("name")
+
+
+def outputs_of_organisation(organisation: Organisation, *, limit: int) -> list[Output]:
+    """The newest published outputs with a creator affiliated to ``organisation`` (the
+    catalogue's ``organisation`` filter), at most ``limit``; one query."""
+    filters = Filters(organisation=organisation.slug)
+    return list(filtered(filters).order_by(*SORTS["newest"])[:limit])
+
+
+def kind_counts() -> dict[str, int]:
+    return dict(_grouped(published_outputs(), "kind"))

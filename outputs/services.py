@@ -1,0 +1,581 @@
+"""Every write of research outputs: create, edit, publish, return to draft, delete (which
+leaves a tombstone).
+
+Each service checks the actor's permission (``PermissionDenied``), runs in one transaction,
+locks the record it changes, validates the metadata (``PortalError`` naming the field) and
+writes the audit log. HTML views and the API call these.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.permissions import can, require_perm
+from ai4media_portal.core.workflow import ensure_transition
+from network.models import Organisation
+
+from .enums import (
+    TRANSITIONS,
+    Access,
+    CreatorKind,
+    IdentifierScheme,
+    LinkKind,
+    OutputKind,
+    OutputStatus,
+    RelationType,
+)
+from .models import Creator, Funding, Identifier, Link, Output, OutputStatusChange, Relation
+from .validators import (
+    normalise_arxiv,
+    normalise_doi,
+    normalise_handle,
+    normalise_licence,
+    normalise_orcid,
+)
+
+# The fields that only one kind of output has; the others are emptied when the kind is set.
+KIND_FIELDS = {
+    OutputKind.PUBLICATION: ("publication_type", "venue", "volume", "issue", "pages", "publisher"),
+    OutputKind.DATASET: ("size_bytes", "formats", "item_count", "access_url"),
+    OutputKind.SOFTWARE: ("repository_url", "languages", "version", "trl", "documentation_url"),
+    OutputKind.RESULT_IN_BRIEF: ("brief_type",),
+}
+_EMPTY = {"size_bytes": None, "item_count": None, "trl": None, "formats": [], "languages": []}
+
+
+@dataclass
+class CreatorData:
+    """One creator as a form, the API or an import gives it."""
+
+    name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    kind: str = CreatorKind.PERSON
+    orcid: str = ""
+    affiliations: Sequence[Organisation] = field(default_factory=list)
+
+
+@dataclass
+class RelationData:
+    relation_type: str
+    target: Output | None = None
+    target_doi: str = ""
+
+
+def _error(exc: DjangoValidationError, field_name: str) -> PortalError:
+    return PortalError(exc.messages[0], field=field_name, code=exc.code or "invalid")
+
+
+def _clean_metadata(data: dict) -> dict:
+    """Normalise identifiers and licence, check the date and access rules, empty the fields
+    of other kinds. Raises ``PortalError`` naming the field."""
+    data = dict(data)
+    for name, normalise in (("doi", normalise_doi), ("licence", normalise_licence)):
+        if data.get(name):
+            try:
+                data[name] = normalise(data[name])
+            except DjangoValidationError as exc:
+                raise _error(exc, name) from exc
+    if data.get("date_day") and not data.get("date_month"):
+        raise PortalError(_("A day needs a month."), field="date")
+    kind = data.get("kind")
+    if kind:
+        for other, names in KIND_FIELDS.items():
+            if other != kind:
+                for name in names:
+                    data[name] = _EMPTY.get(name, "")
+    if "access" in data:
+        if data["access"] == Access.EMBARGOED:
+            if not data.get("embargo_until"):
+                raise PortalError(
+                    _("Say until when the output is embargoed."), field="embargo_until"
+                )
+        else:
+            data["embargo_until"] = None
+    for name in ("keywords", "research_areas", "use_cases", "formats", "languages"):
+        if name in data:
+            data[name] = list(dict.fromkeys(v.strip() for v in data[name] if v and v.strip()))
+    return data
+
+
+def _clean_creators(creators: Iterable[CreatorData]) -> list[CreatorData]:
+    cleaned = []
+    for number, creator in enumerate(creators, start=1):
+        if creator.kind == CreatorKind.PERSON:
+            name = creator.name or " ".join(
+                part for part in (creator.given_name, creator.family_name) if part
+            )
+        else:
+            name = creator.name
+        if not name.strip():
+            raise PortalError(_("Creator %(n)s has no name.") % {"n": number}, field="creators")
+        orcid = ""
+        if creator.orcid:
+            if creator.kind != CreatorKind.PERSON:
+                raise PortalError(
+                    _("Creator %(n)s: only a person has an ORCID iD.") % {"n": number},
+                    field="creators",
+                )
+            try:
+                orcid = normalise_orcid(creator.orcid)
+            except DjangoValidationError as exc:
+                raise PortalError(
+                    _("Creator %(n)s: %(error)s") % {"n": number, "error": exc.messages[0]},
+                    field="creators",
+                ) from exc
+        cleaned.append(
+            CreatorData(
+                name=name.strip(),
+                given_name=creator.given_name.strip(),
+                family_name=creator.family_name.strip(),
+                kind=creator.kind,
+                orcid=orcid,
+                affiliations=list(creator.affiliations),
+            )
+        )
+    if not cleaned:
+        raise PortalError(_("An output has at least one creator."), field="creators")
+    return cleaned
+
+
+def _clean_identifiers(identifiers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    from django.core.validators import URLValidator
+
+    checks = {
+        IdentifierScheme.ARXIV: normalise_arxiv,
+        IdentifierScheme.HANDLE: normalise_handle,
+    }
+    cleaned = []
+    for scheme, value in identifiers:
+        if scheme not in IdentifierScheme.values:
+            raise PortalError(
+                _("Unknown identifier type “%(scheme)s”.") % {"scheme": scheme},
+                field="identifiers",
+            )
+        try:
+            if scheme == IdentifierScheme.URL:
+                URLValidator(schemes=["http", "https"])(value)
+            else:
+                value = checks[scheme](value)
+        except DjangoValidationError as exc:
+            raise _error(exc, "identifiers") from exc
+        if (scheme, value) not in cleaned:
+            cleaned.append((scheme, value))
+    return cleaned
+
+
+def _clean_links(links: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    from django.core.validators import URLValidator
+
+    cleaned = []
+    for kind, url in links:
+        if kind not in LinkKind.values:
+            raise PortalError(_("Unknown link type “%(kind)s”.") % {"kind": kind}, field="links")
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except DjangoValidationError as exc:
+            raise _error(exc, "links") from exc
+        cleaned.append((kind, url))
+    return cleaned
+
+
+def _clean_relations(output: Output | None, relations: Iterable[RelationData]):
+    cleaned = []
+    for relation in relations:
+        if relation.relation_type not in RelationType.values:
+            raise PortalError(
+                _("Unknown relation type “%(type)s”.") % {"type": relation.relation_type},
+                field="relations",
+            )
+        if relation.target is not None:
+            if output is not None and relation.target.pk == output.pk:
+                raise PortalError(_("An output cannot relate to itself."), field="relations")
+            cleaned.append(RelationData(relation.relation_type, relation.target, ""))
+        else:
+            try:
+                doi = normalise_doi(relation.target_doi)
+            except DjangoValidationError as exc:
+                raise _error(exc, "relations") from exc
+            cleaned.append(RelationData(relation.relation_type, None, doi))
+    return cleaned
+
+
+def _check_doi_free(output: Output, doi: str) -> None:
+    if (
+        doi
+        and Output.objects.filter(doi=doi)
+        .exclude(status=OutputStatus.DELETED)
+        .exclude(pk=output.pk)
+        .exists()
+    ):
+        raise PortalError(_("Another output already has this DOI."), field="doi", code="unique")
+
+
+def _full_clean(output: Output) -> None:
+    try:
+        output.full_clean(exclude=["organisation", "search_vector", "doi"])
+    except DjangoValidationError as exc:
+        name, errors = next(iter(exc.error_dict.items()))
+        raise PortalError(errors[0].messages[0], field=None if name == "__all__" else name) from exc
+
+
+def _write_creators(output: Output, creators: list[CreatorData]) -> None:
+    output.creators.all().delete()
+    rows = Creator.objects.bulk_create(
+        Creator(
+            output=output,
+            position=position,
+            kind=creator.kind,
+            name=creator.name,
+            given_name=creator.given_name,
+            family_name=creator.family_name,
+            orcid=creator.orcid,
+        )
+        for position, creator in enumerate(creators)
+    )
+    Through = Creator.affiliations.through
+    Through.objects.bulk_create(
+        Through(creator_id=row.pk, organisation_id=organisation.pk)
+        for row, creator in zip(rows, creators, strict=True)
+        for organisation in dict.fromkeys(creator.affiliations)
+    )
+    output.search_names = " ".join(creator.name for creator in creators)
+    # updated_at is the record's OAI-PMH datestamp: it moves whenever anything shown changes.
+    output.save(update_fields=["search_names", "updated_at"])
+
+
+def _write_rows(output, identifiers, links, relations) -> None:
+    if identifiers is not None:
+        output.identifiers.all().delete()
+        Identifier.objects.bulk_create(
+            Identifier(output=output, scheme=scheme, value=value) for scheme, value in identifiers
+        )
+    if links is not None:
+        output.links.all().delete()
+        Link.objects.bulk_create(Link(output=output, kind=kind, url=url) for kind, url in links)
+    if relations is not None:
+        output.relations.all().delete()
+        Relation.objects.bulk_create(
+            Relation(
+                output=output,
+                relation_type=relation.relation_type,
+                target=relation.target,
+                target_doi=relation.target_doi,
+            )
+            for relation in relations
+        )
+
+
+def output_create(
+    *,
+    actor,
+    organisation: Organisation,
+    data: dict,
+    creators: Iterable[CreatorData],
+    identifiers: Iterable[tuple[str, str]] = (),
+    links: Iterable[tuple[str, str]] = (),
+    relations: Iterable[RelationData] = (),
+) -> Output:
+    """A new draft output curated by ``organisation`` (its contacts and staff may), funded by
+    the network's grant (European Commission, H2020, 951911).
+
+    ``data`` holds ``Output.METADATA_FIELDS``; the DOI and licence are normalised, an ORCID iD
+    with a wrong check digit, an unknown SPDX licence or a DOI another output has are refused
+    with ``PortalError`` naming the field.
+    """
+    require_perm(actor, "outputs.add_output", organisation)
+    data = _clean_metadata(data)
+    creators = _clean_creators(creators)
+    identifiers = _clean_identifiers(identifiers)
+    links = _clean_links(links)
+    relations = _clean_relations(None, relations)
+    with transaction.atomic():
+        output = Output(organisation=organisation)
+        apply_changes(output, data, Output.METADATA_FIELDS)
+        _full_clean(output)
+        _check_doi_free(output, output.doi)
+        output.save()
+        _write_creators(output, creators)
+        _write_rows(output, identifiers, links, relations)
+        Funding.objects.create(output=output)
+        log_action("outputs.output.create", actor=actor, target=output, data={"kind": output.kind})
+    return output
+
+
+def output_update(
+    *,
+    output: Output,
+    actor,
+    data: dict,
+    creators: Iterable[CreatorData] | None = None,
+    identifiers: Iterable[tuple[str, str]] | None = None,
+    links: Iterable[tuple[str, str]] | None = None,
+    relations: Iterable[RelationData] | None = None,
+) -> Output:
+    """Change an output's metadata (its curators may, not once deleted); what is ``None`` is
+    left as it is. Logs the names of the fields that changed."""
+    require_perm(actor, "outputs.change_output", output)
+    data = _clean_metadata(data)
+    creators = None if creators is None else _clean_creators(creators)
+    identifiers = None if identifiers is None else _clean_identifiers(identifiers)
+    links = None if links is None else _clean_links(links)
+    relations = None if relations is None else _clean_relations(output, relations)
+    with transaction.atomic():
+        locked = Output.objects.select_for_update().get(pk=output.pk)
+        require_perm(actor, "outputs.change_output", locked)
+        changed = apply_changes(locked, data, Output.METADATA_FIELDS)
+        _full_clean(locked)
+        if "doi" in changed:
+            _check_doi_free(locked, locked.doi)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+        if creators is not None:
+            _write_creators(locked, creators)
+            changed.append("creators")
+        _write_rows(locked, identifiers, links, relations)
+        if any(rows is not None for rows in (identifiers, links, relations)):
+            locked.save(update_fields=["updated_at"])
+        changed += [
+            name
+            for name, value in (
+                ("identifiers", identifiers),
+                ("links", links),
+                ("relations", relations),
+            )
+            if value is not None
+        ]
+        log_action("outputs.output.update", actor=actor, target=locked, data={"fields": changed})
+    return locked
+
+
+def _set_status(output: Output, target: OutputStatus, *, actor, message: str = "") -> None:
+    """The one writer of ``Output.status``, on a row the caller has locked."""
+    current = OutputStatus(output.status)
+    ensure_transition(current, target, TRANSITIONS)
+    output.status = target
+    fields = ["status", "updated_at"]
+    if target == OutputStatus.PUBLISHED and output.published_at is None:
+        output.published_at = timezone.now()
+        fields.append("published_at")
+    if target == OutputStatus.DELETED:
+        output.deleted_at = timezone.now()
+        output.deletion_reason = message[:300]
+        fields += ["deleted_at", "deletion_reason"]
+    output.save(update_fields=fields)
+    OutputStatusChange.objects.create(
+        output=output, from_status=current, to_status=target, actor=actor, message=message
+    )
+    log_action(
+        f"outputs.output.{target.value}",
+        actor=actor,
+        target=output,
+        data={"from": current.value, "to": target.value},
+    )
+
+
+def _move(output: Output, *, actor, perm: str, target: OutputStatus, message: str = ""):
+    require_perm(actor, perm, output)
+    with transaction.atomic():
+        locked = Output.objects.select_for_update().select_related("organisation").get(pk=output.pk)
+        require_perm(actor, perm, locked)
+        _set_status(locked, target, actor=actor, message=message)
+    return locked
+
+
+def output_publish(*, output: Output, actor) -> Output:
+    """Make a draft public in the catalogue, the API and the exports (its curators may)."""
+    return _move(output, actor=actor, perm="outputs.publish_output", target=OutputStatus.PUBLISHED)
+
+
+def output_unpublish(*, output: Output, actor) -> Output:
+    """Take a published output back to draft (its curators may)."""
+    return _move(output, actor=actor, perm="outputs.publish_output", target=OutputStatus.DRAFT)
+
+
+def output_delete(*, output: Output, actor, reason: str) -> Output:
+    """Delete an output, leaving a tombstone: the record keeps its identifier and title and
+    says it was deleted, when and why; it leaves the catalogue, the API lists and the exports.
+    Final. ``reason`` is required (shown on the tombstone)."""
+    if not (reason or "").strip():
+        raise PortalError(_("Say why the output is deleted."), field="reason")
+    return _move(
+        output,
+        actor=actor,
+        perm="outputs.delete_output",
+        target=OutputStatus.DELETED,
+        message=reason.strip(),
+    )
+
+
+def embargoes_lift(*, today) -> int:
+    """Open every embargoed output whose embargo ends on or before ``today`` (a date): its
+    access becomes open, its embargo date is cleared and its datestamp moves, so harvesters
+    fetch it again. Run daily by the ``outputs.lift_embargoes`` task; no actor, no permission.
+    Returns how many outputs were opened."""
+    with transaction.atomic():
+        due = list(
+            Output.objects.select_for_update(skip_locked=True)
+            .filter(access=Access.EMBARGOED, embargo_until__lte=today)
+            .exclude(status=OutputStatus.DELETED)
+        )
+        for output in due:
+            ended = output.embargo_until
+            output.access = Access.OPEN
+            output.embargo_until = None
+            output.save(update_fields=["access", "embargo_until", "updated_at"])
+            log_action(
+                "outputs.output.embargo_lift",
+                target=output,
+                data={"embargo_until": ended.isoformat()},
+            )
+    return len(due)
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+class ImportAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+@dataclass
+class ImportRow:
+    """What happens to one entry of an imported file, and why."""
+
+    candidate: object
+    action: ImportAction
+    reason: str = ""
+    output: Output | None = None
+
+
+def _title_key(title: str, year) -> tuple[str, int]:
+    return "".join(ch for ch in title.casefold() if ch.isalnum()), int(year)
+
+
+def _check_fields(data: dict) -> None:
+    """The model's field checks (lengths, ranges, choices) without touching the database."""
+    output = Output()
+    apply_changes(output, data, Output.METADATA_FIELDS)
+    try:
+        output.clean_fields(exclude=["organisation", "search_vector", "doi", "uid"])
+    except DjangoValidationError as exc:
+        name, errors = next(iter(exc.error_dict.items()))
+        raise PortalError(
+            f"{Output._meta.get_field(name).verbose_name}: {errors[0].messages[0]}", field=name
+        ) from exc
+
+
+def outputs_import(*, actor, organisation: Organisation, candidates: list, commit: bool):
+    """Plan (``commit=False``) or carry out (``commit=True``) the import of ``candidates``
+    (``bibtex_import.Candidate``) as outputs of ``organisation`` (its contacts and staff may).
+
+    Each entry is created as a draft, updates the live output with its DOI when the actor
+    curates that one, or is skipped with the reason: unreadable, invalid metadata (bad DOI,
+    ORCID iD or licence, no creator…), the same DOI or title and year as an earlier entry of
+    the file or as an output of the catalogue. The commit is all or nothing: if any entry
+    fails, nothing is written and ``PortalError`` names it. Returns one ``ImportRow`` per
+    candidate, in file order.
+    """
+    require_perm(actor, "outputs.add_output", organisation)
+    rows, seen = [], {}
+    years = {c.data.get("date_year") for c in candidates if not c.reason}
+    live = Output.objects.exclude(status=OutputStatus.DELETED)
+    by_title = {
+        _title_key(title, year): pk
+        for pk, title, year in live.filter(date_year__in=years).values_list(
+            "pk", "title", "date_year"
+        )
+    }
+    for candidate in candidates:
+        if candidate.reason:
+            rows.append(ImportRow(candidate, ImportAction.SKIP, candidate.reason))
+            continue
+        try:
+            data = _clean_metadata(candidate.data)
+            _clean_creators(candidate.creators)
+            _clean_identifiers(candidate.identifiers)
+            _check_fields(data)
+        except PortalError as error:
+            rows.append(ImportRow(candidate, ImportAction.SKIP, str(error.message)))
+            continue
+        keys = [("doi", data["doi"])] if data["doi"] else []
+        keys.append(("title", _title_key(data["title"], data["date_year"])))
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is not None:
+            rows.append(
+                ImportRow(
+                    candidate,
+                    ImportAction.SKIP,
+                    _("Same DOI or title and year as entry “%(key)s” above.") % {"key": earlier},
+                )
+            )
+            continue
+        seen.update(dict.fromkeys(keys, candidate.key))
+        existing = (
+            live.filter(doi=data["doi"]).select_related("organisation").first()
+            if data["doi"]
+            else None
+        )
+        if existing is not None:
+            if can(actor, "outputs.change_output", existing):
+                rows.append(ImportRow(candidate, ImportAction.UPDATE, output=existing))
+            else:
+                rows.append(
+                    ImportRow(
+                        candidate,
+                        ImportAction.SKIP,
+                        _("Output #%(pk)s already has this DOI.") % {"pk": existing.pk},
+                    )
+                )
+            continue
+        twin = by_title.get(keys[-1][1])
+        if twin is not None:
+            rows.append(
+                ImportRow(
+                    candidate,
+                    ImportAction.SKIP,
+                    _("Output #%(pk)s has the same title and year.") % {"pk": twin},
+                )
+            )
+            continue
+        rows.append(ImportRow(candidate, ImportAction.CREATE))
+    if commit:
+        with transaction.atomic():
+            for row in rows:
+                candidate = row.candidate
+                if row.action == ImportAction.CREATE:
+                    row.output = output_create(
+                        actor=actor,
+                        organisation=organisation,
+                        data=candidate.data,
+                        creators=candidate.creators,
+                        identifiers=candidate.identifiers,
+                    )
+                elif row.action == ImportAction.UPDATE:
+                    data = {k: v for k, v in candidate.data.items() if k not in ("kind", "access")}
+                    row.output = output_update(
+                        output=row.output,
+                        actor=actor,
+                        data=data,
+                        creators=candidate.creators,
+                        identifiers=candidate.identifiers,
+                    )
+            log_action(
+                "outputs.import",
+                actor=actor,
+                target=organisation,
+                data={
+                    action.value: sum(r.action == action for r in rows) for action in ImportAction
+                },
+            )
+    return rows

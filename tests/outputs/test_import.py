@@ -1,0 +1,173 @@
+"""BibTeX import: the preview's verdict per entry, the all-or-nothing commit, the traps."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
+
+from outputs import services
+from outputs.bibtex_import import read_bibtex
+from outputs.enums import CreatorKind, OutputStatus
+from outputs.models import Output
+
+from .factories import OutputFactory
+
+pytestmark = pytest.mark.django_db
+
+TRAPS = (Path(__file__).parent / "data" / "traps.bib").read_bytes()
+
+
+def verdicts(rows):
+    return [(row.candidate.key, row.action.value, row.reason) for row in rows]
+
+
+def test_preview_says_what_happens_to_each_entry_and_writes_nothing(contact):
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(TRAPS),
+        commit=False,
+    )
+    assert verdicts(rows) == [
+        ("good2023", "create", ""),
+        ("badmonth", "skip", "The month “spring” is not a month."),
+        ("notitle", "skip", "The entry has no title."),
+        (
+            "baddoi",
+            "skip",
+            "A DOI starts with 10. and a prefix, then a slash, e.g. 10.5281/zenodo.4584285.",
+        ),
+        ("samefile", "skip", "Same DOI or title and year as entry “good2023” above."),
+        ("good2023", "skip", "Another entry of the file has the key “good2023”."),
+        ("", "skip", "This block could not be read (unbalanced braces or quotes?)."),
+        ("tool", "create", ""),
+        ("whole", "skip", "The entry type @book is not one of the standard types read."),
+    ]
+    assert Output.objects.count() == 0
+
+
+def test_commit_creates_drafts_with_decoded_metadata(contact):
+    services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(TRAPS),
+        commit=True,
+    )
+    article = Output.objects.get(title="DeepFake Detection in Broadcast Video")
+    assert (article.status, article.doi, article.date_iso, article.venue, article.pages) == (
+        OutputStatus.DRAFT,
+        "10.1109/tmm.2023.0001",
+        "2023-05",
+        "IEEE Transactions on Multimedia",
+        "12-20",
+    )
+    assert [(c.name, c.kind) for c in article.creators.all()] == [
+        ("Maria Papadopoulou", CreatorKind.PERSON),
+        ("Jörg Müller", CreatorKind.PERSON),
+        ("AI4Media Consortium", CreatorKind.ORGANISATION),
+    ]
+    tool = Output.objects.get(title="Media Toolkit")
+    assert (tool.kind, tool.licence, tool.version, tool.creators.get().family_name) == (
+        "software",
+        "MIT",
+        "1.2.0",
+        "van der Berg",
+    )
+
+
+def test_entry_matching_a_catalogue_output(contact):
+    mine = OutputFactory(organisation=contact.organisation, doi="10.1109/tmm.2023.0001")
+    OutputFactory(title="Media Toolkit", date_year=2024)
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(TRAPS),
+        commit=True,
+    )
+    assert verdicts(rows)[0] == ("good2023", "update", "")
+    assert (
+        rows[7].reason
+        == f"Output #{Output.objects.get(title='Media Toolkit').pk} has the same title and year."
+    )
+    mine.refresh_from_db()
+    assert mine.title == "DeepFake Detection in Broadcast Video"
+
+
+def test_doi_of_another_organisations_output_is_skipped(contact):
+    theirs = OutputFactory(doi="10.1109/tmm.2023.0001")
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(TRAPS),
+        commit=False,
+    )
+    assert verdicts(rows)[0] == ("good2023", "skip", f"Output #{theirs.pk} already has this DOI.")
+
+
+def test_commit_is_all_or_nothing(contact):
+    # The database itself refuses the second entry (a constraint added for this test only, in
+    # its transaction): the first, already inserted, must go too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE outputs_output ADD CONSTRAINT test_refuse CHECK (title <> 'Media Toolkit')"
+        )
+    with pytest.raises(IntegrityError):
+        services.outputs_import(
+            actor=contact.user,
+            organisation=contact.organisation,
+            candidates=read_bibtex(TRAPS),
+            commit=True,
+        )
+    assert Output.objects.count() == 0
+
+
+def test_field_too_long_skipped_in_the_preview(contact):
+    text = "@article{long, author={Doe, Jane}, title={T}, year={2020}, pages={%s}}" % ("1" * 40)
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(text.encode()),
+        commit=False,
+    )
+    assert verdicts(rows) == [
+        ("long", "skip", "pages: Ensure this value has at most 30 characters (it has 40).")
+    ]
+
+
+def test_import_for_another_organisation_refused(contact, other_organisation):
+    with pytest.raises(PermissionDenied):
+        services.outputs_import(
+            actor=contact.user, organisation=other_organisation, candidates=[], commit=False
+        )
+
+
+def test_import_pages_preview_then_commit(client, contact):
+    client.force_login(contact.user)
+    upload = SimpleUploadedFile("refs.bib", TRAPS, content_type="application/x-bibtex")
+    response = client.post(
+        "/outputs/import/", {"organisation": contact.organisation.pk, "file": upload}
+    )
+    assert response.status_code == 200
+    assert [row.action.value for row in response.context["rows"]].count("create") == 2
+    assert Output.objects.count() == 0
+    text = response.context["form"].initial["text"]
+    response = client.post(
+        "/outputs/import/",
+        {"organisation": contact.organisation.pk, "text": text, "commit": "1"},
+    )
+    assert response.status_code == 302
+    assert Output.objects.filter(status=OutputStatus.DRAFT).count() == 2
+
+
+def test_import_refuses_a_file_that_is_not_utf8(client, contact):
+    client.force_login(contact.user)
+    upload = SimpleUploadedFile("refs.bib", "@article{a, title={Café}}".encode("latin-1"))
+    response = client.post(
+        "/outputs/import/", {"organisation": contact.organisation.pk, "file": upload}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == [
+        "The file is not UTF-8 text: save it as UTF-8 and try again."
+    ]
