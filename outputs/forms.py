@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ai4media_portal.core.forms import HiddenTextField, PortalForm
 from network.models import Organisation
 
 from .enums import (
@@ -31,7 +32,7 @@ def _words(text: str) -> list[str]:
     return [word.strip() for word in (text or "").split(",") if word.strip()]
 
 
-class OutputForm(forms.Form):
+class OutputForm(PortalForm):
     """Every field of an output record; creators, identifiers, links and relations one per
     line."""
 
@@ -261,7 +262,7 @@ def initial_for(output: Output) -> dict:
     return initial
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
@@ -269,7 +270,7 @@ class DeleteForm(forms.Form):
     )
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(PortalForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(choices=[("", _("Any kind")), *OutputKind.choices], required=False)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
@@ -305,7 +306,7 @@ class CatalogueFilterForm(forms.Form):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     """A BibTeX file to preview; the preview sends its text back to commit it."""
 
     MAX_BYTES = 5 * 1024 * 1024
@@ -320,7 +321,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("UTF-8, at most 5 MB. You see what would happen before anything is saved."),
     )
-    text = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = HiddenTextField(required=False)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

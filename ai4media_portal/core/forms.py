@@ -79,8 +79,20 @@ class StoredFileInput(forms.ClearableFileInput):
 
 
 def is_multiline(field: forms.Field) -> bool:
-    """Multi-line text is what is typed in a textarea; everything else is one line."""
-    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+    """Multi-line text is what is typed in a textarea (or carried by a ``HiddenTextField``);
+    everything else is one line."""
+    return isinstance(field, forms.CharField) and (
+        isinstance(field.widget, forms.Textarea) or getattr(field, "multiline", False)
+    )
+
+
+class HiddenTextField(forms.CharField):
+    """Multi-line text carried in a hidden input from one step of a form to the next (the
+    source of a preview): tab, newline and carriage return are kept, other control characters
+    refused as in a textarea."""
+
+    widget = forms.HiddenInput
+    multiline = True
 
 
 def _guard_field(field: forms.Field) -> None:

@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+
 from ..models import Creator, Funding, Identifier, Link, Output, Relation
 
 
-class CreatorSerializer(serializers.ModelSerializer):
+class CreatorSerializer(portal.ModelSerializer):
     affiliations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
 
     class Meta:
@@ -13,28 +15,28 @@ class CreatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IdentifierSerializer(serializers.ModelSerializer):
+class IdentifierSerializer(portal.ModelSerializer):
     class Meta:
         model = Identifier
         fields = ["scheme", "value"]
         read_only_fields = fields
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(portal.ModelSerializer):
     class Meta:
         model = Link
         fields = ["kind", "url"]
         read_only_fields = fields
 
 
-class FundingSerializer(serializers.ModelSerializer):
+class FundingSerializer(portal.ModelSerializer):
     class Meta:
         model = Funding
         fields = ["funder", "programme", "award"]
         read_only_fields = fields
 
 
-class RelationSerializer(serializers.ModelSerializer):
+class RelationSerializer(portal.ModelSerializer):
     target_id = serializers.SerializerMethodField(help_text="Id of the related output here.")
     target_doi = serializers.SerializerMethodField()
 
@@ -53,7 +55,7 @@ class RelationSerializer(serializers.ModelSerializer):
         return relation.target_doi or (relation.target.doi if relation.target else "")
 
 
-class OutputSerializer(serializers.ModelSerializer):
+class OutputSerializer(portal.ModelSerializer):
     """A published output: the common DataCite-like metadata and its kind's fields (those of
     other kinds are empty). ``date`` is ISO 8601 at its precision: YYYY, YYYY-MM or
     YYYY-MM-DD."""

@@ -1,17 +1,19 @@
 import django_filters
 from rest_framework import permissions, viewsets
 
+from ai4media_portal.core.api.filters import IntegerFilter, PortalFilterSet
+
 from .. import selectors
 from ..enums import Access, OutputKind, ResearchArea, UseCase
 from ..models import Output
 from .serializers import OutputSerializer
 
 
-class OutputFilter(django_filters.FilterSet):
+class OutputFilter(PortalFilterSet):
     """The catalogue's filters."""
 
     kind = django_filters.ChoiceFilter(choices=OutputKind.choices, method="filter_catalogue")
-    year = django_filters.NumberFilter(method="filter_catalogue")
+    year = IntegerFilter(method="filter_catalogue")
     area = django_filters.ChoiceFilter(choices=ResearchArea.choices, method="filter_catalogue")
     use_case = django_filters.ChoiceFilter(choices=UseCase.choices, method="filter_catalogue")
     access = django_filters.ChoiceFilter(choices=Access.choices, method="filter_catalogue")
