@@ -1,9 +1,34 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import AtomContentFeed, ContentFeed
+from .sitemaps import ContentSitemap
 
 app_name = "observatory"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("content/", views.content_list, name="list"),
+    path("content/<slug:slug>/", views.item_detail, name="item"),
+    path("feed/", ContentFeed(), name="feed"),
+    path("feed/atom/", AtomContentFeed(), name="feed_atom"),
+    path("feed/topics/<slug:topic>/", ContentFeed(), name="topic_feed"),
+    path("feed/topics/<slug:topic>/atom/", AtomContentFeed(), name="topic_feed_atom"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"observatory": ContentSitemap}},
+        name="sitemap",
+    ),
+    path("write/", views.write, name="write"),
+    path("mine/", views.mine, name="mine"),
+    path("manage/", views.dashboard, name="dashboard"),
+    path("manage/<int:pk>/", views.manage_item, name="manage_item"),
+    path("manage/<int:pk>/edit/", views.edit, name="edit"),
+    path("manage/<int:pk>/move/<slug:target>/", views.move, name="move"),
+    path("manage/<int:pk>/claim/", views.claim, name="claim"),
+    path("manage/<int:pk>/history/", views.history, name="history"),
+    path("manage/<int:pk>/history/<int:version_id>/", views.revision, name="revision"),
+    path("manage/<int:pk>/history/<int:version_id>/restore/", views.restore, name="restore"),
 ]

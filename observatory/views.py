@@ -1,5 +1,349 @@
-from django.shortcuts import render
+"""Pages of the Observatory: the public home, list and pieces; the contributor's and the
+editorial board's pages. Thin: parse, call one service or selector, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import form_error, listing_query, paginate, require
+
+from . import selectors, services
+from .enums import TRANSITIONS, ContentStatus
+from .forms import CommentForm, ContentFilterForm, ContentForm, ScheduleForm
+from .markdown import render_markdown
+
+LIST_PAGE_SIZE = 20
+QUEUE_PAGE_SIZE = 30
+S = ContentStatus
+
+# JSON in an HTML <script> data block: nothing in it may close the element.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+# --- Public ------------------------------------------------------------------------------------
+
+
+@require_GET
 def index(request):
-    return render(request, "observatory/index.html")
+    """The Observatory's home: featured pieces, the latest, the latest per topic, the series."""
+    featured, latest = selectors.featured_and_latest()
+    return render(
+        request,
+        "observatory/index.html",
+        {
+            "featured": featured,
+            "latest": latest,
+            "topic_sections": selectors.latest_per_topic(),
+            "videos": selectors.latest_videos(),
+        },
+    )
+
+
+@require_GET
+def content_list(request):
+    """Published pieces with full-text search and filters, all in the query string."""
+    form = ContentFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = paginate(request, selectors.content_listing(**filters), LIST_PAGE_SIZE)
+    params = {key: request.GET.get(key, "") for key in ("q", "topic", "kind", "tag", "language")}
+    if filters:
+        params = {
+            "q": filters["search"],
+            "topic": filters["topic"],
+            "kind": filters["kind"],
+            "tag": filters["tag"],
+            "language": filters["language"],
+        }
+    return render(
+        request,
+        "observatory/content_list.html",
+        {
+            "form": form,
+            "page": page,
+            "topics": selectors.editorial_topics(),
+            "filtered": any(params.values()),
+            "page_query": listing_query(params),
+        },
+    )
+
+
+def _json_ld(item, request) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": item.title,
+        "description": item.display_seo_description,
+        "inLanguage": item.language,
+        "datePublished": item.published_at,
+        "dateModified": item.updated_at,
+        "url": absolute_url(item.get_absolute_url()),
+        "author": [
+            {"@type": "Person", "name": credit.user.display_name} for credit in item.credits.all()
+        ],
+        "publisher": {"@type": "Organization", "name": "European AI Media Observatory"},
+        "keywords": [tag.name for tag in item.tags.all()],
+        "about": [topic.name for topic in item.topics.all()],
+    }
+    if item.hero_image:
+        data["image"] = request.build_absolute_uri(item.hero_image.url)
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@require_GET
+def item_detail(request, slug):
+    """A published piece. Anything else answers 404, whoever asks: the editorial team reads
+    unpublished pieces on their own pages."""
+    item = selectors.published_item(slug)
+    if item is None:
+        raise Http404
+    return render(
+        request,
+        "observatory/item_detail.html",
+        {
+            "item": item,
+            "json_ld": _json_ld(item, request),
+            "canonical_url": absolute_url(item.get_absolute_url()),
+            "can_edit": can(request.user, "observatory.change_contentitem", item),
+        },
+    )
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+@login_required
+def write(request):
+    """A new draft by any signed-in user."""
+    require(request, "observatory.add_contentitem")
+    form = ContentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.content_create(actor=request.user, **form.service_kwargs())
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Send it for review when it is ready."))
+            return redirect("observatory:manage_item", item.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "observatory/item_form.html", {"form": form}, status=status)
+
+
+def _item_or_404(request, pk):
+    item = selectors.item_for_editorial(request.user, pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+def edit(request, pk):
+    item = _item_or_404(request, pk)
+    require(request, "observatory.change_contentitem", item)
+    may_credit = can(request.user, "observatory.manage_content")
+    form = ContentForm(
+        request.POST or None, request.FILES or None, instance=item, may_credit=may_credit
+    )
+    form.fields["hero_image"].widget.current_url = item.hero_image.url if item.hero_image else ""
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        kwargs["clear_hero_image"] = form.cleaned_data.get("hero_image") is False
+        try:
+            services.content_update(item=item, actor=request.user, **kwargs)
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("observatory:manage_item", item.pk)
+    status = 422 if form.is_bound else 200
+    return render(
+        request, "observatory/item_form.html", {"form": form, "item": item}, status=status
+    )
+
+
+@login_required
+@require_GET
+def mine(request):
+    """The pieces the signed-in user wrote or is credited on, in every state."""
+    page = paginate(request, selectors.my_items(request.user), QUEUE_PAGE_SIZE)
+    return render(request, "observatory/mine.html", {"page": page})
+
+
+# --- The editorial side ------------------------------------------------------------------------
+
+# The buttons of the item page: target → (label, form), in the order shown.
+MOVES = {
+    S.IN_REVIEW: (_("Send for review"), None),
+    S.APPROVED: (_("Approve"), None),
+    S.CHANGES_REQUESTED: (_("Request changes"), CommentForm),
+    S.SCHEDULED: (_("Schedule"), ScheduleForm),
+    S.PUBLISHED: (_("Publish now"), None),
+    S.UNPUBLISHED: (_("Unpublish"), None),
+    S.DRAFT: (_("Back to draft"), None),
+    S.ARCHIVED: (_("Archive"), None),
+}
+
+
+def _moves(user, item) -> list[dict]:
+    allowed = []
+    for target, (label, form_class) in MOVES.items():
+        if target not in TRANSITIONS[ContentStatus(item.status)]:
+            continue
+        perm = services.transition_perm(ContentStatus(item.status), target)
+        if can(user, perm, item):
+            allowed.append({"target": target.value, "label": label, "form_class": form_class})
+    return allowed
+
+
+def _item_page(request, item, *, bound=None, status=200):
+    moves = _moves(request.user, item)
+    for move in moves:
+        if move["form_class"] is not None:
+            if bound is not None and bound[0] == move["target"]:
+                move["form"] = bound[1]
+            else:
+                move["form"] = move["form_class"]()
+    return render(
+        request,
+        "observatory/manage_item.html",
+        {
+            "item": item,
+            "moves": moves,
+            "changes": item.status_changes.select_related("actor"),
+            "can_edit": can(request.user, "observatory.change_contentitem", item),
+            "can_claim": item.status == S.IN_REVIEW
+            and can(request.user, "observatory.claim_contentitem", item),
+            "can_see_revisions": can(request.user, "observatory.view_revisions", item),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def manage_item(request, pk):
+    """A piece as the editorial team and its authors see it, whatever its state: a preview,
+    the moves the viewer may make, its editorial history."""
+    return _item_page(request, _item_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def move(request, pk, target):
+    """One step of the workflow (``services.content_transition``)."""
+    item = _item_or_404(request, pk)
+    try:
+        target = ContentStatus(target)
+    except ValueError:
+        raise Http404 from None
+    _label, form_class = MOVES[target]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _item_page(request, item, bound=(target.value, form), status=422)
+    kwargs = dict(form.cleaned_data) if form is not None else {}
+    try:
+        services.content_transition(item=item, actor=request.user, target=target, **kwargs)
+    except PortalError as error:
+        if form is None:
+            messages.error(request, error.message)
+            return redirect("observatory:manage_item", item.pk)
+        form_error(form, error)
+        return _item_page(request, item, bound=(target.value, form), status=422)
+    messages.success(request, _("The piece is now “%s”.") % target.label)
+    return redirect("observatory:manage_item", item.pk)
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    item = _item_or_404(request, pk)
+    action = services.content_release if "release" in request.POST else services.content_claim
+    try:
+        action(item=item, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect("observatory:manage_item", item.pk)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The editors' dashboard: overdue scheduled pieces first, then those in review (with who
+    claimed them), approved and scheduled ones, the rest."""
+    require(request, "observatory.manage_content")
+    status = request.GET.get("status", "")
+    if status not in ContentStatus.values:
+        status = ""
+    page = paginate(request, selectors.editorial_queue(status=status), QUEUE_PAGE_SIZE)
+    return render(
+        request,
+        "observatory/dashboard.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ContentStatus.choices,
+            "page_query": listing_query({"status": status}),
+        },
+    )
+
+
+# --- Revisions ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def history(request, pk):
+    item = _item_or_404(request, pk)
+    require(request, "observatory.view_revisions", item)
+    return render(
+        request,
+        "observatory/history.html",
+        {
+            "item": item,
+            "versions": selectors.revisions(item),
+            "can_restore": can(request.user, "observatory.restore_revision", item),
+        },
+    )
+
+
+@login_required
+@require_GET
+def revision(request, pk, version_id):
+    """A preview of one revision with its differences from the one before and from the
+    version last published."""
+    item = _item_or_404(request, pk)
+    require(request, "observatory.view_revisions", item)
+    context = selectors.revision_context(item, version_id)
+    if context is None:
+        raise Http404
+    context.update(
+        item=item,
+        body_html=render_markdown(context["fields"].get("body", "")),
+        can_restore=can(request.user, "observatory.restore_revision", item),
+    )
+    return render(request, "observatory/revision.html", context)
+
+
+@login_required
+@require_POST
+def restore(request, pk, version_id):
+    item = _item_or_404(request, pk)
+    try:
+        services.content_restore(item=item, actor=request.user, version_id=version_id)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect("observatory:history", item.pk)
+    messages.success(request, _("Restored, as a new revision."))
+    return redirect(reverse("observatory:history", args=[item.pk]))

@@ -34,6 +34,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.forms",
 ]
@@ -51,6 +52,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.orcid",
+    "reversion",
 ]
 PORTAL_APPS = [
     "ai4media_portal.core",
@@ -257,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opencalls.evaluation.send_review_reminders",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Every minute, so that a scheduled piece goes live in the minute it is due.
+    "observatory-publish-due": {"task": "observatory.publish_due", "schedule": 60.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------

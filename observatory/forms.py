@@ -1,0 +1,181 @@
+"""Forms of the Observatory pages. They check what people type; the services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from ai4media_portal.core.forms import StoredFileInput
+from ai4media_portal.core.validators import validate_image
+
+from .enums import ContentKind, ContentLanguage
+from .models import ContentItem, EditorialTopic
+
+User = get_user_model()
+
+
+def split_names(text: str) -> list[str]:
+    """Comma- or line-separated names, trimmed, empty ones dropped."""
+    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
+
+
+class ContentForm(forms.ModelForm):
+    """A piece's text, image and vocabularies. Editors also name the authors, in order."""
+
+    hero_image = forms.FileField(
+        label=_l("Hero image"),
+        required=False,
+        validators=[validate_image],
+        widget=StoredFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_l("Optional. PNG, JPEG or WebP, at most 2 MB and 4096 pixels on a side."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=EditorialTopic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_l("Topics"),
+        error_messages={"required": _l("Choose at least one topic.")},
+    )
+    tags = forms.CharField(
+        label=_l("Tags"),
+        required=False,
+        max_length=600,
+        help_text=_l("Free tags, separated by commas, e.g. deepfakes, elections."),
+    )
+    video_url = forms.URLField(
+        label=_l("Video link"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_l("For the video series: shown as a link; nothing loads by itself."),
+    )
+    source_url = forms.URLField(
+        label=_l("Source link"), required=False, max_length=300, assume_scheme="https"
+    )
+    authors = forms.CharField(
+        label=_l("Authors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_l(
+            "The email addresses of the portal accounts to credit, one a line, in the order "
+            "shown. Empty: the person who created the piece."
+        ),
+    )
+
+    class Meta:
+        model = ContentItem
+        fields = [*ContentItem.EDITABLE_FIELDS, "hero_image"]
+        widgets = {
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 18}),
+        }
+
+    def __init__(self, *args, may_credit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _(
+            "The last part of the address; made from the title when empty."
+        )
+        if not may_credit:
+            del self.fields["authors"]
+        elif self.instance.pk and not self.is_bound:
+            self.initial["authors"] = "\n".join(
+                credit.user.email for credit in self.instance.credits.all()
+            )
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
+
+    def clean_authors(self):
+        emails = split_names(self.cleaned_data.get("authors", ""))
+        if not emails:
+            return None
+        users = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+        missing = [email for email in emails if email.lower() not in users]
+        if missing:
+            raise forms.ValidationError(
+                _("No portal account has the address %(emails)s.") % {"emails": ", ".join(missing)}
+            )
+        return [users[email.lower()] for email in emails]
+
+    def clean_tags(self):
+        return split_names(self.cleaned_data.get("tags", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        has_image = cleaned.get("hero_image") or (
+            self.instance.hero_image and cleaned.get("hero_image") is not False
+        )
+        if has_image and not (cleaned.get("hero_alt") or "").strip():
+            self.add_error("hero_alt", _("Describe the image for people who cannot see it."))
+        return cleaned
+
+    def _post_clean(self):
+        # The services save and validate the model; the form only checks what was typed.
+        pass
+
+    def service_kwargs(self) -> dict:
+        """What the create and update services take from this form."""
+        data = {name: self.cleaned_data[name] for name in ContentItem.EDITABLE_FIELDS}
+        image = self.cleaned_data.get("hero_image")
+        kwargs = {
+            "data": data,
+            "topics": list(self.cleaned_data["topics"]),
+            "tag_names": self.cleaned_data["tags"],
+            "hero_image": image or None,
+        }
+        if "authors" in self.fields and self.cleaned_data.get("authors"):
+            kwargs["authors"] = self.cleaned_data["authors"]
+        return kwargs
+
+
+class CommentForm(forms.Form):
+    message = forms.CharField(
+        label=_l("Comment to the authors"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _l("Say what should change: the authors receive this.")},
+    )
+
+
+class ScheduleForm(forms.Form):
+    go_live_at = forms.DateTimeField(
+        label=_l("Goes live at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": _l("Give the time it goes live.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["go_live_at"].help_text = _(
+            "In %(zone)s time; the piece is published within a minute of it."
+        ) % {"zone": timezone.get_current_timezone_name()}
+
+
+class ContentFilterForm(forms.Form):
+    """The public list's search and filters, all in the query string."""
+
+    q = forms.CharField(label=_l("Search"), required=False, max_length=200)
+    topic = forms.SlugField(label=_l("Topic"), required=False)
+    kind = forms.ChoiceField(
+        label=_l("Kind"), required=False, choices=[("", _l("All kinds")), *ContentKind.choices]
+    )
+    tag = forms.SlugField(label=_l("Tag"), required=False)
+    language = forms.ChoiceField(
+        label=_l("Language"),
+        required=False,
+        choices=[("", _l("All languages")), *ContentLanguage.choices],
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "search": data["q"],
+            "topic": data["topic"],
+            "kind": data["kind"],
+            "tag": data["tag"],
+            "language": data["language"],
+        }

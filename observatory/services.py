@@ -1,0 +1,451 @@
+"""Every write of the Observatory: content, its authors and vocabularies, the editorial
+workflow, scheduled publishing and revisions.
+
+Each service checks the actor's permission (``PermissionDenied``), runs in one transaction,
+locks the rows it changes, writes the audit log and queues its emails, which leave after the
+transaction commits. Pages, the API, the admin and the beat task all call these.
+
+Revisions are kept with django-reversion: a service opens one revision per editorial save (the
+item, its topics and tags together, with who saved it and why), the first save included; state
+changes are not revisions (they are ``ContentStatusChange`` rows). django-reversion was chosen
+over django-simple-history because its revisions are explicit units opened by the service that
+makes the change, not one history row per ``save()`` of every model: a status change or a claim
+does not clutter the text's history, and restoring is saving an old state again as a new
+revision.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from ai4media_portal.accounts.selectors import emails_of
+from ai4media_portal.core.audit import log_action
+from ai4media_portal.core.changes import apply_changes, apply_file_change
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
+from ai4media_portal.core.outbox import email_queue
+from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.roles import Role
+from ai4media_portal.core.workflow import ensure_transition
+
+from .enums import TRANSITIONS, ContentStatus
+from .markdown import reading_minutes, render_markdown
+from .models import ContentAuthor, ContentItem, ContentStatusChange, EditorialTopic, Tag
+
+User = get_user_model()
+S = ContentStatus
+
+MAX_TAGS = 12
+
+
+def _portal_error(exc: DjangoValidationError) -> PortalError:
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        return PortalError(errors[0].messages[0], field=None if field == "__all__" else field)
+    return PortalError(exc.messages[0])
+
+
+def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except DjangoValidationError as exc:
+        raise _portal_error(exc) from exc
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug made from ``title`` (``title``, ``title-2`` ...)."""
+    base = slugify(title)[:100] or "item"
+    taken = set(
+        ContentItem.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    for candidate in [base, *(f"{base}-{n}" for n in range(2, 100))]:
+        if candidate not in taken:
+            return candidate
+    return f"{base}-{uuid.uuid4().hex[:8]}"
+
+
+def tags_from_names(names: Iterable[str]) -> list[Tag]:
+    """The tags named (made when new), at most ``MAX_TAGS``; names are trimmed, blank ones and
+    repeats (by slug) dropped. Raises ``PortalError`` on ``tags`` for too many."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(str(name).split())[:60]
+        slug = slugify(name)[:60]
+        if slug and slug not in wanted:
+            wanted[slug] = name
+    if len(wanted) > MAX_TAGS:
+        raise PortalError(
+            _("At most %(max)s tags, please.") % {"max": MAX_TAGS}, field="tags", code="too_many"
+        )
+    return [
+        Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in wanted.items()
+    ]
+
+
+def _render(item: ContentItem) -> None:
+    item.body_html = render_markdown(item.body)
+    item.reading_minutes = reading_minutes(item.standfirst, item.body)
+
+
+def _set_authors(item: ContentItem, authors: Sequence) -> None:
+    ContentAuthor.objects.filter(item=item).delete()
+    seen = set()
+    for position, user in enumerate(authors):
+        if user.pk not in seen:
+            seen.add(user.pk)
+            ContentAuthor.objects.create(item=item, user=user, position=position)
+
+
+def _check_slug(item: ContentItem) -> None:
+    if ContentItem.objects.filter(slug=item.slug).exclude(pk=item.pk).exists():
+        raise PortalError(_("Another piece already has this address."), field="slug", code="unique")
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def content_create(
+    *,
+    actor,
+    data: dict,
+    topics: Iterable[EditorialTopic] = (),
+    tag_names: Iterable[str] = (),
+    authors: Sequence | None = None,
+    hero_image=None,
+) -> ContentItem:
+    """A new draft by ``actor`` (any signed-in user), its first revision kept.
+
+    ``data`` holds any of ``ContentItem.EDITABLE_FIELDS`` (a missing slug is made from the
+    title); ``authors`` are users in the order shown (default: the actor); ``hero_image`` is an
+    upload already checked by content. Raises ``PortalError`` naming the field at fault.
+    """
+    require_perm(actor, "observatory.add_contentitem")
+    item = ContentItem(created_by=actor)
+    apply_changes(item, data, ContentItem.EDITABLE_FIELDS)
+    if not item.slug:
+        item.slug = unique_slug(item.title)
+    apply_file_change(item, "hero_image", hero_image)
+    _render(item)
+    _full_clean(item, exclude=["created_by"])
+    with transaction.atomic(), reversion.create_revision():
+        _check_slug(item)
+        item.save()
+        item.topics.set(list(topics))
+        item.tags.set(tags_from_names(tag_names))
+        _set_authors(item, authors or [actor])
+        reversion.set_user(actor)
+        reversion.set_comment(_("Created"))
+        reversion.add_to_revision(item)
+        log_action("observatory.content.create", actor=actor, target=item)
+    return item
+
+
+def content_update(
+    *,
+    item: ContentItem,
+    actor,
+    data: dict,
+    topics: Iterable[EditorialTopic] | None = None,
+    tag_names: Iterable[str] | None = None,
+    authors: Sequence | None = None,
+    hero_image=None,
+    clear_hero_image: bool = False,
+    comment: str = "",
+) -> ContentItem:
+    """Change a piece: its author while it is a draft or changes are requested, an editor in
+    any state but archived. Every save that changes something keeps a revision (with
+    ``comment``); a save that changes nothing keeps none. Returns the item."""
+    require_perm(actor, "observatory.change_contentitem", item)
+    with transaction.atomic(), reversion.create_revision():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        require_perm(actor, "observatory.change_contentitem", locked)
+        changed = apply_changes(locked, data, ContentItem.EDITABLE_FIELDS)
+        if "slug" in changed and not locked.slug:
+            locked.slug = unique_slug(locked.title, exclude_pk=locked.pk)
+        if apply_file_change(locked, "hero_image", hero_image, clear=clear_hero_image):
+            changed.append("hero_image")
+        _render(locked)
+        _full_clean(locked, exclude=["created_by"] if hero_image else ["created_by", "hero_image"])
+        _check_slug(locked)
+        if topics is not None:
+            before = set(locked.topics.values_list("pk", flat=True))
+            after = {topic.pk for topic in topics}
+            if before != after:
+                locked.topics.set(after)
+                changed.append("topics")
+        if tag_names is not None:
+            tags = tags_from_names(tag_names)
+            if set(locked.tags.values_list("pk", flat=True)) != {tag.pk for tag in tags}:
+                locked.tags.set(tags)
+                changed.append("tags")
+        if authors is not None:
+            before = list(locked.credits.values_list("user_id", flat=True))
+            if before != list(dict.fromkeys(user.pk for user in authors)):
+                _set_authors(locked, authors)
+                changed.append("authors")
+        if changed:
+            locked.save()
+            reversion.set_user(actor)
+            reversion.set_comment(comment or _("Edited: %s") % ", ".join(changed))
+            reversion.add_to_revision(locked)
+            log_action(
+                "observatory.content.update", actor=actor, target=locked, data={"fields": changed}
+            )
+        else:
+            # Nothing changed: no revision.
+            transaction.set_rollback(True)
+    return locked
+
+
+def content_restore(*, item: ContentItem, actor, version_id: int) -> ContentItem:
+    """Bring back the text, image, topics and tags of one of the item's revisions (the first
+    one included), saved as a new revision; the history keeps everything in between.
+    Raises ``PortalError`` for a revision of another item."""
+    require_perm(actor, "observatory.restore_revision", item)
+    version = Version.objects.get_for_object(item).filter(pk=version_id).first()
+    if version is None:
+        raise PortalError(_("This revision does not belong to this piece."), code="not_found")
+    fields = version.field_dict
+    with transaction.atomic(), reversion.create_revision():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        for name in ContentItem.EDITABLE_FIELDS:
+            if name in fields:
+                setattr(locked, name, fields[name])
+        stored = fields.get("hero_image")
+        locked.hero_image = getattr(stored, "name", stored) or ""
+        _render(locked)
+        _check_slug(locked)
+        locked.save()
+        locked.topics.set(fields.get("topics", []))
+        locked.tags.set(fields.get("tags", []))
+        reversion.set_user(actor)
+        reversion.set_comment(_("Restored the revision of %s") % _when(version))
+        reversion.add_to_revision(locked)
+        log_action(
+            "observatory.content.restore",
+            actor=actor,
+            target=locked,
+            data={"version": version.pk},
+        )
+    return locked
+
+
+def _when(version: Version) -> str:
+    local = timezone.localtime(version.revision.date_created)
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+# --- Claiming ----------------------------------------------------------------------------------
+
+
+def content_claim(*, item: ContentItem, actor) -> ContentItem:
+    """An editor takes a piece in review so that the others see it is taken. Raises
+    ``PortalError`` when it is not in review or another editor holds it."""
+    require_perm(actor, "observatory.claim_contentitem", item)
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status != S.IN_REVIEW:
+            raise PortalError(_("Only a piece in review can be claimed."), code="not_in_review")
+        if locked.claimed_by_id and locked.claimed_by_id != actor.pk:
+            raise PortalError(
+                _("%(name)s has already claimed this piece.")
+                % {"name": locked.claimed_by.display_name},
+                code="claimed",
+            )
+        locked.claimed_by, locked.claimed_at = actor, timezone.now()
+        locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        log_action("observatory.content.claim", actor=actor, target=locked)
+    return locked
+
+
+def content_release(*, item: ContentItem, actor) -> ContentItem:
+    """The editor who claimed a piece lets it go (the editor-in-chief may release anyone's)."""
+    require_perm(actor, "observatory.claim_contentitem", item)
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        if locked.claimed_by_id is None:
+            return locked
+        if locked.claimed_by_id != actor.pk and not actor.has_role(Role.EDITOR_IN_CHIEF):
+            raise PortalError(_("Another editor holds this piece."), code="claimed")
+        locked.claimed_by, locked.claimed_at = None, None
+        locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        log_action("observatory.content.release", actor=actor, target=locked)
+    return locked
+
+
+# --- The editorial workflow --------------------------------------------------------------------
+
+
+def transition_perm(current: ContentStatus, target: ContentStatus) -> str:
+    """The permission a move needs: authors send for review and drop their drafts, editors
+    review, the editor-in-chief decides what goes out and what comes down."""
+    if target == S.IN_REVIEW:
+        return "observatory.submit_contentitem"
+    if target == S.ARCHIVED and current in (S.DRAFT, S.CHANGES_REQUESTED):
+        return "observatory.submit_contentitem"
+    if target in (S.CHANGES_REQUESTED, S.APPROVED) and current == S.IN_REVIEW:
+        return "observatory.review_contentitem"
+    return "observatory.publish_contentitem"
+
+
+def _author_emails(item: ContentItem) -> list[str]:
+    emails = [item.created_by.email]
+    emails += [credit.user.email for credit in item.credits.select_related("user")]
+    return sorted(set(emails))
+
+
+def _write_status(
+    item: ContentItem, target: ContentStatus, *, actor, message: str = "", now=None
+) -> None:
+    """The one writer of ``ContentItem.status``, on a row the caller has locked: checks the
+    move, sets what goes with it, records the step and the audit entry."""
+    current = ContentStatus(item.status)
+    ensure_transition(current, target, TRANSITIONS)
+    now = now or timezone.now()
+    fields = ["status", "updated_at"]
+    item.status = target
+    if current == S.IN_REVIEW and item.claimed_by_id:
+        item.claimed_by, item.claimed_at = None, None
+        fields += ["claimed_by", "claimed_at"]
+    if target == S.PUBLISHED:
+        latest = Version.objects.get_for_object(item).first()
+        item.published_at = item.published_at or now
+        item.published_version_id = latest.pk if latest else None
+        fields += ["published_at", "published_version_id"]
+    if target == S.APPROVED and current == S.SCHEDULED:
+        item.go_live_at = None
+        fields.append("go_live_at")
+    item.save(update_fields=fields)
+    ContentStatusChange.objects.create(
+        item=item,
+        from_status=current,
+        to_status=target,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        message=message,
+    )
+    log_action(
+        f"observatory.content.{target.value}",
+        actor=actor,
+        target=item,
+        data={"from": current.value, "to": target.value, "message": message},
+    )
+
+
+def _notify(item: ContentItem, target: ContentStatus, *, actor, message: str) -> None:
+    context = {
+        "item": item,
+        "actor_name": actor.display_name if actor is not None else _("the publishing schedule"),
+        "message": message,
+        "url": absolute_url(item.get_absolute_url()),
+        "edit_url": absolute_url("observatory:manage_item", item.pk),
+    }
+    if target == S.IN_REVIEW:
+        editors = sorted(set(emails_of(Role.OBSERVATORY_EDITOR) + emails_of(Role.EDITOR_IN_CHIEF)))
+        if editors:
+            email_queue(to=editors, template="observatory/in_review", context=context)
+    elif target == S.CHANGES_REQUESTED:
+        email_queue(
+            to=_author_emails(item), template="observatory/changes_requested", context=context
+        )
+    elif target == S.APPROVED and item.go_live_at is None:
+        chiefs = emails_of(Role.EDITOR_IN_CHIEF)
+        if chiefs:
+            email_queue(to=chiefs, template="observatory/approved", context=context)
+    elif target == S.PUBLISHED:
+        email_queue(to=_author_emails(item), template="observatory/published", context=context)
+
+
+def content_transition(
+    *,
+    item: ContentItem,
+    actor,
+    target: ContentStatus,
+    message: str = "",
+    go_live_at: datetime | None = None,
+) -> ContentItem:
+    """Move a piece along the editorial workflow (``enums.TRANSITIONS``): the one function
+    every page, API action and the admin call.
+
+    - to ``in-review``: an author or editor sends it; the editors are told.
+    - to ``changes-requested``: an editor who is not an author; ``message`` is required and
+      the authors receive it by email.
+    - to ``approved``: an editor who is not an author (or the editor-in-chief taking a
+      scheduled piece back); the editor-in-chief is told.
+    - to ``scheduled``: the editor-in-chief, with ``go_live_at`` (aware, in the future); the
+      beat task ``observatory.publish_due`` publishes it when due.
+    - to ``published``, ``unpublished``, ``archived``, back to ``draft``: the editor-in-chief
+      (an author may archive their own draft).
+
+    Raises ``PermissionDenied``, or ``PortalError`` for a move the workflow refuses, a missing
+    comment (field ``message``) or a go-live time that is missing or past (field
+    ``go_live_at``).
+    """
+    target = ContentStatus(target)
+    message = (message or "").strip()
+    require_perm(actor, transition_perm(ContentStatus(item.status), target), item)
+    if target == S.CHANGES_REQUESTED and not message:
+        raise PortalError(
+            _("Say what should change: the authors receive this comment."),
+            field="message",
+            code="required",
+        )
+    if target == S.SCHEDULED:
+        if go_live_at is None:
+            raise PortalError(_("Give the time it goes live."), field="go_live_at", code="required")
+        if timezone.is_naive(go_live_at):
+            raise PortalError(_("Give the time with its time zone."), field="go_live_at")
+        if go_live_at <= timezone.now():
+            raise PortalError(
+                _("The time to go live must be in the future; publish now instead."),
+                field="go_live_at",
+                code="past",
+            )
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        # The state may have moved since the page was shown: ask again on the locked row.
+        require_perm(actor, transition_perm(ContentStatus(locked.status), target), locked)
+        if target == S.SCHEDULED:
+            locked.go_live_at = go_live_at
+            locked.save(update_fields=["go_live_at"])
+        _write_status(locked, target, actor=actor, message=message)
+        _notify(locked, target, actor=actor, message=message)
+    return locked
+
+
+def content_publish_due(*, now: datetime | None = None) -> list[int]:
+    """Publish every scheduled piece whose go-live time has come (run every minute by Celery
+    beat). Idempotent: each piece is published under a row lock and only while it is still
+    scheduled, so two runs at once, or a second run, publish it once. Returns the ids
+    published by this run."""
+    now = now or timezone.now()
+    due = list(
+        ContentItem.objects.filter(status=S.SCHEDULED, go_live_at__lte=now)
+        .order_by("go_live_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    published = []
+    for pk in due:
+        with transaction.atomic():
+            item = (
+                ContentItem.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=S.SCHEDULED, go_live_at__lte=now)
+                .first()
+            )
+            if item is None:
+                continue
+            _write_status(item, S.PUBLISHED, actor=None, message="", now=item.go_live_at)
+            _notify(item, S.PUBLISHED, actor=None, message="")
+            published.append(pk)
+    return published
