@@ -138,9 +138,9 @@ def content_create(
         item.slug = unique_slug(item.title)
     apply_file_change(item, "hero_image", hero_image)
     _render(item)
+    _check_slug(item)
     _full_clean(item, exclude=["created_by"])
     with transaction.atomic(), reversion.create_revision():
-        _check_slug(item)
         item.save()
         item.topics.set(list(topics))
         item.tags.set(tags_from_names(tag_names))
@@ -177,8 +177,8 @@ def content_update(
         if apply_file_change(locked, "hero_image", hero_image, clear=clear_hero_image):
             changed.append("hero_image")
         _render(locked)
-        _full_clean(locked, exclude=["created_by"] if hero_image else ["created_by", "hero_image"])
         _check_slug(locked)
+        _full_clean(locked, exclude=["created_by"] if hero_image else ["created_by", "hero_image"])
         if topics is not None:
             before = set(locked.topics.values_list("pk", flat=True))
             after = {topic.pk for topic in topics}

@@ -1,7 +1,10 @@
 """Endpoints of this pillar under /api/v1/."""
 
+from .views import ContentViewSet
+
 urlpatterns = []
 
 
 def register(router) -> None:
     """Add this pillar's viewsets to the API router."""
+    router.register("observatory/content", ContentViewSet, basename="observatory-content")

@@ -1,0 +1,55 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import ContentItem
+
+
+class ContentItemSerializer(serializers.ModelSerializer):
+    """A published piece of the Observatory. ``body_html`` is the body rendered from Markdown
+    and sanitised (no script, event handler, style or iframe); ``body`` is the Markdown."""
+
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    authors = serializers.SerializerMethodField(help_text="Names of the authors, in order.")
+    hero_image = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContentItem
+        fields = [
+            "slug",
+            "kind",
+            "title",
+            "standfirst",
+            "body",
+            "body_html",
+            "hero_image",
+            "hero_alt",
+            "hero_caption",
+            "video_url",
+            "source_url",
+            "language",
+            "reading_minutes",
+            "featured",
+            "seo_title",
+            "seo_description",
+            "topics",
+            "tags",
+            "authors",
+            "published_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_authors(self, item) -> list[str]:
+        return [credit.user.display_name for credit in item.credits.all()]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_hero_image(self, item) -> str | None:
+        if not item.hero_image:
+            return None
+        return self.context["request"].build_absolute_uri(item.hero_image.url)
+
+    def get_url(self, item) -> str:
+        return self.context["request"].build_absolute_uri(item.get_absolute_url())

@@ -1,0 +1,52 @@
+import django_filters
+from rest_framework import permissions, viewsets
+
+from ai4media_portal.core.api.pagination import PortalCursorPagination
+
+from .. import selectors
+from ..enums import ContentKind, ContentLanguage
+from ..models import ContentItem
+from .serializers import ContentItemSerializer
+
+
+class ContentFilter(django_filters.FilterSet):
+    """The public list's filters."""
+
+    kind = django_filters.ChoiceFilter(choices=ContentKind.choices, method="filter_listing")
+    topic = django_filters.CharFilter(method="filter_listing", help_text="Slug of a topic.")
+    tag = django_filters.CharFilter(method="filter_listing", help_text="Slug of a tag.")
+    language = django_filters.ChoiceFilter(choices=ContentLanguage.choices, method="filter_listing")
+    search = django_filters.CharFilter(
+        method="filter_listing",
+        help_text="Full-text search of titles, standfirsts and bodies; words match as prefixes.",
+    )
+
+    class Meta:
+        model = ContentItem
+        fields = ["kind", "topic", "tag", "language", "search"]
+
+    def filter_listing(self, queryset, name, value):
+        if name == "search":
+            query = selectors.search_query(value)
+            return queryset.filter(search_vector=query) if query is not None else queryset
+        field = {"topic": "topics__slug", "tag": "tags__slug"}.get(name, name)
+        return queryset.filter(**{field: value}).distinct()
+
+
+class NewestPublishedFirst(PortalCursorPagination):
+    ordering = ("-published_at", "-id")
+
+
+class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    """The Observatory's published pieces, newest first, open to everyone. Drafts, pieces in
+    review, scheduled, unpublished and archived ones are never listed nor found."""
+
+    serializer_class = ContentItemSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = ContentFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    pagination_class = NewestPublishedFirst
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.with_list_relations(selectors.published_content())

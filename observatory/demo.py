@@ -1,0 +1,378 @@
+"""Demo data for the Observatory: an editorial board, some 40 pieces in every state across
+the five topics and every kind, with real revisions and editorial histories (everything goes
+through the services), and a few pieces scheduled to go live in the next minutes so that the
+beat task can be seen at work."""
+
+from datetime import timedelta
+
+from django.utils.text import slugify
+
+from ai4media_portal.core.roles import Role
+
+from . import services
+from .enums import ContentKind, ContentStatus
+from .models import ContentItem, EditorialTopic
+
+DEMO_VERSION = 1
+
+K = ContentKind
+# (title, kind, topic slug, tags)
+PIECES = [
+    (
+        "The AI Act's transparency duties, explained for newsrooms",
+        K.POLICY_ANALYSIS,
+        "policy-legislation",
+        ["AI Act", "transparency"],
+    ),
+    (
+        "What the Digital Services Act asks of recommender systems",
+        K.POLICY_ANALYSIS,
+        "policy-legislation",
+        ["DSA", "recommenders"],
+    ),
+    (
+        "The European Media Freedom Act and automated moderation",
+        K.ANALYSIS,
+        "policy-legislation",
+        ["EMFA", "moderation"],
+    ),
+    (
+        "Copyright, training data and the text-and-data-mining exception",
+        K.ANALYSIS,
+        "policy-legislation",
+        ["copyright"],
+    ),
+    (
+        "Labelling synthetic content: a comparison of national approaches",
+        K.REPORT,
+        "policy-legislation",
+        ["labelling", "AI Act"],
+    ),
+    (
+        "Codes of practice for general-purpose AI: what media should watch",
+        K.NEWS,
+        "policy-legislation",
+        ["GPAI"],
+    ),
+    (
+        "Data Act and broadcasters' archives",
+        K.EXPERT_PERSPECTIVE,
+        "policy-legislation",
+        ["Data Act", "archives"],
+    ),
+    (
+        "Hearing on AI in elections: the observatory's submission",
+        K.EVENT,
+        "policy-legislation",
+        ["elections"],
+    ),
+    (
+        "Fairness audits of news recommenders",
+        K.RESEARCH_SUMMARY,
+        "social-ethical-ai",
+        ["fairness", "recommenders"],
+    ),
+    (
+        "Who is accountable when a newsroom's AI gets it wrong?",
+        K.EXPERT_PERSPECTIVE,
+        "social-ethical-ai",
+        ["accountability"],
+    ),
+    (
+        "Public attitudes to AI-written news across twelve countries",
+        K.REPORT,
+        "social-ethical-ai",
+        ["audiences", "trust"],
+    ),
+    ("Deepfakes and the liar's dividend", K.ANALYSIS, "social-ethical-ai", ["deepfakes"]),
+    (
+        "Bias in speech recognition for regional accents",
+        K.RESEARCH_SUMMARY,
+        "social-ethical-ai",
+        ["speech", "bias"],
+    ),
+    (
+        "Let's Talk AI and Media: ethics boards in public broadcasting",
+        K.INTERVIEW_VIDEO,
+        "social-ethical-ai",
+        ["public service media"],
+    ),
+    ("Children, AI companions and media literacy", K.NEWS, "social-ethical-ai", ["media literacy"]),
+    (
+        "Explainable moderation decisions users can understand",
+        K.RESEARCH_SUMMARY,
+        "social-ethical-ai",
+        ["explainability", "moderation"],
+    ),
+    (
+        "Detecting face-swap videos with frequency artefacts",
+        K.RESEARCH_SUMMARY,
+        "ai-technologies-for-media",
+        ["deepfakes", "computer vision"],
+    ),
+    (
+        "Provenance signatures for news photos in practice",
+        K.ANALYSIS,
+        "ai-technologies-for-media",
+        ["provenance", "C2PA"],
+    ),
+    (
+        "Automatic subtitling for small languages",
+        K.NEWS,
+        "ai-technologies-for-media",
+        ["accessibility", "speech"],
+    ),
+    (
+        "Let's Talk AI and Media: generative video in the newsroom",
+        K.INTERVIEW_VIDEO,
+        "ai-technologies-for-media",
+        ["generative AI", "video"],
+    ),
+    (
+        "Energy cost of running large models in a broadcaster's cloud",
+        K.ANALYSIS,
+        "ai-technologies-for-media",
+        ["energy"],
+    ),
+    (
+        "Music information retrieval for archive search",
+        K.RESEARCH_SUMMARY,
+        "ai-technologies-for-media",
+        ["music", "archives"],
+    ),
+    (
+        "Claim matching across languages for fact-checkers",
+        K.RESEARCH_SUMMARY,
+        "ai-technologies-for-media",
+        ["fact-checking", "NLP"],
+    ),
+    (
+        "Federated learning on audience data without moving it",
+        K.EXPERT_PERSPECTIVE,
+        "ai-technologies-for-media",
+        ["privacy", "federated learning"],
+    ),
+    (
+        "How regional newspapers use AI for local election coverage",
+        K.ANALYSIS,
+        "media-industry-business",
+        ["local news", "elections"],
+    ),
+    (
+        "Licensing deals between publishers and AI companies",
+        K.NEWS,
+        "media-industry-business",
+        ["licensing"],
+    ),
+    (
+        "The cost of verification: a survey of European fact-checkers",
+        K.REPORT,
+        "media-industry-business",
+        ["fact-checking"],
+    ),
+    (
+        "Let's Talk AI and Media: start-ups building for newsrooms",
+        K.INTERVIEW_VIDEO,
+        "media-industry-business",
+        ["start-ups"],
+    ),
+    (
+        "Search traffic after AI overviews: early numbers",
+        K.ANALYSIS,
+        "media-industry-business",
+        ["search", "traffic"],
+    ),
+    (
+        "Automated sports reports: what audiences accept",
+        K.RESEARCH_SUMMARY,
+        "media-industry-business",
+        ["automation"],
+    ),
+    ("Newsroom AI guidelines compared", K.REPORT, "media-industry-business", ["guidelines"]),
+    (
+        "Media innovation day: AI tools for small publishers",
+        K.EVENT,
+        "media-industry-business",
+        ["events"],
+    ),
+    (
+        "Benchmarks for disinformation detection are too easy",
+        K.EXPERT_PERSPECTIVE,
+        "research-innovation",
+        ["benchmarks", "disinformation"],
+    ),
+    (
+        "Open datasets for multimodal misinformation research",
+        K.RESEARCH_SUMMARY,
+        "research-innovation",
+        ["datasets"],
+    ),
+    (
+        "What the AI4Media open calls funded, and what came of it",
+        K.REPORT,
+        "research-innovation",
+        ["open calls"],
+    ),
+    (
+        "Human-machine co-creation in music production",
+        K.RESEARCH_SUMMARY,
+        "research-innovation",
+        ["co-creation", "music"],
+    ),
+    (
+        "Robustness of image classifiers to everyday edits",
+        K.RESEARCH_SUMMARY,
+        "research-innovation",
+        ["robustness"],
+    ),
+    (
+        "Let's Talk AI and Media: researchers and journalists together",
+        K.INTERVIEW_VIDEO,
+        "research-innovation",
+        ["collaboration"],
+    ),
+    ("Summer school on trustworthy AI for media", K.EVENT, "research-innovation", ["education"]),
+    (
+        "Synthetic voices and consent: a research agenda",
+        K.EXPERT_PERSPECTIVE,
+        "research-innovation",
+        ["voice cloning"],
+    ),
+    (
+        "Measuring diversity in news recommendations",
+        K.ANALYSIS,
+        "research-innovation",
+        ["diversity", "recommenders"],
+    ),
+    (
+        "Watermarks that survive re-encoding",
+        K.RESEARCH_SUMMARY,
+        "research-innovation",
+        ["watermarking"],
+    ),
+]
+del K
+
+S = ContentStatus
+# The states the pieces end in, in turn; most are published.
+STATES = [
+    S.PUBLISHED,
+    S.PUBLISHED,
+    S.DRAFT,
+    S.PUBLISHED,
+    S.IN_REVIEW,
+    S.PUBLISHED,
+    S.CHANGES_REQUESTED,
+    S.APPROVED,
+    S.PUBLISHED,
+    S.SCHEDULED,
+    S.UNPUBLISHED,
+    S.PUBLISHED,
+    S.ARCHIVED,
+]
+
+BODY = """## Why it matters
+
+{standfirst} This piece looks at what changed, who is affected and what the evidence says.
+
+## What we found
+
+- Newsrooms and platforms face the question in different ways.
+- The research is young, but the first results are consistent.
+- Policy is catching up, unevenly across Europe.
+
+> "The tools are moving faster than the rules," one editor told us.
+
+## What to read next
+
+See the [AI4Media project](https://www.ai4media.eu/) for the research behind this piece.
+"""
+
+
+def _path(target: ContentStatus) -> list[ContentStatus]:
+    """The moves that take a new draft to ``target``."""
+    to_approved = [S.IN_REVIEW, S.APPROVED]
+    return {
+        S.DRAFT: [],
+        S.IN_REVIEW: [S.IN_REVIEW],
+        S.CHANGES_REQUESTED: [S.IN_REVIEW, S.CHANGES_REQUESTED],
+        S.APPROVED: to_approved,
+        S.SCHEDULED: [*to_approved, S.SCHEDULED],
+        S.PUBLISHED: [*to_approved, S.PUBLISHED],
+        S.UNPUBLISHED: [*to_approved, S.PUBLISHED, S.UNPUBLISHED],
+        S.ARCHIVED: [*to_approved, S.PUBLISHED, S.ARCHIVED],
+    }[target]
+
+
+def seed(ctx) -> None:
+    chief = ctx.demo_user("chief", "Clara Chief", roles=[Role.EDITOR_IN_CHIEF])
+    editors = [
+        ctx.demo_user("editor", "Elias Editor", roles=[Role.OBSERVATORY_EDITOR]),
+        ctx.demo_user("editor2", "Eva Editora", roles=[Role.OBSERVATORY_EDITOR]),
+    ]
+    contributors = [
+        ctx.demo_user("contributor", "Carlos Contributor"),
+        ctx.demo_user("writer", "Wiebke Writer"),
+        ctx.demo_user("member", "Maria Member"),
+    ]
+    topics = {topic.slug: topic for topic in EditorialTopic.objects.all()}
+    scheduled = 0
+    for number, (title, kind, topic, tags) in enumerate(PIECES):
+        slug = slugify(title)[:100]
+        if ContentItem.objects.filter(slug=slug).exists():
+            continue
+        author = contributors[number % len(contributors)]
+        editor = editors[number % len(editors)]
+        target = STATES[number % len(STATES)]
+        standfirst = f"{title}: the main points for people working in European media."
+        item = services.content_create(
+            actor=author,
+            data={
+                "kind": kind,
+                "title": title,
+                "slug": slug,
+                "standfirst": standfirst,
+                "body": BODY.format(standfirst=standfirst),
+                "language": "en",
+                "featured": number in (0, 8, 16),
+                "video_url": "https://video.example.org/lets-talk"
+                if kind == ContentKind.INTERVIEW_VIDEO
+                else "",
+            },
+            topics=[topics[topic]],
+            tag_names=tags,
+        )
+        for step in _path(target):
+            if step == S.IN_REVIEW:
+                # A second revision, by the editor, before the review.
+                services.content_update(
+                    item=item,
+                    actor=editor,
+                    data={"standfirst": standfirst.replace("main points", "key points")},
+                    comment="Tightened the standfirst",
+                )
+                item = services.content_transition(item=item, actor=author, target=step)
+            elif step == S.CHANGES_REQUESTED:
+                item = services.content_transition(
+                    item=item,
+                    actor=editor,
+                    target=step,
+                    message="Please add a source for the survey figures and shorten the intro.",
+                )
+            elif step == S.APPROVED:
+                item = services.content_transition(item=item, actor=editor, target=step)
+            elif step == S.SCHEDULED:
+                scheduled += 1
+                item = services.content_transition(
+                    item=item,
+                    actor=chief,
+                    target=step,
+                    go_live_at=ctx.now + timedelta(minutes=2 + 3 * scheduled),
+                )
+            else:
+                item = services.content_transition(item=item, actor=chief, target=step)
+        if item.published_at is not None:
+            # Spread the publication dates over the past months.
+            ContentItem.objects.filter(pk=item.pk).update(
+                published_at=ctx.now - timedelta(days=3 * number + 1)
+            )
