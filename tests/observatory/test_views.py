@@ -468,3 +468,21 @@ def test_the_whole_journey(client, author, editor, chief):
         "published",
     ]
     assert Version.objects.get_for_object(item).count() == 2
+
+
+def test_home_figure_counts_published_pieces_only():
+    from observatory.home import figures
+
+    ContentItemFactory(status=S.PUBLISHED)
+    ContentItemFactory(status=S.SCHEDULED)
+    ContentItemFactory(status=S.DRAFT)
+    assert [figure.value for figure in figures()] == [1]
+
+
+def test_site_search_finds_published_pieces(member):
+    from observatory.search import search
+
+    item = ContentItemFactory(status=S.PUBLISHED, title="Watermarks for broadcasters")
+    ContentItemFactory(status=S.DRAFT, title="Watermarks draft")
+    group = search("watermark", user=member, limit=5)
+    assert [hit.url for hit in group.hits] == [item.get_absolute_url()]
