@@ -11,9 +11,45 @@ from ai4media_portal.core.roles import Role
 
 from . import services
 from .enums import ContentKind, ContentStatus
-from .models import ContentItem, EditorialTopic
+from .models import ContentItem, ContentProposal, EditorialTopic
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2
+
+# (title, summary, link, topic slug, fit, decision)
+PROPOSALS = [
+    (
+        "A field study of AI-generated weather reports",
+        "Three regional broadcasters tried automatically written weather bulletins for a year.",
+        "https://research.example.org/weather-bulletins",
+        "media-industry-business",
+        "Evidence from newsrooms on automation, not a technical paper.",
+        "",
+    ),
+    (
+        "The EMFA's safeguards against platform takedowns of media content",
+        "A legal analysis of Article 18 and what it means for moderation systems.",
+        "https://law.example.eu/emfa-article-18",
+        "policy-legislation",
+        "Policy analysis for the media sector.",
+        "",
+    ),
+    (
+        "Interview with a fact-checker on synthetic audio",
+        "A fact-checking lead on how voice clones reached their desk during elections.",
+        "https://video.example.org/fact-checker-audio",
+        "social-ethical-ai",
+        "Would suit the video series.",
+        "accept",
+    ),
+    (
+        "A new loss function for image segmentation",
+        "We propose a loss that improves segmentation benchmarks by 0.4 points.",
+        "https://arxiv.example.org/abs/0000.00000",
+        "research-innovation",
+        "It is AI research.",
+        "decline",
+    ),
+]
 
 K = ContentKind
 # (title, kind, topic slug, tags)
@@ -375,4 +411,26 @@ def seed(ctx) -> None:
             # Spread the publication dates over the past months.
             ContentItem.objects.filter(pk=item.pk).update(
                 published_at=ctx.now - timedelta(days=3 * number + 1)
+            )
+    proposers = [*contributors, ctx.demo_user("reader", "Rita Reader")]
+    for number, (title, summary, link, topic, fit, decision) in enumerate(PROPOSALS):
+        if ContentProposal.objects.filter(title=title).exists():
+            continue
+        proposal = services.proposal_submit(
+            actor=proposers[number % len(proposers)],
+            data={
+                "title": title,
+                "summary": summary,
+                "link": link,
+                "topic": topics[topic],
+                "fit": fit,
+            },
+        )
+        if decision == "accept":
+            services.proposal_accept(proposal=proposal, actor=chief, editor=editors[0])
+        elif decision == "decline":
+            services.proposal_decline(
+                proposal=proposal,
+                actor=editors[1],
+                reply="Thank you. Purely technical papers are outside the Observatory's scope.",
             )

@@ -61,3 +61,18 @@ EDITOR_EDITABLE_STATUSES = frozenset(set(S) - {S.ARCHIVED})
 AWAITING_EDITOR_STATUSES = frozenset({S.IN_REVIEW, S.APPROVED, S.SCHEDULED})
 
 del S
+
+
+class ProposalStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+# A proposal is decided once: accepted (a draft is made and assigned to an editor) or declined
+# with a reply to the proposer.
+PROPOSAL_TRANSITIONS = {
+    ProposalStatus.NEW: {ProposalStatus.ACCEPTED, ProposalStatus.DECLINED},
+    ProposalStatus.ACCEPTED: set(),
+    ProposalStatus.DECLINED: set(),
+}

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ai4media_portal.core.forms import StoredFileInput
-from ai4media_portal.core.validators import validate_image
+from ai4media_portal.core.validators import validate_image, validate_pdf
 
 from .enums import ContentKind, ContentLanguage
-from .models import ContentItem, EditorialTopic
+from .models import ContentItem, ContentProposal, EditorialTopic
 
 User = get_user_model()
 
@@ -179,3 +179,70 @@ class ContentFilterForm(forms.Form):
             "tag": data["tag"],
             "language": data["language"],
         }
+
+
+class ProposalForm(forms.ModelForm):
+    """What a signed-in user proposes to the editorial board."""
+
+    link = forms.URLField(
+        label=_l("Link"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_l("Where the content is, e.g. a paper, an article or a video."),
+    )
+    file = forms.FileField(
+        label=_l("File"),
+        required=False,
+        validators=[validate_pdf],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_l("Optional, instead of or beside a link: a PDF document, at most 10 MB."),
+    )
+
+    class Meta:
+        model = ContentProposal
+        fields = [*ContentProposal.PROPOSER_FIELDS, "file"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "fit": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].empty_label = _("Choose a topic")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("link") and not cleaned.get("file") and "link" not in self.errors:
+            self.add_error("link", _("Give a link or attach a file."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class AcceptProposalForm(forms.Form):
+    editor = forms.ModelChoiceField(
+        queryset=None,
+        label=_l("Assign the draft to"),
+        error_messages={"required": _l("Choose the editor who will write it up.")},
+    )
+    reply = forms.CharField(
+        label=_l("Note to the proposer (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["editor"].queryset = team
+
+
+class DeclineProposalForm(forms.Form):
+    reply = forms.CharField(
+        label=_l("Reply to the proposer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _l("Tell the proposer why: they receive this reply.")},
+    )

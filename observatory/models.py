@@ -8,11 +8,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ai4media_portal.core.files import Accept, UploadField
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
-from ai4media_portal.core.validators import validate_image
+from ai4media_portal.core.validators import validate_image, validate_pdf
 
-from .enums import ContentKind, ContentLanguage, ContentStatus
+from .enums import ContentKind, ContentLanguage, ContentStatus, ProposalStatus
 
 # The five editorial topics the board publishes under; editors may rename or add to them in
 # the admin. (The core ``Topic`` vocabulary is a fine-grained research taxonomy of some thirty
@@ -267,3 +267,77 @@ class ContentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.from_status} → {self.to_status}"
+
+
+class ContentProposal(TimeStampedModel):
+    """Content anyone signed in suggests to the editorial board: decided once, accepted (a
+    draft is made and assigned to an editor) or declined with a reply the proposer receives."""
+
+    # What the proposer fills in (besides the file); the form and the service share this list.
+    PROPOSER_FIELDS = ("title", "summary", "link", "topic", "fit")
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="observatory_proposals",
+        verbose_name=_("proposer"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000, help_text=_("Plain text."))
+    link = models.URLField(_("link"), max_length=300, blank=True)
+    file = UploadField(
+        _("file"),
+        accept=Accept.PDF,
+        upload_to="observatory/proposals/%Y/",
+        storage=get_private_storage,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("Optional. A PDF document, at most 10 MB."),
+    )
+    file_name = models.CharField(max_length=255, blank=True, editable=False)
+    topic = models.ForeignKey(
+        EditorialTopic, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("topic")
+    )
+    fit = models.TextField(
+        _("why it fits the editorial principles"), max_length=2000, help_text=_("Plain text.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.NEW,
+        editable=False,
+    )
+    reply = models.TextField(_("reply to the proposer"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    draft = models.OneToOneField(
+        ContentItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("draft made from it"),
+    )
+
+    class Meta:
+        verbose_name = _("content proposal")
+        verbose_name_plural = _("content proposals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not self.link and not self.file:
+            raise ValidationError({"link": _("Give a link or attach a file.")})
+
+    def is_party(self, user) -> bool:
+        """The proposer: they do not decide on their own proposal."""
+        return bool(user and user.is_authenticated and self.proposer_id == user.pk)

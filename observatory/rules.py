@@ -54,3 +54,15 @@ rules.add_perm("observatory.view_revisions", is_editorial_team)
 rules.add_perm("observatory.restore_revision", is_editorial_team & editor_may_edit)
 # The editors' dashboard.
 rules.add_perm("observatory.manage_content", is_editorial_team)
+
+
+@rules.predicate
+def is_proposer(user, proposal) -> bool:
+    return proposal is not None and bool(proposal.is_party(user))
+
+
+# Proposals: anyone signed in proposes; the proposer and the team read it; the team decides,
+# never on a proposal of their own.
+rules.add_perm("observatory.add_contentproposal", is_authenticated)
+rules.add_perm("observatory.view_contentproposal", is_proposer | is_editorial_team)
+rules.add_perm("observatory.decide_contentproposal", is_editorial_team & ~is_own_case)

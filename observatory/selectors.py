@@ -7,15 +7,17 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from reversion.models import Version
 
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.roles import Role
 
-from .enums import ContentKind, ContentStatus
-from .models import ContentAuthor, ContentItem, EditorialTopic, Tag
+from .enums import ContentKind, ContentStatus, ProposalStatus
+from .models import ContentAuthor, ContentItem, ContentProposal, EditorialTopic, Tag
 
 MAX_SEARCH_WORDS = 8
 
@@ -237,3 +239,46 @@ def revision_context(item: ContentItem, version_id: int) -> dict | None:
             diff_fields(published.field_dict, version.field_dict) if published else None
         ),
     }
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+def _proposals() -> QuerySet[ContentProposal]:
+    return ContentProposal.objects.select_related("proposer", "topic", "decided_by", "draft")
+
+
+def proposal_inbox(*, status: str = "") -> QuerySet[ContentProposal]:
+    """The editorial inbox: new proposals first (oldest waiting first), then the decided."""
+    queryset = _proposals()
+    if status:
+        queryset = queryset.filter(status=status)
+    waiting_first = Case(
+        When(status=ProposalStatus.NEW, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(waiting=waiting_first).order_by("waiting", "created_at", "pk")
+
+
+def proposal_for(user, pk: int) -> ContentProposal | None:
+    """The proposal ``pk`` if ``user`` is its proposer or on the editorial team; else None."""
+    proposal = _proposals().filter(pk=pk).first()
+    if proposal is None or not can(user, "observatory.view_contentproposal", proposal):
+        return None
+    return proposal
+
+
+def my_proposals(user) -> QuerySet[ContentProposal]:
+    return _proposals().filter(proposer=user).order_by("-created_at", "-pk")
+
+
+def editorial_team():
+    """The editors and editors-in-chief, by name: whom a draft can be assigned to."""
+    names = [Role.OBSERVATORY_EDITOR.value, Role.EDITOR_IN_CHIEF.value]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=names)
+        .distinct()
+        .order_by("full_name", "pk")
+    )

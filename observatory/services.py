@@ -37,9 +37,16 @@ from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
 
-from .enums import TRANSITIONS, ContentStatus
+from .enums import PROPOSAL_TRANSITIONS, TRANSITIONS, ContentKind, ContentStatus, ProposalStatus
 from .markdown import reading_minutes, render_markdown
-from .models import ContentAuthor, ContentItem, ContentStatusChange, EditorialTopic, Tag
+from .models import (
+    ContentAuthor,
+    ContentItem,
+    ContentProposal,
+    ContentStatusChange,
+    EditorialTopic,
+    Tag,
+)
 
 User = get_user_model()
 S = ContentStatus
@@ -449,3 +456,129 @@ def content_publish_due(*, now: datetime | None = None) -> list[int]:
             _notify(item, S.PUBLISHED, actor=None, message="")
             published.append(pk)
     return published
+
+
+# --- Content proposals -------------------------------------------------------------------------
+
+
+def _team_emails() -> list[str]:
+    return sorted(set(emails_of(Role.OBSERVATORY_EDITOR) + emails_of(Role.EDITOR_IN_CHIEF)))
+
+
+def proposal_submit(*, actor, data: dict, file=None) -> ContentProposal:
+    """A signed-in user proposes content: ``data`` holds ``ContentProposal.PROPOSER_FIELDS``
+    (``topic`` an ``EditorialTopic``); ``file`` an optional PDF already checked by content.
+    A link or a file is required (``PortalError`` on ``link``). The editorial team is told."""
+    require_perm(actor, "observatory.add_contentproposal")
+    proposal = ContentProposal(
+        proposer=actor,
+        **{name: data[name] for name in ContentProposal.PROPOSER_FIELDS if name in data},
+    )
+    if file is not None:
+        proposal.file = file
+        proposal.file_name = str(getattr(file, "name", ""))[:255]
+    _full_clean(proposal, exclude=["proposer"])
+    with transaction.atomic():
+        proposal.save()
+        log_action("observatory.proposal.submit", actor=actor, target=proposal)
+        team = _team_emails()
+        if team:
+            email_queue(
+                to=team,
+                template="observatory/proposal_received",
+                context={
+                    "proposal": proposal,
+                    "url": absolute_url("observatory:proposal", proposal.pk),
+                },
+            )
+    return proposal
+
+
+def _write_proposal_status(
+    proposal: ContentProposal, target: ProposalStatus, *, actor, reply: str = ""
+) -> None:
+    """The one writer of ``ContentProposal.status``, on a row the caller has locked."""
+    current = ProposalStatus(proposal.status)
+    ensure_transition(current, target, PROPOSAL_TRANSITIONS)
+    proposal.status = target
+    proposal.reply = reply
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(
+        update_fields=["status", "reply", "decided_by", "decided_at", "draft", "updated_at"]
+    )
+    log_action(
+        f"observatory.proposal.{target.value}",
+        actor=actor,
+        target=proposal,
+        data={"from": current.value, "to": target.value},
+    )
+
+
+def proposal_accept(
+    *, proposal: ContentProposal, actor, editor, reply: str = ""
+) -> ContentProposal:
+    """Accept a proposal: a draft is made from it (title, summary, link, topic), created by
+    and credited to ``editor`` (who must be on the editorial team), and the proposer is told.
+    Raises ``PortalError`` on ``editor`` for someone outside the team."""
+    require_perm(actor, "observatory.decide_contentproposal", proposal)
+    if not (editor.has_role(Role.OBSERVATORY_EDITOR) or editor.has_role(Role.EDITOR_IN_CHIEF)):
+        raise PortalError(_("Assign the draft to an editor."), field="editor")
+    with transaction.atomic(), reversion.create_revision():
+        locked = ContentProposal.objects.select_for_update().get(pk=proposal.pk)
+        ensure_transition(
+            ProposalStatus(locked.status), ProposalStatus.ACCEPTED, PROPOSAL_TRANSITIONS
+        )
+        body = locked.summary
+        if locked.link:
+            body += f"\n\n[{_('Proposed source')}]({locked.link})"
+        item = ContentItem(
+            created_by=editor,
+            kind=ContentKind.NEWS,
+            title=locked.title,
+            slug=unique_slug(locked.title),
+            standfirst=locked.summary[:600],
+            body=body,
+            source_url=locked.link,
+        )
+        _render(item)
+        item.save()
+        item.topics.set([locked.topic_id])
+        _set_authors(item, [editor])
+        reversion.set_user(actor)
+        reversion.set_comment(_("Created from a proposal"))
+        reversion.add_to_revision(item)
+        log_action("observatory.content.create", actor=actor, target=item)
+        locked.draft = item
+        _write_proposal_status(locked, ProposalStatus.ACCEPTED, actor=actor, reply=reply.strip())
+        context = {
+            "proposal": locked,
+            "editor_name": editor.display_name,
+            "reply": locked.reply,
+            "draft_url": absolute_url("observatory:manage_item", item.pk),
+        }
+        email_queue(
+            to=locked.proposer.email, template="observatory/proposal_accepted", context=context
+        )
+        email_queue(to=editor.email, template="observatory/proposal_assigned", context=context)
+    return locked
+
+
+def proposal_decline(*, proposal: ContentProposal, actor, reply: str) -> ContentProposal:
+    """Decline a proposal with a reply the proposer receives by email. Raises ``PortalError``
+    on ``reply`` when it is empty."""
+    require_perm(actor, "observatory.decide_contentproposal", proposal)
+    reply = (reply or "").strip()
+    if not reply:
+        raise PortalError(
+            _("Tell the proposer why: they receive this reply."), field="reply", code="required"
+        )
+    with transaction.atomic():
+        locked = ContentProposal.objects.select_for_update().get(pk=proposal.pk)
+        _write_proposal_status(locked, ProposalStatus.DECLINED, actor=actor, reply=reply)
+        email_queue(
+            to=locked.proposer.email,
+            template="observatory/proposal_declined",
+            context={"proposal": locked, "reply": reply},
+        )
+    return locked

@@ -12,17 +12,28 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from . import selectors, services
-from .enums import TRANSITIONS, ContentStatus
-from .forms import CommentForm, ContentFilterForm, ContentForm, ScheduleForm
+from .enums import TRANSITIONS, ContentStatus, ProposalStatus
+from .forms import (
+    AcceptProposalForm,
+    CommentForm,
+    ContentFilterForm,
+    ContentForm,
+    DeclineProposalForm,
+    ProposalForm,
+    ScheduleForm,
+)
 from .markdown import render_markdown
+from .models import ContentProposal
 
 LIST_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 30
@@ -47,6 +58,7 @@ def index(request):
             "latest": latest,
             "topic_sections": selectors.latest_per_topic(),
             "videos": selectors.latest_videos(),
+            "is_team": can(request.user, "observatory.manage_content"),
         },
     )
 
@@ -185,14 +197,14 @@ def mine(request):
 
 # The buttons of the item page: target → (label, form), in the order shown.
 MOVES = {
-    S.IN_REVIEW: (_("Send for review"), None),
-    S.APPROVED: (_("Approve"), None),
-    S.CHANGES_REQUESTED: (_("Request changes"), CommentForm),
-    S.SCHEDULED: (_("Schedule"), ScheduleForm),
-    S.PUBLISHED: (_("Publish now"), None),
-    S.UNPUBLISHED: (_("Unpublish"), None),
-    S.DRAFT: (_("Back to draft"), None),
-    S.ARCHIVED: (_("Archive"), None),
+    S.IN_REVIEW: (_l("Send for review"), None),
+    S.APPROVED: (_l("Approve"), None),
+    S.CHANGES_REQUESTED: (_l("Request changes"), CommentForm),
+    S.SCHEDULED: (_l("Schedule"), ScheduleForm),
+    S.PUBLISHED: (_l("Publish now"), None),
+    S.UNPUBLISHED: (_l("Unpublish"), None),
+    S.DRAFT: (_l("Back to draft"), None),
+    S.ARCHIVED: (_l("Archive"), None),
 }
 
 
@@ -347,3 +359,128 @@ def restore(request, pk, version_id):
         return redirect("observatory:history", item.pk)
     messages.success(request, _("Restored, as a new revision."))
     return redirect(reverse("observatory:history", args=[item.pk]))
+
+
+# --- Content proposals -------------------------------------------------------------------------
+
+
+@login_required
+def propose(request):
+    """Anyone signed in proposes content to the editorial board."""
+    require(request, "observatory.add_contentproposal")
+    form = ProposalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ContentProposal.PROPOSER_FIELDS}
+        try:
+            proposal = services.proposal_submit(
+                actor=request.user, data=data, file=form.cleaned_data.get("file") or None
+            )
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Thank you: the editorial board will reply by email."))
+            return redirect("observatory:proposal", proposal.pk)
+    status = 422 if form.is_bound else 200
+    return render(
+        request,
+        "observatory/proposal_form.html",
+        {"form": form, "mine": selectors.my_proposals(request.user)[:20]},
+        status=status,
+    )
+
+
+def _proposal_or_404(request, pk):
+    proposal = selectors.proposal_for(request.user, pk)
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _proposal_page(request, proposal, *, accept_form=None, decline_form=None, status=200):
+    may_decide = proposal.status == ProposalStatus.NEW and can(
+        request.user, "observatory.decide_contentproposal", proposal
+    )
+    team = selectors.editorial_team()
+    return render(
+        request,
+        "observatory/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "may_decide": may_decide,
+            "accept_form": accept_form or AcceptProposalForm(team=team),
+            "decline_form": decline_form or DeclineProposalForm(),
+            "is_team": can(request.user, "observatory.manage_content"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def proposal_detail(request, pk):
+    return _proposal_page(request, _proposal_or_404(request, pk))
+
+
+@login_required
+@require_GET
+def proposal_file(request, pk):
+    """The proposal's PDF, for its proposer and the editorial team only."""
+    proposal = _proposal_or_404(request, pk)
+    if not proposal.file:
+        raise Http404
+    return private_file_response(proposal.file, download_name=proposal.file_name)
+
+
+@login_required
+@require_POST
+def proposal_accept(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    require(request, "observatory.decide_contentproposal", proposal)
+    form = AcceptProposalForm(request.POST, team=selectors.editorial_team())
+    if form.is_valid():
+        try:
+            services.proposal_accept(proposal=proposal, actor=request.user, **form.cleaned_data)
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Accepted: the draft is assigned."))
+            return redirect("observatory:proposal", proposal.pk)
+    return _proposal_page(request, proposal, accept_form=form, status=422)
+
+
+@login_required
+@require_POST
+def proposal_decline(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    require(request, "observatory.decide_contentproposal", proposal)
+    form = DeclineProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_decline(proposal=proposal, actor=request.user, **form.cleaned_data)
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Declined: the proposer receives your reply."))
+            return redirect("observatory:proposal", proposal.pk)
+    return _proposal_page(request, proposal, decline_form=form, status=422)
+
+
+@login_required
+@require_GET
+def proposal_inbox(request):
+    """The editorial inbox of proposals: new ones first, oldest waiting first."""
+    require(request, "observatory.manage_content")
+    status = request.GET.get("status", "")
+    if status not in ProposalStatus.values:
+        status = ""
+    page = paginate(request, selectors.proposal_inbox(status=status), QUEUE_PAGE_SIZE)
+    return render(
+        request,
+        "observatory/proposal_inbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ProposalStatus.choices,
+            "page_query": listing_query({"status": status}),
+        },
+    )

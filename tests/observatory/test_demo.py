@@ -5,8 +5,8 @@ from reversion.models import Version
 
 from ai4media_portal.core.demo import DemoContext
 from observatory import demo
-from observatory.enums import ContentKind, ContentStatus
-from observatory.models import ContentItem, EditorialTopic
+from observatory.enums import ContentKind, ContentStatus, ProposalStatus
+from observatory.models import ContentItem, ContentProposal, EditorialTopic
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,13 @@ def test_demo_has_every_state_topic_and_kind_and_is_idempotent():
     assert scheduled.exists()
     assert all(item.go_live_at > demo_now() for item in scheduled)
     assert Version.objects.get_for_model(ContentItem).count() > items.count()
+    assert set(ContentProposal.objects.values_list("status", flat=True)) == set(
+        ProposalStatus.values
+    )
     count = items.count()
     _seed()
     assert ContentItem.objects.count() == count
+    assert ContentProposal.objects.count() == len(demo.PROPOSALS)
 
 
 def demo_now():
