@@ -30,7 +30,14 @@ class ObservatoryConfig(AppConfig):
         # a state change is not an edit (it has its own history).
         if not reversion.is_registered(ContentItem):
             reversion.register(
-                ContentItem, fields=[*ContentItem.EDITABLE_FIELDS, "hero_image", "topics", "tags"]
+                ContentItem,
+                fields=[
+                    *ContentItem.EDITABLE_FIELDS,
+                    "hero_image",
+                    "topics",
+                    "tags",
+                    "regulations",
+                ],
             )
         register_tones(
             {

@@ -3,7 +3,7 @@ the five topics and every kind, with real revisions and editorial histories (eve
 through the services), and a few pieces scheduled to go live in the next minutes so that the
 beat task can be seen at work."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils.text import slugify
 
@@ -11,9 +11,137 @@ from ai4media_portal.core.roles import Role
 
 from . import services
 from .enums import ContentKind, ContentStatus
-from .models import ContentItem, ContentProposal, EditorialTopic
+from .models import ContentItem, ContentProposal, EditorialTopic, Regulation
 
-DEMO_VERSION = 2
+DEMO_VERSION = 3
+
+EURLEX = "https://eur-lex.europa.eu/eli/reg/{year}/{number}/oj"
+# (short name, title, slug, CELEX, OJ reference, year, number, status, status as of,
+#  [(date, what, kind)])
+REGULATIONS = [
+    (
+        "AI Act",
+        "Regulation (EU) 2024/1689 laying down harmonised rules on artificial intelligence",
+        "ai-act",
+        "32024R1689",
+        "OJ L, 2024/1689, 12.7.2024",
+        2024,
+        1689,
+        "in-force",
+        date(2025, 8, 2),
+        [
+            (date(2021, 4, 21), "The Commission proposes the regulation", "step"),
+            (date(2023, 12, 8), "Political agreement of Parliament and Council", "step"),
+            (date(2024, 3, 13), "The European Parliament adopts its position", "step"),
+            (date(2024, 5, 21), "The Council adopts the regulation", "step"),
+            (date(2024, 7, 12), "Published in the Official Journal", "step"),
+            (date(2024, 8, 1), "Enters into force", "step"),
+            (date(2025, 2, 2), "Prohibited practices and AI literacy apply", "application"),
+            (
+                date(2025, 8, 2),
+                "General-purpose AI obligations and governance apply",
+                "application",
+            ),
+            (
+                date(2025, 11, 19),
+                "Digital omnibus: the Commission proposes to tie high-risk rules to standards",
+                "proposed-change",
+            ),
+            (date(2026, 8, 2), "Most rules apply, including transparency duties", "application"),
+            (date(2027, 8, 2), "High-risk rules for products under Annex I apply", "application"),
+        ],
+    ),
+    (
+        "DSA",
+        "Regulation (EU) 2022/2065 on a Single Market For Digital Services (Digital Services Act)",
+        "dsa",
+        "32022R2065",
+        "OJ L 277, 27.10.2022",
+        2022,
+        2065,
+        "applicable",
+        date(2024, 2, 17),
+        [
+            (date(2020, 12, 15), "The Commission proposes the regulation", "step"),
+            (date(2022, 10, 27), "Published in the Official Journal", "step"),
+            (date(2022, 11, 16), "Enters into force", "step"),
+            (date(2023, 4, 25), "First very large online platforms designated", "step"),
+            (date(2023, 8, 25), "Obligations of very large platforms apply", "application"),
+            (date(2024, 2, 17), "Applies to all intermediary services", "application"),
+        ],
+    ),
+    (
+        "DMA",
+        "Regulation (EU) 2022/1925 on contestable and fair markets in the digital sector "
+        "(Digital Markets Act)",
+        "dma",
+        "32022R1925",
+        "OJ L 265, 12.10.2022",
+        2022,
+        1925,
+        "applicable",
+        date(2024, 3, 7),
+        [
+            (date(2020, 12, 15), "The Commission proposes the regulation", "step"),
+            (date(2022, 11, 1), "Enters into force", "step"),
+            (date(2023, 5, 2), "Applies", "application"),
+            (date(2023, 9, 6), "First gatekeepers designated", "step"),
+            (date(2024, 3, 7), "Gatekeepers must comply", "application"),
+        ],
+    ),
+    (
+        "DGA",
+        "Regulation (EU) 2022/868 on European data governance (Data Governance Act)",
+        "dga",
+        "32022R0868",
+        "OJ L 152, 3.6.2022",
+        2022,
+        868,
+        "applicable",
+        date(2023, 9, 24),
+        [
+            (date(2020, 11, 25), "The Commission proposes the regulation", "step"),
+            (date(2022, 6, 23), "Enters into force", "step"),
+            (date(2023, 9, 24), "Applies", "application"),
+        ],
+    ),
+    (
+        "Data Act",
+        "Regulation (EU) 2023/2854 on harmonised rules on fair access to and use of data "
+        "(Data Act)",
+        "data-act",
+        "32023R2854",
+        "OJ L, 2023/2854, 22.12.2023",
+        2023,
+        2854,
+        "in-force",
+        date(2025, 9, 12),
+        [
+            (date(2022, 2, 23), "The Commission proposes the regulation", "step"),
+            (date(2024, 1, 11), "Enters into force", "step"),
+            (date(2025, 9, 12), "Applies", "application"),
+            (date(2026, 9, 12), "Design duties for connected products apply", "application"),
+        ],
+    ),
+    (
+        "EMFA",
+        "Regulation (EU) 2024/1083 establishing a common framework for media services in the "
+        "internal market (European Media Freedom Act)",
+        "emfa",
+        "32024R1083",
+        "OJ L, 2024/1083, 17.4.2024",
+        2024,
+        1083,
+        "applicable",
+        date(2025, 8, 8),
+        [
+            (date(2022, 9, 16), "The Commission proposes the regulation", "step"),
+            (date(2024, 5, 7), "Enters into force", "step"),
+            (date(2025, 2, 8), "The European Board for Media Services starts work", "step"),
+            (date(2025, 8, 8), "Applies in full", "application"),
+        ],
+    ),
+]
 
 # (title, summary, link, topic slug, fit, decision)
 PROPOSALS = [
@@ -340,6 +468,37 @@ def _path(target: ContentStatus) -> list[ContentStatus]:
     }[target]
 
 
+def _seed_regulations(chief) -> dict[str, Regulation]:
+    """The tracked regulations with their real milestones, by short name."""
+    found = {}
+    for short, name, slug, celex, oj, year, number, status, as_of, steps in REGULATIONS:
+        regulation = Regulation.objects.filter(slug=slug).first()
+        if regulation is None:
+            url = EURLEX.format(year=year, number=number)
+            regulation = services.regulation_save(
+                actor=chief,
+                data={
+                    "short_name": short,
+                    "name": name,
+                    "slug": slug,
+                    "celex": celex,
+                    "oj_reference": oj,
+                    "official_url": url,
+                    "status": status,
+                    "status_as_of": as_of,
+                    "summary": name + ".",
+                },
+            )
+            for when, what, kind in steps:
+                services.milestone_add(
+                    actor=chief,
+                    regulation=regulation,
+                    data={"date": when, "title": what, "kind": kind, "source_url": url},
+                )
+        found[short] = regulation
+    return found
+
+
 def seed(ctx) -> None:
     chief = ctx.demo_user("chief", "Clara Chief", roles=[Role.EDITOR_IN_CHIEF])
     editors = [
@@ -352,6 +511,7 @@ def seed(ctx) -> None:
         ctx.demo_user("member", "Maria Member"),
     ]
     topics = {topic.slug: topic for topic in EditorialTopic.objects.all()}
+    regulations = _seed_regulations(chief)
     scheduled = 0
     for number, (title, kind, topic, tags) in enumerate(PIECES):
         slug = slugify(title)[:100]
@@ -377,6 +537,7 @@ def seed(ctx) -> None:
             },
             topics=[topics[topic]],
             tag_names=tags,
+            regulations=[regulations[name] for name in tags if name in regulations],
         )
         for step in _path(target):
             if step == S.IN_REVIEW:

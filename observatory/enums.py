@@ -76,3 +76,17 @@ PROPOSAL_TRANSITIONS = {
     ProposalStatus.ACCEPTED: set(),
     ProposalStatus.DECLINED: set(),
 }
+
+
+class RegulationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    IN_FORCE = "in-force", _("In force, applying in stages")
+    APPLICABLE = "applicable", _("Applicable")
+    REPEALED = "repealed", _("Repealed")
+
+
+class MilestoneKind(models.TextChoices):
+    STEP = "step", _("Legislative step")
+    APPLICATION = "application", _("Rules start to apply")
+    PROPOSED_CHANGE = "proposed-change", _("Proposed change")

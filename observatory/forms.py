@@ -10,7 +10,7 @@ from ai4media_portal.core.forms import StoredFileInput
 from ai4media_portal.core.validators import validate_image, validate_pdf
 
 from .enums import ContentKind, ContentLanguage
-from .models import ContentItem, ContentProposal, EditorialTopic
+from .models import ContentItem, ContentProposal, EditorialTopic, Milestone, Regulation
 
 User = get_user_model()
 
@@ -35,6 +35,13 @@ class ContentForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label=_l("Topics"),
         error_messages={"required": _l("Choose at least one topic.")},
+    )
+    regulations = forms.ModelMultipleChoiceField(
+        queryset=Regulation.objects.order_by("short_name"),
+        widget=forms.CheckboxSelectMultiple,
+        label=_l("Regulations analysed"),
+        required=False,
+        help_text=_l("The piece is listed on these regulations' pages of the policy tracker."),
     )
     tags = forms.CharField(
         label=_l("Tags"),
@@ -85,6 +92,9 @@ class ContentForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
+            self.initial["regulations"] = list(
+                self.instance.regulations.values_list("pk", flat=True)
+            )
 
     def clean_authors(self):
         emails = split_names(self.cleaned_data.get("authors", ""))
@@ -122,6 +132,7 @@ class ContentForm(forms.ModelForm):
             "data": data,
             "topics": list(self.cleaned_data["topics"]),
             "tag_names": self.cleaned_data["tags"],
+            "regulations": list(self.cleaned_data["regulations"]),
             "hero_image": image or None,
         }
         if "authors" in self.fields and self.cleaned_data.get("authors"):
@@ -246,3 +257,39 @@ class DeclineProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _l("Tell the proposer why: they receive this reply.")},
     )
+
+
+class RegulationForm(forms.ModelForm):
+    official_url = forms.URLField(
+        label=_l("Official text"), required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Regulation
+        fields = list(Regulation.EDITABLE_FIELDS)
+        widgets = {
+            "status_as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def _post_clean(self):
+        pass
+
+
+class MilestoneForm(forms.ModelForm):
+    source_url = forms.URLField(label=_l("Source"), max_length=300, assume_scheme="https")
+
+    class Meta:
+        model = Milestone
+        fields = list(Milestone.EDITABLE_FIELDS)
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        pass

@@ -12,7 +12,14 @@ from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
 from ai4media_portal.core.validators import validate_image, validate_pdf
 
-from .enums import ContentKind, ContentLanguage, ContentStatus, ProposalStatus
+from .enums import (
+    ContentKind,
+    ContentLanguage,
+    ContentStatus,
+    MilestoneKind,
+    ProposalStatus,
+    RegulationStatus,
+)
 
 # The five editorial topics the board publishes under; editors may rename or add to them in
 # the admin. (The core ``Topic`` vocabulary is a fine-grained research taxonomy of some thirty
@@ -64,6 +71,73 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Regulation(TimeStampedModel):
+    """A European regulation the policy tracker follows (the AI Act, the DSA ...)."""
+
+    EDITABLE_FIELDS = (
+        "short_name",
+        "name",
+        "slug",
+        "celex",
+        "oj_reference",
+        "official_url",
+        "status",
+        "status_as_of",
+        "summary",
+    )
+
+    short_name = models.CharField(_("short name"), max_length=40, help_text=_("E.g. AI Act."))
+    name = models.CharField(_("official title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    celex = models.CharField(
+        _("CELEX number"), max_length=20, blank=True, help_text=_("E.g. 32024R1689.")
+    )
+    oj_reference = models.CharField(
+        _("Official Journal reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. OJ L, 2024/1689, 12.7.2024."),
+    )
+    official_url = models.URLField(_("official text"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=RegulationStatus.choices)
+    status_as_of = models.DateField(_("status as of"))
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Plain text."))
+
+    class Meta:
+        verbose_name = _("regulation")
+        verbose_name_plural = _("regulations")
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("observatory:regulation", args=[self.slug])
+
+
+class Milestone(models.Model):
+    """A dated step of a regulation: adopted, in force, applying, or a proposed change."""
+
+    EDITABLE_FIELDS = ("date", "title", "kind", "source_url", "description")
+
+    regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("what happens"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=MilestoneKind.choices, default=MilestoneKind.STEP
+    )
+    source_url = models.URLField(_("source"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.regulation}: {self.title}"
 
 
 class ContentItem(TimeStampedModel):
@@ -152,6 +226,12 @@ class ContentItem(TimeStampedModel):
         EditorialTopic, related_name="items", verbose_name=_("topics"), blank=True
     )
     tags = models.ManyToManyField(Tag, related_name="items", verbose_name=_("tags"), blank=True)
+    regulations = models.ManyToManyField(
+        Regulation,
+        related_name="items",
+        verbose_name=_("regulations analysed"),
+        blank=True,
+    )
 
     status = models.CharField(
         _("status"),

@@ -66,3 +66,6 @@ def is_proposer(user, proposal) -> bool:
 rules.add_perm("observatory.add_contentproposal", is_authenticated)
 rules.add_perm("observatory.view_contentproposal", is_proposer | is_editorial_team)
 rules.add_perm("observatory.decide_contentproposal", is_editorial_team & ~is_own_case)
+
+# The policy tracker: the editorial team keeps regulations and their milestones.
+rules.add_perm("observatory.manage_policy", is_editorial_team)

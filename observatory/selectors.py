@@ -17,7 +17,15 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.roles import Role
 
 from .enums import ContentKind, ContentStatus, ProposalStatus
-from .models import ContentAuthor, ContentItem, ContentProposal, EditorialTopic, Tag
+from .models import (
+    ContentAuthor,
+    ContentItem,
+    ContentProposal,
+    EditorialTopic,
+    Milestone,
+    Regulation,
+    Tag,
+)
 
 MAX_SEARCH_WORDS = 8
 
@@ -196,6 +204,9 @@ def _as_text(name: str, value) -> str:
     if name == "tags":
         names = dict(Tag.objects.values_list("pk", "name"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
+    if name == "regulations":
+        names = dict(Regulation.objects.values_list("pk", "short_name"))
+        return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
     return "" if value is None else str(value)
 
 
@@ -205,7 +216,7 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
     labels = {field.name: field.verbose_name for field in ContentItem._meta.get_fields()
               if hasattr(field, "verbose_name")}  # fmt: skip
     diffs = []
-    for name in [*ContentItem.EDITABLE_FIELDS, "hero_image", "topics", "tags"]:
+    for name in [*ContentItem.EDITABLE_FIELDS, "hero_image", "topics", "tags", "regulations"]:
         old = _as_text(name, (before or {}).get(name))
         new = _as_text(name, after.get(name))
         if old == new:
@@ -281,4 +292,43 @@ def editorial_team():
         .objects.filter(is_active=True, groups__name__in=names)
         .distinct()
         .order_by("full_name", "pk")
+    )
+
+
+# --- The policy tracker ------------------------------------------------------------------------
+
+
+def regulations() -> QuerySet[Regulation]:
+    """Every tracked regulation with its milestones in date order (two queries)."""
+    return Regulation.objects.prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("date", "pk"))
+    ).order_by("short_name", "pk")
+
+
+def policy_timeline() -> list[Milestone]:
+    """Every milestone of every regulation, in date order (one query)."""
+    return list(Milestone.objects.select_related("regulation").order_by("date", "pk"))
+
+
+def regulation_page(slug: str) -> tuple[Regulation, list[ContentItem]] | None:
+    """A regulation with its milestones and the published analyses linked to it, newest
+    first (through ``published_content()``); None for an unknown slug."""
+    regulation = regulations().filter(slug=slug).first()
+    if regulation is None:
+        return None
+    analyses = list(
+        with_list_relations(published_content().filter(regulations=regulation)).order_by(
+            "-published_at", "-pk"
+        )
+    )
+    return regulation, analyses
+
+
+def upcoming_milestones(*, limit: int = 5) -> list[Milestone]:
+    """The next milestones from today on, soonest first (one query)."""
+    today = timezone.localdate()
+    return list(
+        Milestone.objects.select_related("regulation")
+        .filter(date__gte=today)
+        .order_by("date", "pk")[:limit]
     )

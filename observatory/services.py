@@ -45,6 +45,8 @@ from .models import (
     ContentProposal,
     ContentStatusChange,
     EditorialTopic,
+    Milestone,
+    Regulation,
     Tag,
 )
 
@@ -131,6 +133,7 @@ def content_create(
     tag_names: Iterable[str] = (),
     authors: Sequence | None = None,
     hero_image=None,
+    regulations: Iterable[Regulation] = (),
 ) -> ContentItem:
     """A new draft by ``actor`` (any signed-in user), its first revision kept.
 
@@ -151,6 +154,7 @@ def content_create(
         item.save()
         item.topics.set(list(topics))
         item.tags.set(tags_from_names(tag_names))
+        item.regulations.set(list(regulations))
         _set_authors(item, authors or [actor])
         reversion.set_user(actor)
         reversion.set_comment(_("Created"))
@@ -170,6 +174,7 @@ def content_update(
     hero_image=None,
     clear_hero_image: bool = False,
     comment: str = "",
+    regulations: Iterable[Regulation] | None = None,
 ) -> ContentItem:
     """Change a piece: its author while it is a draft or changes are requested, an editor in
     any state but archived. Every save that changes something keeps a revision (with
@@ -192,6 +197,12 @@ def content_update(
             if before != after:
                 locked.topics.set(after)
                 changed.append("topics")
+        if regulations is not None:
+            before = set(locked.regulations.values_list("pk", flat=True))
+            after = {regulation.pk for regulation in regulations}
+            if before != after:
+                locked.regulations.set(after)
+                changed.append("regulations")
         if tag_names is not None:
             tags = tags_from_names(tag_names)
             if set(locked.tags.values_list("pk", flat=True)) != {tag.pk for tag in tags}:
@@ -237,6 +248,7 @@ def content_restore(*, item: ContentItem, actor, version_id: int) -> ContentItem
         locked.save()
         locked.topics.set(fields.get("topics", []))
         locked.tags.set(fields.get("tags", []))
+        locked.regulations.set(fields.get("regulations", []))
         reversion.set_user(actor)
         reversion.set_comment(_("Restored the revision of %s") % _when(version))
         reversion.add_to_revision(locked)
@@ -582,3 +594,65 @@ def proposal_decline(*, proposal: ContentProposal, actor, reply: str) -> Content
             context={"proposal": locked, "reply": reply},
         )
     return locked
+
+
+# --- The policy tracker ------------------------------------------------------------------------
+
+
+def regulation_save(*, actor, data: dict, regulation: Regulation | None = None) -> Regulation:
+    """Add a regulation to the tracker or change one (the editorial team). ``data`` holds
+    ``Regulation.EDITABLE_FIELDS``; a missing slug is made from the short name. Raises
+    ``PortalError`` naming the field at fault (a slug already taken among them)."""
+    require_perm(actor, "observatory.manage_policy")
+    with transaction.atomic():
+        if regulation is None:
+            target = Regulation()
+        else:
+            target = Regulation.objects.select_for_update().get(pk=regulation.pk)
+        changed = apply_changes(target, data, Regulation.EDITABLE_FIELDS)
+        if not target.slug:
+            target.slug = slugify(target.short_name)[:60]
+        if Regulation.objects.filter(slug=target.slug).exclude(pk=target.pk).exists():
+            raise PortalError(
+                _("Another regulation already has this address."), field="slug", code="unique"
+            )
+        _full_clean(target)
+        if regulation is None or changed:
+            target.save()
+            log_action(
+                "observatory.regulation.save",
+                actor=actor,
+                target=target,
+                data={"fields": changed},
+            )
+    return target
+
+
+def milestone_add(*, actor, regulation: Regulation, data: dict) -> Milestone:
+    """Add a dated milestone (with its source link) to a regulation's timeline."""
+    require_perm(actor, "observatory.manage_policy")
+    milestone = Milestone(regulation=regulation)
+    apply_changes(milestone, data, Milestone.EDITABLE_FIELDS)
+    _full_clean(milestone, exclude=["regulation"])
+    with transaction.atomic():
+        milestone.save()
+        log_action(
+            "observatory.milestone.add",
+            actor=actor,
+            target=regulation,
+            data={"milestone": milestone.pk, "date": milestone.date.isoformat()},
+        )
+    return milestone
+
+
+def milestone_delete(*, actor, milestone: Milestone) -> None:
+    """Remove a milestone from its regulation's timeline (the audit log keeps what it was)."""
+    require_perm(actor, "observatory.manage_policy")
+    with transaction.atomic():
+        log_action(
+            "observatory.milestone.delete",
+            actor=actor,
+            target=milestone.regulation,
+            data={"date": milestone.date.isoformat(), "title": milestone.title},
+        )
+        milestone.delete()

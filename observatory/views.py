@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,11 +30,13 @@ from .forms import (
     ContentFilterForm,
     ContentForm,
     DeclineProposalForm,
+    MilestoneForm,
     ProposalForm,
+    RegulationForm,
     ScheduleForm,
 )
 from .markdown import render_markdown
-from .models import ContentProposal
+from .models import ContentProposal, Milestone
 
 LIST_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 30
@@ -59,6 +62,8 @@ def index(request):
             "topic_sections": selectors.latest_per_topic(),
             "videos": selectors.latest_videos(),
             "is_team": can(request.user, "observatory.manage_content"),
+            "upcoming": selectors.upcoming_milestones(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -484,3 +489,108 @@ def proposal_inbox(request):
             "page_query": listing_query({"status": status}),
         },
     )
+
+
+# --- The policy tracker ------------------------------------------------------------------------
+
+
+@require_GET
+def policy_index(request):
+    """The policy tracker: every regulation with its status, and one timeline of all their
+    milestones, past and upcoming."""
+    return render(
+        request,
+        "observatory/policy_index.html",
+        {
+            "regulations": selectors.regulations(),
+            "timeline": selectors.policy_timeline(),
+            "today": timezone.localdate(),
+            "can_manage": can(request.user, "observatory.manage_policy"),
+        },
+    )
+
+
+def _regulation_page(request, slug, *, milestone_form=None, status=200):
+    found = selectors.regulation_page(slug)
+    if found is None:
+        raise Http404
+    regulation, analyses = found
+    can_manage = can(request.user, "observatory.manage_policy")
+    return render(
+        request,
+        "observatory/regulation_detail.html",
+        {
+            "regulation": regulation,
+            "analyses": analyses,
+            "today": timezone.localdate(),
+            "can_manage": can_manage,
+            "milestone_form": (milestone_form or MilestoneForm()) if can_manage else None,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def regulation_detail(request, slug):
+    return _regulation_page(request, slug)
+
+
+@login_required
+def regulation_form(request, slug=None):
+    """Add a regulation to the tracker, or change one (the editorial team)."""
+    require(request, "observatory.manage_policy")
+    regulation = None
+    if slug is not None:
+        found = selectors.regulation_page(slug)
+        if found is None:
+            raise Http404
+        regulation = found[0]
+    form = RegulationForm(request.POST or None, instance=regulation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.regulation_save(
+                actor=request.user, data=form.cleaned_data, regulation=regulation
+            )
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(saved)
+    status = 422 if form.is_bound else 200
+    return render(
+        request,
+        "observatory/regulation_form.html",
+        {"form": form, "regulation": regulation},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def milestone_add(request, slug):
+    require(request, "observatory.manage_policy")
+    found = selectors.regulation_page(slug)
+    if found is None:
+        raise Http404
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_add(actor=request.user, regulation=found[0], data=form.cleaned_data)
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect(found[0])
+    return _regulation_page(request, slug, milestone_form=form, status=422)
+
+
+@login_required
+@require_POST
+def milestone_delete(request, slug, pk):
+    require(request, "observatory.manage_policy")
+    milestone = Milestone.objects.filter(pk=pk, regulation__slug=slug).first()
+    if milestone is None:
+        raise Http404
+    services.milestone_delete(actor=request.user, milestone=milestone)
+    messages.success(request, _("Milestone removed."))
+    return redirect("observatory:regulation", slug)

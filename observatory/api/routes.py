@@ -1,6 +1,6 @@
 """Endpoints of this pillar under /api/v1/."""
 
-from .views import ContentViewSet
+from .views import ContentViewSet, RegulationViewSet
 
 urlpatterns = []
 
@@ -8,3 +8,4 @@ urlpatterns = []
 def register(router) -> None:
     """Add this pillar's viewsets to the API router."""
     router.register("observatory/content", ContentViewSet, basename="observatory-content")
+    router.register("observatory/policies", RegulationViewSet, basename="observatory-policy")

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import ContentItem
+from ..models import ContentItem, Milestone, Regulation
 
 
 class ContentItemSerializer(serializers.ModelSerializer):
@@ -53,3 +53,25 @@ class ContentItemSerializer(serializers.ModelSerializer):
 
     def get_url(self, item) -> str:
         return self.context["request"].build_absolute_uri(item.get_absolute_url())
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["date", "title", "kind", "source_url", "description"]
+        read_only_fields = fields
+
+
+class RegulationSerializer(serializers.ModelSerializer):
+    """A regulation of the policy tracker with its dated milestones (oldest first)."""
+
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Regulation
+        fields = [*Regulation.EDITABLE_FIELDS, "milestones", "url"]
+        read_only_fields = fields
+
+    def get_url(self, regulation) -> str:
+        return self.context["request"].build_absolute_uri(regulation.get_absolute_url())

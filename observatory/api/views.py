@@ -4,9 +4,9 @@ from rest_framework import permissions, viewsets
 from ai4media_portal.core.api.pagination import PortalCursorPagination
 
 from .. import selectors
-from ..enums import ContentKind, ContentLanguage
-from ..models import ContentItem
-from .serializers import ContentItemSerializer
+from ..enums import ContentKind, ContentLanguage, RegulationStatus
+from ..models import ContentItem, Regulation
+from .serializers import ContentItemSerializer, RegulationSerializer
 
 
 class ContentFilter(django_filters.FilterSet):
@@ -50,3 +50,24 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.with_list_relations(selectors.published_content())
+
+
+class RegulationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=RegulationStatus.choices)
+
+    class Meta:
+        model = Regulation
+        fields = ["status"]
+
+
+class RegulationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The regulations of the policy tracker with their milestones, open to everyone."""
+
+    serializer_class = RegulationSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = RegulationFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.regulations()

@@ -6,7 +6,7 @@ from reversion.models import Version
 from ai4media_portal.core.demo import DemoContext
 from observatory import demo
 from observatory.enums import ContentKind, ContentStatus, ProposalStatus
-from observatory.models import ContentItem, ContentProposal, EditorialTopic
+from observatory.models import ContentItem, ContentProposal, EditorialTopic, Milestone, Regulation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,14 @@ def test_demo_has_every_state_topic_and_kind_and_is_idempotent():
     assert set(ContentProposal.objects.values_list("status", flat=True)) == set(
         ProposalStatus.values
     )
+    ai_act = Regulation.objects.get(slug="ai-act")
+    assert ai_act.celex == "32024R1689"
+    assert ai_act.milestones.filter(kind="proposed-change").exists()
+    assert Regulation.objects.count() == len(demo.REGULATIONS)
+    assert ai_act.items.exists()
     count = items.count()
     _seed()
+    assert Milestone.objects.count() == sum(len(row[-1]) for row in demo.REGULATIONS)
     assert ContentItem.objects.count() == count
     assert ContentProposal.objects.count() == len(demo.PROPOSALS)
 
