@@ -8,12 +8,216 @@ from datetime import date, timedelta
 from django.utils.text import slugify
 
 from ai4media_portal.core.roles import Role
+from network.selectors import member_organisations
 
 from . import services
 from .enums import ContentKind, ContentStatus
-from .models import ContentItem, ContentProposal, EditorialTopic, Regulation
+from .models import ContentItem, ContentProposal, EditorialTopic, Expert, Regulation
+from .validators import orcid_check_digit
 
-DEMO_VERSION = 3
+DEMO_VERSION = 4
+
+# (name, headline, country, expertise, topic slugs, languages, available for)
+EXPERTS = [
+    (
+        "Ioanna Papadaki",
+        "Media forensics researcher",
+        "GR",
+        ["deepfake detection", "image forensics"],
+        ["ai-technologies-for-media"],
+        ["en", "el"],
+        ["interviews", "talks"],
+    ),
+    (
+        "Lukas Brenner",
+        "Professor of media law",
+        "DE",
+        ["AI Act", "platform regulation"],
+        ["policy-legislation"],
+        ["en", "de"],
+        ["interviews", "consulting"],
+    ),
+    (
+        "Chloé Marchand",
+        "Newsroom innovation lead",
+        "FR",
+        ["newsroom automation", "editorial AI policies"],
+        ["media-industry-business"],
+        ["en", "fr"],
+        ["talks", "collaboration"],
+    ),
+    (
+        "Marta Vidal",
+        "Speech technology engineer",
+        "ES",
+        ["speech recognition", "subtitling"],
+        ["ai-technologies-for-media"],
+        ["en", "es"],
+        ["collaboration"],
+    ),
+    (
+        "Giulia Romano",
+        "Researcher in AI ethics",
+        "IT",
+        ["fairness", "recommender audits"],
+        ["social-ethical-ai"],
+        ["en", "it"],
+        ["interviews", "talks"],
+    ),
+    (
+        "Pieter de Vries",
+        "Data journalist",
+        "NL",
+        ["data journalism", "verification"],
+        ["media-industry-business"],
+        ["en", "nl"],
+        ["interviews"],
+    ),
+    (
+        "Aoife Byrne",
+        "Human-computer interaction researcher",
+        "IE",
+        ["explainability", "user studies"],
+        ["research-innovation"],
+        ["en"],
+        ["collaboration", "talks"],
+    ),
+    (
+        "Katarzyna Nowak",
+        "Policy analyst, digital markets",
+        "PL",
+        ["DMA", "competition"],
+        ["policy-legislation"],
+        ["en", "pl"],
+        ["consulting", "interviews"],
+    ),
+    (
+        "João Ferreira",
+        "Archive technologist at a broadcaster",
+        "PT",
+        ["audiovisual archives", "metadata"],
+        ["ai-technologies-for-media"],
+        ["en", "pt"],
+        ["collaboration"],
+    ),
+    (
+        "Sofie Janssens",
+        "Media literacy educator",
+        "BE",
+        ["media literacy", "young audiences"],
+        ["social-ethical-ai"],
+        ["en", "nl", "fr"],
+        ["talks"],
+    ),
+    (
+        "Mikkel Sørensen",
+        "Public service media strategist",
+        "DK",
+        ["public service media", "recommenders"],
+        ["media-industry-business"],
+        ["en"],
+        ["talks", "consulting"],
+    ),
+    (
+        "Eleni Georgiou",
+        "Computational linguist",
+        "CY",
+        ["multilingual NLP", "claim matching"],
+        ["research-innovation"],
+        ["en", "el"],
+        ["collaboration"],
+    ),
+    (
+        "Tomáš Dvořák",
+        "Computer vision researcher",
+        "CZ",
+        ["robustness", "video analysis"],
+        ["research-innovation"],
+        ["en"],
+        ["collaboration"],
+    ),
+    (
+        "Ana Popescu",
+        "Disinformation researcher",
+        "RO",
+        ["disinformation", "elections"],
+        ["social-ethical-ai"],
+        ["en"],
+        ["interviews", "talks"],
+    ),
+    (
+        "Henrik Lindqvist",
+        "Music information retrieval researcher",
+        "FI",
+        ["music AI", "co-creation"],
+        ["research-innovation"],
+        ["en"],
+        ["collaboration"],
+    ),
+    (
+        "Clara Hofer",
+        "Start-up founder, synthetic media",
+        "AT",
+        ["generative video", "provenance"],
+        ["ai-technologies-for-media"],
+        ["en", "de"],
+        ["interviews", "consulting"],
+    ),
+    (
+        "Owen Hughes",
+        "Editor, AI and society desk",
+        "GB",
+        ["AI reporting", "explainers"],
+        ["media-industry-business"],
+        ["en"],
+        ["interviews"],
+    ),
+    (
+        "Nathalie Perrin",
+        "Copyright lawyer",
+        "FR",
+        ["copyright", "text and data mining"],
+        ["policy-legislation"],
+        ["en", "fr"],
+        ["consulting", "talks"],
+    ),
+    (
+        "Stefan Keller",
+        "Privacy engineer",
+        "CH",
+        ["federated learning", "privacy"],
+        ["ai-technologies-for-media"],
+        ["en", "de"],
+        ["collaboration"],
+    ),
+    (
+        "Laura Conti",
+        "Audience researcher",
+        "IT",
+        ["trust in news", "surveys"],
+        ["social-ethical-ai"],
+        ["en", "it"],
+        ["interviews", "collaboration"],
+    ),
+    (
+        "Daniel Weiss",
+        "Energy-efficient AI researcher",
+        "DE",
+        ["green AI", "model compression"],
+        ["research-innovation"],
+        ["en", "de"],
+        ["talks"],
+    ),
+    (
+        "Maria Lopes",
+        "Fact-checking coordinator",
+        "PT",
+        ["fact-checking", "synthetic audio"],
+        ["social-ethical-ai"],
+        ["en", "pt"],
+        ["interviews"],
+    ),
+]
 
 EURLEX = "https://eur-lex.europa.eu/eli/reg/{year}/{number}/oj"
 # (short name, title, slug, CELEX, OJ reference, year, number, status, status as of,
@@ -595,3 +799,62 @@ def seed(ctx) -> None:
                 actor=editors[1],
                 reply="Thank you. Purely technical papers are outside the Observatory's scope.",
             )
+    _seed_experts(ctx, chief, editors[0], topics)
+
+
+def _seed_experts(ctx, chief, editor, topics) -> None:
+    """22 experts: most made by editors and approved, some self-service with an account,
+    one waiting for approval and one hidden by its owner."""
+    organisations = list(member_organisations().order_by("name")[:12])
+    for number, (
+        name,
+        headline,
+        country,
+        expertise,
+        topic_slugs,
+        languages,
+        available,
+    ) in enumerate(EXPERTS):
+        if Expert.objects.filter(name=name).exists():
+            continue
+        base = f"000000021{number:06d}"
+        data = {
+            "name": name,
+            "headline": headline,
+            "bio": f"{name} works on {', '.join(expertise)} and speaks about it often.",
+            "organisation": organisations[number % len(organisations)]
+            if organisations and number % 3
+            else None,
+            "organisation_name": "" if number % 3 else "Independent",
+            "country": country,
+            "expertise": expertise,
+            "languages": languages,
+            "available_for": available,
+            "orcid": "-".join(
+                [base[0:4], base[4:8], base[8:12], base[12:15] + orcid_check_digit(base)]
+            ),
+            "website": f"https://experts.example.org/{number}",
+            "accepts_contact": number != 5,
+        }
+        self_service = number % 4 == 0
+        if self_service:
+            local = name.lower().split()[0]
+            owner = ctx.demo_user(f"expert.{local}", name)
+            expert = services.expert_create(
+                actor=owner,
+                data=data,
+                topics=[topics[slug] for slug in topic_slugs],
+                for_self=True,
+            )
+        else:
+            owner = None
+            expert = services.expert_create(
+                actor=editor,
+                data={**data, "contact_email": f"expert{number}@experts.example.org"},
+                topics=[topics[slug] for slug in topic_slugs],
+                for_self=False,
+            )
+        if number != 20:  # one stays waiting for approval
+            services.expert_approve(expert=expert, actor=chief)
+        if number == 8 and owner is not None:
+            services.expert_set_hidden(expert=expert, actor=owner, hidden=True)

@@ -90,3 +90,19 @@ class MilestoneKind(models.TextChoices):
     STEP = "step", _("Legislative step")
     APPLICATION = "application", _("Rules start to apply")
     PROPOSED_CHANGE = "proposed-change", _("Proposed change")
+
+
+class ExpertStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+
+
+# An editor approves a profile once; after that the expert edits, hides or deletes it.
+EXPERT_TRANSITIONS = {ExpertStatus.PENDING: {ExpertStatus.APPROVED}, ExpertStatus.APPROVED: set()}
+
+
+class Availability(models.TextChoices):
+    INTERVIEWS = "interviews", _("Interviews")
+    TALKS = "talks", _("Talks")
+    CONSULTING = "consulting", _("Consulting")
+    COLLABORATION = "collaboration", _("Research collaboration")

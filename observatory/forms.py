@@ -9,8 +9,16 @@ from django.utils.translation import gettext_lazy as _l
 from ai4media_portal.core.forms import StoredFileInput
 from ai4media_portal.core.validators import validate_image, validate_pdf
 
-from .enums import ContentKind, ContentLanguage
-from .models import ContentItem, ContentProposal, EditorialTopic, Milestone, Regulation
+from .enums import Availability, ContentKind, ContentLanguage
+from .models import (
+    ContentItem,
+    ContentProposal,
+    EditorialTopic,
+    Expert,
+    Milestone,
+    Regulation,
+)
+from .validators import normalise_orcid, validate_orcid
 
 User = get_user_model()
 
@@ -293,3 +301,124 @@ class MilestoneForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class OrcidField(forms.CharField):
+    """Accepts ``https://orcid.org/0000-0002-1825-0097`` or the bare iD; checks the checksum."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _l("ORCID iD"))
+        kwargs.setdefault("help_text", _l("Optional, e.g. 0000-0002-1825-0097."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_orcid(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_orcid(value)
+
+
+class ExpertForm(forms.ModelForm):
+    """An expert's profile, by the expert or an editor."""
+
+    photo = forms.FileField(
+        label=_l("Photo"),
+        required=False,
+        validators=[validate_image],
+        widget=StoredFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_l("Optional. PNG, JPEG or WebP, at most 2 MB."),
+    )
+    orcid = OrcidField()
+    website = forms.URLField(
+        label=_l("Website"), required=False, max_length=300, assume_scheme="https"
+    )
+    expertise = forms.CharField(
+        label=_l("Expertise"),
+        required=False,
+        max_length=600,
+        help_text=_l("Keywords, separated by commas, e.g. deepfake detection, media law."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_l("Languages"),
+        choices=ContentLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _l("Choose at least one language.")},
+    )
+    available_for = forms.MultipleChoiceField(
+        label=_l("Available for"),
+        choices=Availability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=EditorialTopic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_l("Topics"),
+        required=False,
+    )
+
+    class Meta:
+        model = Expert
+        fields = [*Expert.PROFILE_FIELDS, "photo", "contact_email"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, organisations=None, with_contact_email=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].required = False
+        if not with_contact_email:
+            del self.fields["contact_email"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["expertise"] = ", ".join(self.instance.expertise)
+            self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
+
+    def clean_expertise(self):
+        return split_names(self.cleaned_data.get("expertise", ""))[:20]
+
+    def _post_clean(self):
+        pass
+
+    def profile_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in Expert.PROFILE_FIELDS}
+        if "contact_email" in self.fields:
+            data["contact_email"] = self.cleaned_data["contact_email"]
+        return data
+
+
+class ExpertFilterForm(forms.Form):
+    q = forms.CharField(label=_l("Search"), required=False, max_length=200)
+    topic = forms.SlugField(label=_l("Topic"), required=False)
+    country = forms.CharField(label=_l("Country"), required=False, max_length=2)
+    language = forms.ChoiceField(
+        label=_l("Language"),
+        required=False,
+        choices=[("", _l("Any language")), *ContentLanguage.choices],
+    )
+    availability = forms.ChoiceField(
+        label=_l("Available for"),
+        required=False,
+        choices=[("", _l("Anything")), *Availability.choices],
+    )
+    organisation = forms.SlugField(label=_l("Organisation"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["search"] = data.pop("q")
+        data["country"] = data["country"].upper()
+        return data
+
+
+class ContactForm(forms.Form):
+    subject = forms.CharField(label=_l("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_l("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_l("Plain text. The expert replies to your email address."),
+    )

@@ -1,25 +1,31 @@
 """The Observatory's content: pieces written, reviewed and published by the editorial board."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import TimeStampedModel
 from ai4media_portal.core.validators import validate_image, validate_pdf
+from network.models import Organisation
 
 from .enums import (
+    Availability,
     ContentKind,
     ContentLanguage,
     ContentStatus,
+    ExpertStatus,
     MilestoneKind,
     ProposalStatus,
     RegulationStatus,
 )
+from .validators import validate_orcid
 
 # The five editorial topics the board publishes under; editors may rename or add to them in
 # the admin. (The core ``Topic`` vocabulary is a fine-grained research taxonomy of some thirty
@@ -421,3 +427,135 @@ class ContentProposal(TimeStampedModel):
     def is_party(self, user) -> bool:
         """The proposer: they do not decide on their own proposal."""
         return bool(user and user.is_authenticated and self.proposer_id == user.pk)
+
+
+class Expert(TimeStampedModel):
+    """An expert on AI and media readers can find and write to. Listed once an editor has
+    approved the profile and while its owner has not hidden it. The address that receives
+    messages is never shown: readers write through the contact relay."""
+
+    PROFILE_FIELDS = (
+        "name",
+        "headline",
+        "bio",
+        "organisation",
+        "organisation_name",
+        "country",
+        "expertise",
+        "languages",
+        "available_for",
+        "orcid",
+        "website",
+        "accepts_contact",
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observatory_expert",
+        help_text=_("The account that owns the profile, when the expert made it."),
+    )
+    contact_email = models.EmailField(
+        _("address for messages"),
+        blank=True,
+        help_text=_("For profiles editors make: where messages go. Never shown."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    photo = UploadField(
+        _("photo"),
+        accept=Accept.IMAGE,
+        upload_to="observatory/experts/%Y/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB."),
+    )
+    headline = models.CharField(_("headline"), max_length=160)
+    bio = models.TextField(_("bio"), max_length=3000, help_text=_("Plain text."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observatory_experts",
+        verbose_name=_("organisation in the network"),
+    )
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("If not in the network.")
+    )
+    country = CountryField(_("country"))
+    expertise = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True, verbose_name=_("expertise")
+    )
+    topics = models.ManyToManyField(
+        EditorialTopic, related_name="experts", verbose_name=_("topics"), blank=True
+    )
+    languages = ArrayField(
+        models.CharField(max_length=5, choices=ContentLanguage.choices),
+        default=list,
+        verbose_name=_("languages"),
+    )
+    available_for = ArrayField(
+        models.CharField(max_length=16, choices=Availability.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("available for"),
+    )
+    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid])
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    accepts_contact = models.BooleanField(_("readers may write to me"), default=True)
+    hidden = models.BooleanField(_("hidden"), default=False, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ExpertStatus.choices,
+        default=ExpertStatus.PENDING,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("observatory:expert", args=[self.slug])
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [str(Availability(value).label) for value in self.available_for]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [str(ContentLanguage(value).label) for value in self.languages]
+
+    @property
+    def address(self) -> str:
+        """Where relayed messages go; never shown to anyone."""
+        return self.user.email if self.user_id else self.contact_email
+
+    def is_party(self, user) -> bool:
+        return bool(user and user.is_authenticated and self.user_id == user.pk)
+
+
+class ContactMessage(models.Model):
+    """A message a reader sent an expert through the relay, kept for abuse handling."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message to an expert")
+        verbose_name_plural = _("messages to experts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.expert}: {self.subject}"

@@ -69,3 +69,18 @@ rules.add_perm("observatory.decide_contentproposal", is_editorial_team & ~is_own
 
 # The policy tracker: the editorial team keeps regulations and their milestones.
 rules.add_perm("observatory.manage_policy", is_editorial_team)
+
+
+@rules.predicate
+def is_expert_owner(user, expert) -> bool:
+    return expert is not None and bool(expert.is_party(user))
+
+
+# The expert directory: experts keep their own profile; editors make, approve and edit any.
+rules.add_perm("observatory.add_expert", is_authenticated)
+rules.add_perm("observatory.change_expert", is_expert_owner | is_editorial_team)
+rules.add_perm("observatory.hide_expert", is_expert_owner)
+rules.add_perm("observatory.delete_expert", is_expert_owner | is_editorial_team)
+rules.add_perm("observatory.approve_expert", is_editorial_team & ~is_own_case)
+rules.add_perm("observatory.create_any_expert", is_editorial_team)
+rules.add_perm("observatory.contact_expert", is_authenticated & ~is_expert_owner)

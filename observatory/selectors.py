@@ -16,12 +16,13 @@ from reversion.models import Version
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.roles import Role
 
-from .enums import ContentKind, ContentStatus, ProposalStatus
+from .enums import ContentKind, ContentStatus, ExpertStatus, ProposalStatus
 from .models import (
     ContentAuthor,
     ContentItem,
     ContentProposal,
     EditorialTopic,
+    Expert,
     Milestone,
     Regulation,
     Tag,
@@ -332,3 +333,84 @@ def upcoming_milestones(*, limit: int = 5) -> list[Milestone]:
         .filter(date__gte=today)
         .order_by("date", "pk")[:limit]
     )
+
+
+# --- The expert directory ----------------------------------------------------------------------
+
+
+def listed_experts() -> QuerySet[Expert]:
+    """The experts the public sees: approved by an editor and not hidden by themselves."""
+    return Expert.objects.filter(status=ExpertStatus.APPROVED, hidden=False)
+
+
+def expert_directory(
+    *,
+    search: str = "",
+    topic: str = "",
+    country: str = "",
+    language: str = "",
+    availability: str = "",
+    organisation: str = "",
+) -> QuerySet[Expert]:
+    """Listed experts filtered by words in the name, headline, bio or expertise (every word
+    must appear), a topic slug, a country code, a language, an availability and an
+    organisation slug; by name."""
+    queryset = listed_experts()
+    for word in re.findall(r"[^\W_]+", search or "")[:MAX_SEARCH_WORDS]:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(headline__icontains=word)
+            | Q(bio__icontains=word)
+            | Q(expertise__icontains=word)
+        )
+    if topic:
+        queryset = queryset.filter(topics__slug=topic)
+    if country:
+        queryset = queryset.filter(country=country)
+    if language:
+        queryset = queryset.filter(languages__contains=[language])
+    if availability:
+        queryset = queryset.filter(available_for__contains=[availability])
+    if organisation:
+        queryset = queryset.filter(organisation__slug=organisation)
+    return (
+        queryset.distinct()
+        .select_related("organisation")
+        .prefetch_related("topics")
+        .order_by("name", "pk")
+    )
+
+
+def expert_page(slug: str) -> Expert | None:
+    return (
+        listed_experts()
+        .select_related("organisation")
+        .prefetch_related("topics")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def own_expert(user) -> Expert | None:
+    if not user.is_authenticated:
+        return None
+    return Expert.objects.select_related("organisation").filter(user=user).first()
+
+
+def expert_queue() -> QuerySet[Expert]:
+    """The editors' list of profiles: waiting ones first, then the rest by name."""
+    waiting = Case(
+        When(status=ExpertStatus.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Expert.objects.select_related("organisation", "user")
+        .annotate(waiting=waiting)
+        .order_by("waiting", "name", "pk")
+    )
+
+
+def experts_of(organisation) -> list[Expert]:
+    """The listed experts of a network organisation (one query)."""
+    return list(listed_experts().filter(organisation=organisation).order_by("name", "pk"))

@@ -14,11 +14,14 @@ does not clutter the text's history, and restoring is saving an old state again 
 revision.
 """
 
+import html
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import nh3
 import reversion
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -37,14 +40,24 @@ from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
 
-from .enums import PROPOSAL_TRANSITIONS, TRANSITIONS, ContentKind, ContentStatus, ProposalStatus
+from .enums import (
+    EXPERT_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
+    TRANSITIONS,
+    ContentKind,
+    ContentStatus,
+    ExpertStatus,
+    ProposalStatus,
+)
 from .markdown import reading_minutes, render_markdown
 from .models import (
+    ContactMessage,
     ContentAuthor,
     ContentItem,
     ContentProposal,
     ContentStatusChange,
     EditorialTopic,
+    Expert,
     Milestone,
     Regulation,
     Tag,
@@ -656,3 +669,195 @@ def milestone_delete(*, actor, milestone: Milestone) -> None:
             data={"date": milestone.date.isoformat(), "title": milestone.title},
         )
         milestone.delete()
+
+
+# --- The expert directory ----------------------------------------------------------------------
+
+
+def _expert_slug(name: str, *, exclude_pk=None) -> str:
+    base = slugify(name)[:100] or "expert"
+    taken = set(
+        Expert.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    for candidate in [base, *(f"{base}-{n}" for n in range(2, 100))]:
+        if candidate not in taken:
+            return candidate
+    return f"{base}-{uuid.uuid4().hex[:8]}"
+
+
+def expert_create(
+    *, actor, data: dict, topics: Iterable[EditorialTopic] = (), photo=None, for_self: bool
+) -> Expert:
+    """A new expert profile, waiting for an editor's approval. ``for_self``: the actor's own
+    profile (anyone signed in, one each); otherwise an editor makes it for someone else and
+    ``data`` must hold ``contact_email``. The editorial team is told."""
+    if for_self:
+        require_perm(actor, "observatory.add_expert")
+        if Expert.objects.filter(user=actor).exists():
+            raise PortalError(_("You already have a profile."), code="exists")
+    else:
+        require_perm(actor, "observatory.create_any_expert")
+        if not data.get("contact_email"):
+            raise PortalError(
+                _("Give the address where the expert receives messages."), field="contact_email"
+            )
+    expert = Expert(user=actor if for_self else None)
+    for name in (*Expert.PROFILE_FIELDS, "contact_email"):
+        if name in data:
+            setattr(expert, name, data[name])
+    if for_self:
+        expert.contact_email = ""
+    expert.slug = _expert_slug(expert.name)
+    if photo is not None:
+        expert.photo = photo
+    _full_clean(expert, exclude=["user"])
+    with transaction.atomic():
+        expert.save()
+        expert.topics.set(list(topics))
+        log_action("observatory.expert.create", actor=actor, target=expert)
+        team = _team_emails()
+        if team and for_self:
+            email_queue(
+                to=team,
+                template="observatory/expert_pending",
+                context={"expert": expert, "url": absolute_url("observatory:expert_queue")},
+            )
+    return expert
+
+
+def expert_update(
+    *,
+    expert: Expert,
+    actor,
+    data: dict,
+    topics: Iterable[EditorialTopic] | None = None,
+    photo=None,
+    clear_photo: bool = False,
+) -> Expert:
+    """Change a profile: its owner or an editor. Returns the expert."""
+    require_perm(actor, "observatory.change_expert", expert)
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        changed = apply_changes(locked, data, Expert.PROFILE_FIELDS)
+        if apply_file_change(locked, "photo", photo, clear=clear_photo):
+            changed.append("photo")
+        _full_clean(locked, exclude=["user"] if photo is not None else ["user", "photo"])
+        if changed:
+            locked.save()
+        if topics is not None:
+            before = set(locked.topics.values_list("pk", flat=True))
+            after = {topic.pk for topic in topics}
+            if before != after:
+                locked.topics.set(after)
+                changed.append("topics")
+        if changed:
+            log_action(
+                "observatory.expert.update", actor=actor, target=locked, data={"fields": changed}
+            )
+    return locked
+
+
+def expert_approve(*, expert: Expert, actor) -> Expert:
+    """An editor lists a profile in the directory (the one writer of ``Expert.status``)."""
+    require_perm(actor, "observatory.approve_expert", expert)
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        ensure_transition(ExpertStatus(locked.status), ExpertStatus.APPROVED, EXPERT_TRANSITIONS)
+        locked.status = ExpertStatus.APPROVED
+        locked.save(update_fields=["status", "updated_at"])
+        log_action("observatory.expert.approve", actor=actor, target=locked)
+        if locked.address:
+            email_queue(
+                to=locked.address,
+                template="observatory/expert_approved",
+                context={"expert": locked, "url": absolute_url(locked.get_absolute_url())},
+            )
+    return locked
+
+
+def expert_set_hidden(*, expert: Expert, actor, hidden: bool) -> Expert:
+    """The expert takes their profile out of the directory, or puts it back."""
+    require_perm(actor, "observatory.hide_expert", expert)
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if locked.hidden != hidden:
+            locked.hidden = hidden
+            locked.save(update_fields=["hidden", "updated_at"])
+            log_action(
+                "observatory.expert.hide" if hidden else "observatory.expert.show",
+                actor=actor,
+                target=locked,
+            )
+    return locked
+
+
+def expert_delete(*, expert: Expert, actor) -> None:
+    """Delete a profile and the messages sent through it (its owner or an editor)."""
+    require_perm(actor, "observatory.delete_expert", expert)
+    with transaction.atomic():
+        log_action(
+            "observatory.expert.delete",
+            actor=actor,
+            data={"expert": expert.pk, "name": expert.name},
+        )
+        expert.delete()
+
+
+def plain_text(text: str) -> str:
+    """``text`` with every HTML tag removed and entities decoded: what an email's plain-text
+    body may carry."""
+    stripped = nh3.clean(text or "", tags=set(), strip_comments=True)
+    return html.unescape(stripped).strip()
+
+
+def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMessage:
+    """Relay a signed-in reader's message to an expert by email, Reply-To the reader; the
+    expert's address is never shown. HTML is stripped; at most
+    ``OBSERVATORY_CONTACT_PER_HOUR`` and ``OBSERVATORY_CONTACT_PER_DAY`` messages per sender
+    (counted under a lock on the sender, so parallel requests cannot pass the limit). Raises
+    ``PermissionDenied`` (not signed in, or writing to oneself), ``PortalError`` when the
+    expert is not listed or takes no messages (code ``closed``), when a limit is reached
+    (code ``rate_limited``) or when the subject or message is empty."""
+    require_perm(actor, "observatory.contact_expert", expert)
+    subject = " ".join(plain_text(subject).split())[:150]
+    body = plain_text(body)[:5000]
+    if not subject:
+        raise PortalError(_("Give a subject."), field="subject", code="required")
+    if not body:
+        raise PortalError(_("Write a message."), field="body", code="required")
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        listed = locked.status == ExpertStatus.APPROVED and not locked.hidden
+        if not listed or not locked.accepts_contact or not locked.address:
+            raise PortalError(_("This expert does not take messages."), code="closed")
+        now = timezone.now()
+        sent = ContactMessage.objects.filter(sender=actor)
+        if (
+            sent.filter(created_at__gte=now - timedelta(hours=1)).count()
+            >= settings.OBSERVATORY_CONTACT_PER_HOUR
+            or sent.filter(created_at__gte=now - timedelta(days=1)).count()
+            >= settings.OBSERVATORY_CONTACT_PER_DAY
+        ):
+            raise PortalError(
+                _("You have sent as many messages as we allow for now; try again later."),
+                code="rate_limited",
+            )
+        message = ContactMessage.objects.create(
+            expert=locked, sender=actor, subject=subject, body=body
+        )
+        email_queue(
+            to=locked.address,
+            reply_to=[actor.email],
+            template="observatory/contact",
+            context={
+                "expert": locked,
+                "sender_name": actor.display_name,
+                "subject": subject,
+                "body": body,
+            },
+        )
+        log_action("observatory.expert.contact", actor=actor, target=locked)
+    return message

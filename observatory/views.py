@@ -21,22 +21,26 @@ from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
+from network.selectors import member_organisations
 
 from . import selectors, services
 from .enums import TRANSITIONS, ContentStatus, ProposalStatus
 from .forms import (
     AcceptProposalForm,
     CommentForm,
+    ContactForm,
     ContentFilterForm,
     ContentForm,
     DeclineProposalForm,
+    ExpertFilterForm,
+    ExpertForm,
     MilestoneForm,
     ProposalForm,
     RegulationForm,
     ScheduleForm,
 )
 from .markdown import render_markdown
-from .models import ContentProposal, Milestone
+from .models import ContentProposal, Expert, Milestone
 
 LIST_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 30
@@ -63,6 +67,7 @@ def index(request):
             "videos": selectors.latest_videos(),
             "is_team": can(request.user, "observatory.manage_content"),
             "upcoming": selectors.upcoming_milestones(),
+            "experts": selectors.expert_directory()[:4],
             "today": timezone.localdate(),
         },
     )
@@ -594,3 +599,223 @@ def milestone_delete(request, slug, pk):
     services.milestone_delete(actor=request.user, milestone=milestone)
     messages.success(request, _("Milestone removed."))
     return redirect("observatory:regulation", slug)
+
+
+# --- The expert directory ----------------------------------------------------------------------
+
+EXPERT_PAGE_SIZE = 24
+
+
+@require_GET
+def expert_list(request):
+    """Listed experts with search and filters, all in the query string."""
+    form = ExpertFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = paginate(request, selectors.expert_directory(**filters), EXPERT_PAGE_SIZE)
+    params = {
+        key: request.GET.get(key, "")
+        for key in ("q", "topic", "country", "language", "availability", "organisation")
+    }
+    return render(
+        request,
+        "observatory/expert_list.html",
+        {
+            "form": form,
+            "page": page,
+            "topics": selectors.editorial_topics(),
+            "filtered": any(params.values()),
+            "page_query": listing_query(params),
+            "own": selectors.own_expert(request.user),
+        },
+    )
+
+
+def _expert_page(request, expert, *, contact_form=None, status=200):
+    return render(
+        request,
+        "observatory/expert_detail.html",
+        {
+            "expert": expert,
+            "contact_form": contact_form or ContactForm(),
+            "may_contact": can(request.user, "observatory.contact_expert", expert)
+            and expert.accepts_contact,
+            "can_edit": can(request.user, "observatory.change_expert", expert),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def expert_detail(request, slug):
+    expert = selectors.expert_page(slug)
+    if expert is None:
+        raise Http404
+    return _expert_page(request, expert)
+
+
+@login_required
+@require_POST
+def expert_contact(request, slug):
+    """The contact relay: the message goes to the expert by email; the reader never sees
+    the expert's address."""
+    expert = selectors.expert_page(slug)
+    if expert is None:
+        raise Http404
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_send(expert=expert, actor=request.user, **form.cleaned_data)
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Sent. The expert replies to your email address."))
+            return redirect(expert)
+    return _expert_page(request, expert, contact_form=form, status=422)
+
+
+def _expert_form(request, form):
+    form.fields["photo"].widget.current_url = (
+        form.instance.photo.url if form.instance.pk and form.instance.photo else ""
+    )
+    return form
+
+
+@login_required
+def my_expert_profile(request):
+    """The signed-in user's own profile: make it, change it, hide it or delete it."""
+    expert = selectors.own_expert(request.user)
+    organisations = member_organisations().order_by("name")
+    form = _expert_form(
+        request,
+        ExpertForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=expert,
+            organisations=organisations,
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data.get("photo") or None
+        try:
+            if expert is None:
+                services.expert_create(
+                    actor=request.user,
+                    data=form.profile_data(),
+                    topics=form.cleaned_data["topics"],
+                    photo=photo,
+                    for_self=True,
+                )
+                messages.success(request, _("Thank you: an editor will approve your profile."))
+            else:
+                services.expert_update(
+                    expert=expert,
+                    actor=request.user,
+                    data=form.profile_data(),
+                    topics=form.cleaned_data["topics"],
+                    photo=photo,
+                    clear_photo=form.cleaned_data.get("photo") is False,
+                )
+                messages.success(request, _("Saved."))
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            return redirect("observatory:my_expert_profile")
+    status = 422 if form.is_bound else 200
+    return render(
+        request,
+        "observatory/expert_form.html",
+        {"form": form, "expert": expert, "own": True},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def my_expert_visibility(request):
+    expert = selectors.own_expert(request.user)
+    if expert is None:
+        raise Http404
+    if "delete" in request.POST:
+        services.expert_delete(expert=expert, actor=request.user)
+        messages.success(request, _("Your profile is deleted."))
+        return redirect("observatory:experts")
+    services.expert_set_hidden(expert=expert, actor=request.user, hidden="hide" in request.POST)
+    return redirect("observatory:my_expert_profile")
+
+
+@login_required
+@require_GET
+def expert_queue(request):
+    """The editors' list of expert profiles, waiting ones first."""
+    require(request, "observatory.create_any_expert")
+    page = paginate(request, selectors.expert_queue(), QUEUE_PAGE_SIZE)
+    return render(request, "observatory/expert_queue.html", {"page": page, "page_query": ""})
+
+
+@login_required
+def expert_edit(request, pk=None):
+    """An editor makes a profile for an expert, or changes one."""
+    require(request, "observatory.create_any_expert")
+    expert = None
+    if pk is not None:
+        expert = Expert.objects.filter(pk=pk).first()
+        if expert is None:
+            raise Http404
+    form = _expert_form(
+        request,
+        ExpertForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=expert,
+            organisations=member_organisations().order_by("name"),
+            with_contact_email=expert is None or expert.user_id is None,
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data.get("photo") or None
+        try:
+            if expert is None:
+                expert = services.expert_create(
+                    actor=request.user,
+                    data=form.profile_data(),
+                    topics=form.cleaned_data["topics"],
+                    photo=photo,
+                    for_self=False,
+                )
+            else:
+                services.expert_update(
+                    expert=expert,
+                    actor=request.user,
+                    data=form.profile_data(),
+                    topics=form.cleaned_data["topics"],
+                    photo=photo,
+                    clear_photo=form.cleaned_data.get("photo") is False,
+                )
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("observatory:expert_queue")
+    status = 422 if form.is_bound else 200
+    return render(
+        request,
+        "observatory/expert_form.html",
+        {"form": form, "expert": expert, "own": False},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def expert_approve(request, pk):
+    require(request, "observatory.create_any_expert")
+    expert = Expert.objects.filter(pk=pk).first()
+    if expert is None:
+        raise Http404
+    try:
+        services.expert_approve(expert=expert, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Listed in the directory."))
+    return redirect("observatory:expert_queue")

@@ -249,6 +249,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when Redis is down: the outbox sweep delivers what was not queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# The Observatory's contact relay: messages a reader may send experts, per hour and per day.
+OBSERVATORY_CONTACT_PER_HOUR = env.int("OBSERVATORY_CONTACT_PER_HOUR", default=3)
+OBSERVATORY_CONTACT_PER_DAY = env.int("OBSERVATORY_CONTACT_PER_DAY", default=10)
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.outbox_sweep", "schedule": 120.0},
     "opencalls-reminders": {

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import ContentItem, Milestone, Regulation
+from ..models import ContentItem, Expert, Milestone, Regulation
 
 
 class ContentItemSerializer(serializers.ModelSerializer):
@@ -75,3 +75,45 @@ class RegulationSerializer(serializers.ModelSerializer):
 
     def get_url(self, regulation) -> str:
         return self.context["request"].build_absolute_uri(regulation.get_absolute_url())
+
+
+class ExpertSerializer(serializers.ModelSerializer):
+    """A listed expert. No email address is ever part of it: readers write through the
+    portal's contact relay (``contact_url``, signed in)."""
+
+    country = serializers.CharField(source="country.code", read_only=True)
+    organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    photo = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expert
+        fields = [
+            "slug",
+            "name",
+            "headline",
+            "bio",
+            "photo",
+            "organisation",
+            "organisation_name",
+            "country",
+            "expertise",
+            "topics",
+            "languages",
+            "available_for",
+            "orcid",
+            "website",
+            "accepts_contact",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, expert) -> str | None:
+        if not expert.photo:
+            return None
+        return self.context["request"].build_absolute_uri(expert.photo.url)
+
+    def get_url(self, expert) -> str:
+        return self.context["request"].build_absolute_uri(expert.get_absolute_url())

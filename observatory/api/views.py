@@ -4,9 +4,9 @@ from rest_framework import permissions, viewsets
 from ai4media_portal.core.api.pagination import PortalCursorPagination
 
 from .. import selectors
-from ..enums import ContentKind, ContentLanguage, RegulationStatus
-from ..models import ContentItem, Regulation
-from .serializers import ContentItemSerializer, RegulationSerializer
+from ..enums import Availability, ContentKind, ContentLanguage, RegulationStatus
+from ..models import ContentItem, Expert, Regulation
+from .serializers import ContentItemSerializer, ExpertSerializer, RegulationSerializer
 
 
 class ContentFilter(django_filters.FilterSet):
@@ -71,3 +71,45 @@ class RegulationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.regulations()
+
+
+class ExpertFilter(django_filters.FilterSet):
+    """The expert directory's filters."""
+
+    search = django_filters.CharFilter(method="filter_directory")
+    topic = django_filters.CharFilter(method="filter_directory", help_text="Slug of a topic.")
+    country = django_filters.CharFilter(
+        method="filter_directory", help_text="ISO 3166 alpha-2 code."
+    )
+    language = django_filters.ChoiceFilter(
+        choices=ContentLanguage.choices, method="filter_directory"
+    )
+    availability = django_filters.ChoiceFilter(
+        choices=Availability.choices, method="filter_directory"
+    )
+    organisation = django_filters.CharFilter(
+        method="filter_directory", help_text="Slug of a network organisation."
+    )
+
+    class Meta:
+        model = Expert
+        fields = ["search", "topic", "country", "language", "availability", "organisation"]
+
+    def filter_directory(self, queryset, name, value):
+        if name == "country":
+            value = value.upper()
+        matching = selectors.expert_directory(**{name: value}).values("pk")
+        return queryset.filter(pk__in=matching)
+
+
+class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
+    """The listed experts (approved, not hidden), open to everyone; never an email address."""
+
+    serializer_class = ExpertSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = ExpertFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.listed_experts().select_related("organisation").prefetch_related("topics")

@@ -6,7 +6,15 @@ from reversion.models import Version
 from ai4media_portal.core.demo import DemoContext
 from observatory import demo
 from observatory.enums import ContentKind, ContentStatus, ProposalStatus
-from observatory.models import ContentItem, ContentProposal, EditorialTopic, Milestone, Regulation
+from observatory.models import (
+    ContentItem,
+    ContentProposal,
+    EditorialTopic,
+    Expert,
+    Milestone,
+    Regulation,
+)
+from observatory.selectors import listed_experts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +44,12 @@ def test_demo_has_every_state_topic_and_kind_and_is_idempotent():
     assert ai_act.milestones.filter(kind="proposed-change").exists()
     assert Regulation.objects.count() == len(demo.REGULATIONS)
     assert ai_act.items.exists()
+    assert listed_experts().count() >= 20
+    assert Expert.objects.filter(status="pending").count() == 1
+    assert Expert.objects.filter(hidden=True).count() == 1
     count = items.count()
     _seed()
+    assert Expert.objects.count() == len(demo.EXPERTS)
     assert Milestone.objects.count() == sum(len(row[-1]) for row in demo.REGULATIONS)
     assert ContentItem.objects.count() == count
     assert ContentProposal.objects.count() == len(demo.PROPOSALS)
