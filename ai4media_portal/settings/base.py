@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "OrganisationTypeEnum": "network.enums.OrganisationType",
         "ApplicationStatusEnum": "network.enums.ApplicationStatus",
+        "ContentLanguageEnum": "observatory.enums.ContentLanguage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

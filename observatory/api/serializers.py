@@ -55,7 +55,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(item.get_absolute_url())
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class PolicyMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["date", "title", "kind", "source_url", "description"]
@@ -65,7 +65,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class RegulationSerializer(serializers.ModelSerializer):
     """A regulation of the policy tracker with its dated milestones (oldest first)."""
 
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = PolicyMilestoneSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

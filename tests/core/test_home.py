@@ -13,7 +13,12 @@ def test_home_shows_the_pillars_key_numbers_and_open_calls(client):
     CallFactory(title="Media AI now")
     response = client.get("/")
     figures = [(figure.value, figure.label) for figure in response.context["figures"]]
-    assert figures == [(3, "member organisations"), (2, "countries"), (0, "funded projects")]
+    assert figures == [
+        (3, "member organisations"),
+        (2, "countries"),
+        (0, "Observatory articles"),
+        (0, "funded projects"),
+    ]
     assert [panel.title for panel in response.context["panels"]] == ["Open for proposals"]
     html = response.content.decode()
     assert "Media AI now" in html
