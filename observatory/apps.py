@@ -37,6 +37,8 @@ class ObservatoryConfig(AppConfig):
                     "topics",
                     "tags",
                     "regulations",
+                    "related_items",
+                    "related_organisations",
                 ],
             )
         register_tones(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from ai4media_portal.core.forms import StoredFileInput
 from ai4media_portal.core.validators import validate_image, validate_pdf
+from network.models import Organisation
 
 from .enums import Availability, ContentKind, ContentLanguage
 from .models import (
@@ -51,6 +52,18 @@ class ContentForm(forms.ModelForm):
         required=False,
         help_text=_l("The piece is listed on these regulations' pages of the policy tracker."),
     )
+    related_items = forms.ModelMultipleChoiceField(
+        queryset=ContentItem.objects.none(),
+        label=_l("Related content"),
+        required=False,
+        help_text=_l("Published pieces to suggest beside this one."),
+    )
+    related_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_l("Related organisations"),
+        required=False,
+        help_text=_l("Organisations of the network the piece is about; listed on their pages."),
+    )
     tags = forms.CharField(
         label=_l("Tags"),
         required=False,
@@ -85,8 +98,14 @@ class ContentForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 18}),
         }
 
-    def __init__(self, *args, may_credit: bool = False, **kwargs):
+    def __init__(
+        self, *args, may_credit: bool = False, published=None, organisations=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if published is not None:
+            self.fields["related_items"].queryset = published.exclude(pk=self.instance.pk)
+        if organisations is not None:
+            self.fields["related_organisations"].queryset = organisations
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _(
             "The last part of the address; made from the title when empty."
@@ -102,6 +121,12 @@ class ContentForm(forms.ModelForm):
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
             self.initial["regulations"] = list(
                 self.instance.regulations.values_list("pk", flat=True)
+            )
+            self.initial["related_items"] = list(
+                self.instance.related_items.values_list("pk", flat=True)
+            )
+            self.initial["related_organisations"] = list(
+                self.instance.related_organisations.values_list("pk", flat=True)
             )
 
     def clean_authors(self):
@@ -141,6 +166,8 @@ class ContentForm(forms.ModelForm):
             "topics": list(self.cleaned_data["topics"]),
             "tag_names": self.cleaned_data["tags"],
             "regulations": list(self.cleaned_data["regulations"]),
+            "related_items": list(self.cleaned_data["related_items"]),
+            "related_organisations": list(self.cleaned_data["related_organisations"]),
             "hero_image": image or None,
         }
         if "authors" in self.fields and self.cleaned_data.get("authors"):

@@ -238,6 +238,15 @@ class ContentItem(TimeStampedModel):
         verbose_name=_("regulations analysed"),
         blank=True,
     )
+    related_items = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, verbose_name=_("related content")
+    )
+    related_organisations = models.ManyToManyField(
+        Organisation,
+        related_name="observatory_items",
+        blank=True,
+        verbose_name=_("related organisations"),
+    )
 
     status = models.CharField(
         _("status"),

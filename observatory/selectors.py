@@ -15,6 +15,7 @@ from reversion.models import Version
 
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.roles import Role
+from network.models import Organisation
 
 from .enums import ContentKind, ContentStatus, ExpertStatus, ProposalStatus
 from .models import (
@@ -80,9 +81,18 @@ def content_listing(
 
 
 def published_item(slug: str) -> ContentItem | None:
-    """The published piece at ``slug`` with its relations, or None."""
+    """The published piece at ``slug`` with its relations, or None. Of its related pieces
+    only the published ones come along (``related_published``)."""
     return (
         with_list_relations(published_content().select_related("created_by"))
+        .prefetch_related(
+            Prefetch(
+                "related_items",
+                queryset=published_content().order_by("-published_at", "-pk"),
+                to_attr="related_published",
+            ),
+            Prefetch("related_organisations", queryset=Organisation.objects.order_by("name")),
+        )
         .filter(slug=slug)
         .first()
     )
@@ -208,6 +218,12 @@ def _as_text(name: str, value) -> str:
     if name == "regulations":
         names = dict(Regulation.objects.values_list("pk", "short_name"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
+    if name == "related_items":
+        names = dict(ContentItem.objects.filter(pk__in=value or []).values_list("pk", "title"))
+        return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
+    if name == "related_organisations":
+        names = dict(Organisation.objects.filter(pk__in=value or []).values_list("pk", "name"))
+        return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
     return "" if value is None else str(value)
 
 
@@ -217,7 +233,15 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
     labels = {field.name: field.verbose_name for field in ContentItem._meta.get_fields()
               if hasattr(field, "verbose_name")}  # fmt: skip
     diffs = []
-    for name in [*ContentItem.EDITABLE_FIELDS, "hero_image", "topics", "tags", "regulations"]:
+    for name in [
+        *ContentItem.EDITABLE_FIELDS,
+        "hero_image",
+        "topics",
+        "tags",
+        "regulations",
+        "related_items",
+        "related_organisations",
+    ]:
         old = _as_text(name, (before or {}).get(name))
         new = _as_text(name, after.get(name))
         if old == new:
@@ -414,3 +438,12 @@ def expert_queue() -> QuerySet[Expert]:
 def experts_of(organisation) -> list[Expert]:
     """The listed experts of a network organisation (one query)."""
     return list(listed_experts().filter(organisation=organisation).order_by("name", "pk"))
+
+
+def items_about(organisation) -> list[ContentItem]:
+    """The published pieces that name ``organisation`` as related, newest first (one query)."""
+    return list(
+        published_content()
+        .filter(related_organisations=organisation)
+        .order_by("-published_at", "-pk")[:10]
+    )

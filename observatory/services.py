@@ -147,6 +147,8 @@ def content_create(
     authors: Sequence | None = None,
     hero_image=None,
     regulations: Iterable[Regulation] = (),
+    related_items: Iterable[ContentItem] = (),
+    related_organisations: Iterable = (),
 ) -> ContentItem:
     """A new draft by ``actor`` (any signed-in user), its first revision kept.
 
@@ -168,6 +170,8 @@ def content_create(
         item.topics.set(list(topics))
         item.tags.set(tags_from_names(tag_names))
         item.regulations.set(list(regulations))
+        item.related_items.set(list(related_items))
+        item.related_organisations.set(list(related_organisations))
         _set_authors(item, authors or [actor])
         reversion.set_user(actor)
         reversion.set_comment(_("Created"))
@@ -188,6 +192,8 @@ def content_update(
     clear_hero_image: bool = False,
     comment: str = "",
     regulations: Iterable[Regulation] | None = None,
+    related_items: Iterable[ContentItem] | None = None,
+    related_organisations: Iterable | None = None,
 ) -> ContentItem:
     """Change a piece: its author while it is a draft or changes are requested, an editor in
     any state but archived. Every save that changes something keeps a revision (with
@@ -210,12 +216,18 @@ def content_update(
             if before != after:
                 locked.topics.set(after)
                 changed.append("topics")
-        if regulations is not None:
-            before = set(locked.regulations.values_list("pk", flat=True))
-            after = {regulation.pk for regulation in regulations}
-            if before != after:
-                locked.regulations.set(after)
-                changed.append("regulations")
+        for name, chosen in (
+            ("regulations", regulations),
+            ("related_items", related_items),
+            ("related_organisations", related_organisations),
+        ):
+            if chosen is None:
+                continue
+            manager = getattr(locked, name)
+            after = {obj.pk for obj in chosen} - {locked.pk if name == "related_items" else None}
+            if set(manager.values_list("pk", flat=True)) != after:
+                manager.set(after)
+                changed.append(name)
         if tag_names is not None:
             tags = tags_from_names(tag_names)
             if set(locked.tags.values_list("pk", flat=True)) != {tag.pk for tag in tags}:
@@ -262,6 +274,8 @@ def content_restore(*, item: ContentItem, actor, version_id: int) -> ContentItem
         locked.topics.set(fields.get("topics", []))
         locked.tags.set(fields.get("tags", []))
         locked.regulations.set(fields.get("regulations", []))
+        locked.related_items.set(fields.get("related_items", []))
+        locked.related_organisations.set(fields.get("related_organisations", []))
         reversion.set_user(actor)
         reversion.set_comment(_("Restored the revision of %s") % _when(version))
         reversion.add_to_revision(locked)

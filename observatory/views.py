@@ -146,11 +146,19 @@ def item_detail(request, slug):
 # --- Writing -----------------------------------------------------------------------------------
 
 
+def _relation_choices() -> dict:
+    """What a piece may be related to: published pieces and the network's organisations."""
+    return {
+        "published": selectors.published_content().order_by("-published_at", "-pk"),
+        "organisations": member_organisations().order_by("name"),
+    }
+
+
 @login_required
 def write(request):
     """A new draft by any signed-in user."""
     require(request, "observatory.add_contentitem")
-    form = ContentForm(request.POST or None, request.FILES or None)
+    form = ContentForm(request.POST or None, request.FILES or None, **_relation_choices())
     if request.method == "POST" and form.is_valid():
         try:
             item = services.content_create(actor=request.user, **form.service_kwargs())
@@ -176,7 +184,11 @@ def edit(request, pk):
     require(request, "observatory.change_contentitem", item)
     may_credit = can(request.user, "observatory.manage_content")
     form = ContentForm(
-        request.POST or None, request.FILES or None, instance=item, may_credit=may_credit
+        request.POST or None,
+        request.FILES or None,
+        instance=item,
+        may_credit=may_credit,
+        **_relation_choices(),
     )
     form.fields["hero_image"].widget.current_url = item.hero_image.url if item.hero_image else ""
     if request.method == "POST" and form.is_valid():

@@ -486,3 +486,50 @@ def test_site_search_finds_published_pieces(member):
     ContentItemFactory(status=S.DRAFT, title="Watermarks draft")
     group = search("watermark", user=member, limit=5)
     assert [hit.url for hit in group.hits] == [item.get_absolute_url()]
+
+
+def test_detail_shows_related_published_pieces_and_organisations_only(client, editor):
+    from tests.network.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Deepwatch Analytics")
+    item = ContentItemFactory(status=S.PUBLISHED)
+    shown = ContentItemFactory(status=S.PUBLISHED, title="Related and published")
+    hidden = [
+        ContentItemFactory(status=state, title=f"Related {state.value}") for state in HIDDEN_STATES
+    ]
+    services.content_update(
+        item=item,
+        actor=editor,
+        data={},
+        related_items=[shown, *hidden],
+        related_organisations=[organisation],
+    )
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert "Related and published" in html
+    assert "Deepwatch Analytics" in html
+    for other in hidden:
+        assert other.title not in html
+    version = Version.objects.get_for_object(item).first()
+    assert sorted(version.field_dict["related_items"]) == sorted(o.pk for o in [shown, *hidden])
+
+
+def test_an_organisation_page_lists_published_pieces_about_it(client, editor):
+    from tests.network.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    published = ContentItemFactory(status=S.PUBLISHED, title="About them, published")
+    draft = ContentItemFactory(status=S.DRAFT, title="About them, draft")
+    for item in (published, draft):
+        item.related_organisations.set([organisation])
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert "About them, published" in html
+    assert "About them, draft" not in html
+
+
+def test_the_form_offers_published_pieces_only_as_related(client, member):
+    ContentItemFactory(status=S.PUBLISHED, title="Offered piece")
+    ContentItemFactory(status=S.DRAFT, title="Not offered draft")
+    client.force_login(member)
+    html = client.get("/observatory/write/").content.decode()
+    assert "Offered piece" in html
+    assert "Not offered draft" not in html
