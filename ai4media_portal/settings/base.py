@@ -34,6 +34,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.forms",
 ]
@@ -51,6 +52,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.orcid",
+    "reversion",
 ]
 PORTAL_APPS = [
     "ai4media_portal.core",
@@ -248,6 +250,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when Redis is down: the outbox sweep delivers what was not queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# The Observatory's contact relay: messages a reader may send experts, per hour and per day.
+OBSERVATORY_CONTACT_PER_HOUR = env.int("OBSERVATORY_CONTACT_PER_HOUR", default=3)
+OBSERVATORY_CONTACT_PER_DAY = env.int("OBSERVATORY_CONTACT_PER_DAY", default=10)
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.outbox_sweep", "schedule": 120.0},
     "opencalls-reminders": {
@@ -262,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outputs.lift_embargoes",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Every minute, so that a scheduled piece goes live in the minute it is due.
+    "observatory-publish-due": {"task": "observatory.publish_due", "schedule": 60.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------
@@ -331,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorTypeEnum": "ai4media_portal.core.api.schema.ErrorTypeEnum",
         "ErrorCode403Enum": "ai4media_portal.core.api.schema.ErrorCode403Enum",
         "ApplicationStatusEnum": "network.enums.ApplicationStatus",
+        "ContentLanguageEnum": "observatory.enums.ContentLanguage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -16,6 +16,7 @@ def test_home_shows_the_pillars_key_numbers_and_open_calls(client):
     assert figures == [
         (3, "member organisations"),
         (2, "countries"),
+        (0, "Observatory articles"),
         (0, "funded projects"),
         (0, "publications"),
         (0, "datasets"),

@@ -1,0 +1,119 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import ContentItem, Expert, Milestone, Regulation
+
+
+class ContentItemSerializer(serializers.ModelSerializer):
+    """A published piece of the Observatory. ``body_html`` is the body rendered from Markdown
+    and sanitised (no script, event handler, style or iframe); ``body`` is the Markdown."""
+
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    authors = serializers.SerializerMethodField(help_text="Names of the authors, in order.")
+    hero_image = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContentItem
+        fields = [
+            "slug",
+            "kind",
+            "title",
+            "standfirst",
+            "body",
+            "body_html",
+            "hero_image",
+            "hero_alt",
+            "hero_caption",
+            "video_url",
+            "source_url",
+            "language",
+            "reading_minutes",
+            "featured",
+            "seo_title",
+            "seo_description",
+            "topics",
+            "tags",
+            "authors",
+            "published_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_authors(self, item) -> list[str]:
+        return [credit.user.display_name for credit in item.credits.all()]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_hero_image(self, item) -> str | None:
+        if not item.hero_image:
+            return None
+        return self.context["request"].build_absolute_uri(item.hero_image.url)
+
+    def get_url(self, item) -> str:
+        return self.context["request"].build_absolute_uri(item.get_absolute_url())
+
+
+class PolicyMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["date", "title", "kind", "source_url", "description"]
+        read_only_fields = fields
+
+
+class RegulationSerializer(serializers.ModelSerializer):
+    """A regulation of the policy tracker with its dated milestones (oldest first)."""
+
+    milestones = PolicyMilestoneSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Regulation
+        fields = [*Regulation.EDITABLE_FIELDS, "milestones", "url"]
+        read_only_fields = fields
+
+    def get_url(self, regulation) -> str:
+        return self.context["request"].build_absolute_uri(regulation.get_absolute_url())
+
+
+class ExpertSerializer(serializers.ModelSerializer):
+    """A listed expert. No email address is ever part of it: readers write through the
+    portal's contact relay (``contact_url``, signed in)."""
+
+    country = serializers.CharField(source="country.code", read_only=True)
+    organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    photo = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expert
+        fields = [
+            "slug",
+            "name",
+            "headline",
+            "bio",
+            "photo",
+            "organisation",
+            "organisation_name",
+            "country",
+            "expertise",
+            "topics",
+            "languages",
+            "available_for",
+            "orcid",
+            "website",
+            "accepts_contact",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, expert) -> str | None:
+        if not expert.photo:
+            return None
+        return self.context["request"].build_absolute_uri(expert.photo.url)
+
+    def get_url(self, expert) -> str:
+        return self.context["request"].build_absolute_uri(expert.get_absolute_url())

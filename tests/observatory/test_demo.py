@@ -1,0 +1,61 @@
+"""The Observatory's demo data: a board, every state, every topic and kind, idempotent."""
+
+import pytest
+from reversion.models import Version
+
+from ai4media_portal.core.demo import DemoContext
+from observatory import demo
+from observatory.enums import ContentKind, ContentStatus, ProposalStatus
+from observatory.models import (
+    ContentItem,
+    ContentProposal,
+    EditorialTopic,
+    Expert,
+    Milestone,
+    Regulation,
+)
+from observatory.selectors import listed_experts
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed():
+    demo.seed(DemoContext(log=lambda message: None))
+
+
+def test_demo_has_every_state_topic_and_kind_and_is_idempotent():
+    _seed()
+    items = ContentItem.objects.all()
+    assert items.count() >= 40
+    assert set(items.values_list("status", flat=True)) == set(ContentStatus.values)
+    assert set(items.values_list("kind", flat=True)) == set(ContentKind.values)
+    assert set(
+        EditorialTopic.objects.filter(items__isnull=False).values_list("slug", flat=True)
+    ) == {slug for slug, _name in __import__("observatory.models").models.EDITORIAL_TOPICS}
+    scheduled = items.filter(status=ContentStatus.SCHEDULED)
+    assert scheduled.exists()
+    assert all(item.go_live_at > demo_now() for item in scheduled)
+    assert Version.objects.get_for_model(ContentItem).count() > items.count()
+    assert set(ContentProposal.objects.values_list("status", flat=True)) == set(
+        ProposalStatus.values
+    )
+    ai_act = Regulation.objects.get(slug="ai-act")
+    assert ai_act.celex == "32024R1689"
+    assert ai_act.milestones.filter(kind="proposed-change").exists()
+    assert Regulation.objects.count() == len(demo.REGULATIONS)
+    assert ai_act.items.exists()
+    assert listed_experts().count() >= 20
+    assert Expert.objects.filter(status="pending").count() == 1
+    assert Expert.objects.filter(hidden=True).count() == 1
+    count = items.count()
+    _seed()
+    assert Expert.objects.count() == len(demo.EXPERTS)
+    assert Milestone.objects.count() == sum(len(row[-1]) for row in demo.REGULATIONS)
+    assert ContentItem.objects.count() == count
+    assert ContentProposal.objects.count() == len(demo.PROPOSALS)
+
+
+def demo_now():
+    from django.utils import timezone
+
+    return timezone.now()
