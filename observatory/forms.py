@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from ai4media_portal.core.forms import StoredFileInput
+from ai4media_portal.core.forms import PortalForm, PortalModelForm, StoredFileInput
 from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
@@ -29,7 +29,7 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
 
 
-class ContentForm(forms.ModelForm):
+class ContentForm(PortalModelForm):
     """A piece's text, image and vocabularies. Editors also name the authors, in order."""
 
     hero_image = forms.FileField(
@@ -175,7 +175,7 @@ class ContentForm(forms.ModelForm):
         return kwargs
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     message = forms.CharField(
         label=_l("Comment to the authors"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -184,7 +184,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(PortalForm):
     go_live_at = forms.DateTimeField(
         label=_l("Goes live at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -199,7 +199,7 @@ class ScheduleForm(forms.Form):
         ) % {"zone": timezone.get_current_timezone_name()}
 
 
-class ContentFilterForm(forms.Form):
+class ContentFilterForm(PortalForm):
     """The public list's search and filters, all in the query string."""
 
     q = forms.CharField(label=_l("Search"), required=False, max_length=200)
@@ -227,7 +227,7 @@ class ContentFilterForm(forms.Form):
         }
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(PortalModelForm):
     """What a signed-in user proposes to the editorial board."""
 
     link = forms.URLField(
@@ -267,7 +267,7 @@ class ProposalForm(forms.ModelForm):
         pass
 
 
-class AcceptProposalForm(forms.Form):
+class AcceptProposalForm(PortalForm):
     editor = forms.ModelChoiceField(
         queryset=None,
         label=_l("Assign the draft to"),
@@ -285,7 +285,7 @@ class AcceptProposalForm(forms.Form):
         self.fields["editor"].queryset = team
 
 
-class DeclineProposalForm(forms.Form):
+class DeclineProposalForm(PortalForm):
     reply = forms.CharField(
         label=_l("Reply to the proposer"),
         max_length=4000,
@@ -294,7 +294,7 @@ class DeclineProposalForm(forms.Form):
     )
 
 
-class RegulationForm(forms.ModelForm):
+class RegulationForm(PortalModelForm):
     official_url = forms.URLField(
         label=_l("Official text"), required=False, max_length=300, assume_scheme="https"
     )
@@ -315,7 +315,7 @@ class RegulationForm(forms.ModelForm):
         pass
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(PortalModelForm):
     source_url = forms.URLField(label=_l("Source"), max_length=300, assume_scheme="https")
 
     class Meta:
@@ -349,7 +349,7 @@ class OrcidField(forms.CharField):
             validate_orcid(value)
 
 
-class ExpertForm(forms.ModelForm):
+class ExpertForm(PortalModelForm):
     """An expert's profile, by the expert or an editor."""
 
     photo = forms.FileField(
@@ -416,7 +416,7 @@ class ExpertForm(forms.ModelForm):
         return data
 
 
-class ExpertFilterForm(forms.Form):
+class ExpertFilterForm(PortalForm):
     q = forms.CharField(label=_l("Search"), required=False, max_length=200)
     topic = forms.SlugField(label=_l("Topic"), required=False)
     country = forms.CharField(label=_l("Country"), required=False, max_length=2)
@@ -441,7 +441,7 @@ class ExpertFilterForm(forms.Form):
         return data
 
 
-class ContactForm(forms.Form):
+class ContactForm(PortalForm):
     subject = forms.CharField(label=_l("Subject"), max_length=150)
     body = forms.CharField(
         label=_l("Message"),

@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ai4media_portal.core.api import serializers as portal
+
 from ..models import ContentItem, Expert, Milestone, Regulation
 
 
-class ContentItemSerializer(serializers.ModelSerializer):
+class ContentItemSerializer(portal.ModelSerializer):
     """A published piece of the Observatory. ``body_html`` is the body rendered from Markdown
     and sanitised (no script, event handler, style or iframe); ``body`` is the Markdown."""
 
@@ -55,14 +57,14 @@ class ContentItemSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(item.get_absolute_url())
 
 
-class PolicyMilestoneSerializer(serializers.ModelSerializer):
+class PolicyMilestoneSerializer(portal.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["date", "title", "kind", "source_url", "description"]
         read_only_fields = fields
 
 
-class RegulationSerializer(serializers.ModelSerializer):
+class RegulationSerializer(portal.ModelSerializer):
     """A regulation of the policy tracker with its dated milestones (oldest first)."""
 
     milestones = PolicyMilestoneSerializer(many=True, read_only=True)
@@ -77,7 +79,7 @@ class RegulationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(regulation.get_absolute_url())
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(portal.ModelSerializer):
     """A listed expert. No email address is ever part of it: readers write through the
     portal's contact relay (``contact_url``, signed in)."""
 

@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import permissions, viewsets
 
+from ai4media_portal.core.api.filters import PortalFilterSet
 from ai4media_portal.core.api.pagination import PortalCursorPagination
 
 from .. import selectors
@@ -9,7 +10,7 @@ from ..models import ContentItem, Expert, Regulation
 from .serializers import ContentItemSerializer, ExpertSerializer, RegulationSerializer
 
 
-class ContentFilter(django_filters.FilterSet):
+class ContentFilter(PortalFilterSet):
     """The public list's filters."""
 
     kind = django_filters.ChoiceFilter(choices=ContentKind.choices, method="filter_listing")
@@ -52,7 +53,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.with_list_relations(selectors.published_content())
 
 
-class RegulationFilter(django_filters.FilterSet):
+class RegulationFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=RegulationStatus.choices)
 
     class Meta:
@@ -73,7 +74,7 @@ class RegulationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.regulations()
 
 
-class ExpertFilter(django_filters.FilterSet):
+class ExpertFilter(PortalFilterSet):
     """The expert directory's filters."""
 
     search = django_filters.CharFilter(method="filter_directory")
