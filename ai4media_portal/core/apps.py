@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from .public_cache import connect_public_models
         from .vocabulary import ensure_reference_rows
 
         post_migrate.connect(ensure_reference_rows, sender=self)
+        connect_public_models()

@@ -6,9 +6,11 @@ from django.views.decorators.cache import never_cache
 
 from . import health
 from .navigation import PILLARS
-from .pillars import collect_figures, collect_panels
+from .pillars import PILLAR_APPS, collect_figures, collect_panels
+from .public_cache import public_page
 
 
+@public_page(*PILLAR_APPS)
 def home(request):
     return render(
         request,
@@ -21,6 +23,7 @@ def home(request):
     )
 
 
+@public_page()
 def privacy(request):
     return render(request, "core/privacy.html")
 

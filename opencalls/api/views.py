@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from ai4media_portal.core.api.pagination import PortalCursorPagination
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors, services
 from ..enums import CallStatus, ProposalStatus, TrackKind
@@ -46,12 +47,13 @@ class CallPagination(PortalCursorPagination):
     ordering = "-number"
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Calls for proposals with their tracks, challenges, criteria and FAQ. Public; drafts are
     visible to call managers only."""
 
     serializer_class = CallSerializer
     permission_classes = [permissions.AllowAny]
+    public_cache_scopes = ("opencalls",)
     filterset_class = CallFilter
     pagination_class = CallPagination
     lookup_field = "number"
@@ -219,12 +221,13 @@ class FundedProjectFilter(django_filters.FilterSet):
         parameters=[OpenApiParameter("mine", bool, description="Your projects, with follow-up")]
     )
 )
-class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class FundedProjectViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The funded projects: a public summary for everyone; their team and call managers also
     get the agreement, tranches, deliverables and support sessions."""
 
     permission_classes = [permissions.AllowAny]
     filterset_class = FundedProjectFilter
+    public_cache_scopes = ("opencalls",)
 
     def _follows_all(self) -> bool:
         user = self.request.user

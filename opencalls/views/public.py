@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.public_cache import public_page
+
 from .. import selectors
 from ..enums import CallStatus
 from ..forms import ProjectFilterForm
@@ -9,6 +11,7 @@ from ..models import Call, Proposal
 from .common import _page, _query_without_page
 
 
+@public_page("opencalls")
 def index(request):
     """Open, upcoming and past calls with their key dates and a countdown to each deadline."""
     return render(
@@ -26,6 +29,7 @@ def _call_or_404(request, number: int) -> Call:
     return get_object_or_404(calls, number=number)
 
 
+@public_page("opencalls")
 def call_detail(request, number: int):
     call = _call_or_404(request, number)
     own = []
@@ -45,6 +49,7 @@ def call_detail(request, number: int):
     )
 
 
+@public_page("opencalls")
 def projects(request):
     """The catalogue of funded projects, filtered by call, track and country."""
     calls = list(Call.objects.published().filter(funded_projects__isnull=False).distinct())
