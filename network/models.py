@@ -155,6 +155,11 @@ class Organisation(TimeStampedModel):
     def is_member(self) -> bool:
         return self.joined_on is not None
 
+    @property
+    def type_label(self) -> str:
+        # get_type_display() translates every choice to look one up: too slow for lists.
+        return dict(OrganisationType.choices).get(self.type, self.type)
+
 
 class OrganisationRole(models.Model):
     """One role an organisation holds in the network, and since when."""
@@ -180,6 +185,11 @@ class OrganisationRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_role_display()}"
+
+    @property
+    def role_label(self) -> str:
+        # get_role_display() translates every choice to look one up: too slow for lists.
+        return dict(NetworkRole.choices).get(self.role, self.role)
 
 
 class OrganisationContact(models.Model):

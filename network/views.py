@@ -15,6 +15,9 @@ from django_countries import countries
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.pagination import CountedPaginator
+from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.public_cache import public_page
 
 from . import selectors, services
 from .charts import bar_chart
@@ -55,14 +58,16 @@ def _query_string(params: dict, **changes) -> str:
 
 
 @require_GET
+@public_page("network")
 def index(request):
     """The member directory: search, filters, sorting and pages, all in the query string."""
-    country_codes = (
-        selectors.member_organisations().order_by().values_list("country", flat=True).distinct()
+    form = DirectoryFilterForm(
+        request.GET or None, country_codes=selectors.directory_country_codes()
     )
-    form = DirectoryFilterForm(request.GET or None, country_codes=list(country_codes))
     filters = form.filters() if request.GET else {}
-    page = _page(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    count = selectors.directory_count(**{k: v for k, v in filters.items() if k != "sort"})
+    paginator = CountedPaginator(selectors.directory(**filters), DIRECTORY_PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
     params = {
         "q": filters.get("search", ""),
         "country": filters.get("country", ""),
@@ -86,6 +91,7 @@ def index(request):
 
 
 @require_GET
+@public_page(*PILLAR_APPS)  # other pillars add sections
 def organisation_detail(request, slug):
     organisation = selectors.organisation_for_page(slug)
     if organisation is None:
@@ -136,6 +142,7 @@ def organisation_edit(request, slug):
 
 
 @require_GET
+@public_page("network")
 def numbers(request):
     """The network in numbers: members by country, type, year joined and role."""
     type_labels = dict(OrganisationType.choices)
@@ -178,6 +185,7 @@ def numbers(request):
 
 
 @require_GET
+@public_page()
 def terms(request):
     return render(request, "network/terms.html", {"terms_version": TERMS_VERSION})
 
