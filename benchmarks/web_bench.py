@@ -1,0 +1,393 @@
+"""Every page under load, measured against the cheapest view in the same run.
+
+Seeds (once, then reused) a database ``<DATABASE_URL's name>_bench_web`` with
+``seed_demo --scale 21`` (10,075 organisations, 4,000 proposals), starts gunicorn with the
+production settings and ``gunicorn.conf.py`` on a free port, and loads with wrk (8
+connections, 8 s each) ``/healthz`` — one ``SELECT 1`` and a broker ping, the cheapest view —
+then every URL the pillars contribute in ``<app>/benchmark.py``, then ``/healthz`` again.
+Signed-in pages carry the session cookie of a demo account. API throttling is lifted for the
+run (wrk speaks from one address) but still runs.
+
+Targets, as ratios of the cheapest view's requests per second: anonymous pages ≥ 50 %, API
+lists ≥ 30 %, searches ≥ 20 %, signed-in pages ≥ 15 %; a deep page within 1.5× of its first
+page; p99 ≤ 10× the cheapest view's p99; no error; each worker's memory within 10 % of what
+it was after the warm-up. Writes ``benchmarks/results/web.json`` and prints a Markdown table.
+
+Environment: ``BENCH_WEB_SCALE`` (21), ``BENCH_WEB_SECONDS`` (8), ``BENCH_WEB_CONNECTIONS``
+(8), ``WEB_CONCURRENCY`` (gunicorn's workers, see ``gunicorn.conf.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .report import Row
+
+NAME = "web"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results" / "web.json"
+LUA = Path(__file__).resolve().parent / "wrk_report.lua"
+
+SCALE = int(os.environ.get("BENCH_WEB_SCALE", "21"))
+SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_WEB_CONNECTIONS", "8"))
+WARM_UP_SECONDS = 1
+CHEAPEST = "/healthz"
+
+# Share of the cheapest view's requests per second each kind of URL must reach.
+TARGETS = {"page": 0.50, "api": 0.30, "search": 0.20, "signed-in": 0.15}
+DEEP_LIMIT = 1.5
+P99_LIMIT = 10.0
+MEMORY_GROWTH_LIMIT = 0.10
+
+
+def run() -> list[Row]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("The web benchmark needs wrk: `make bench-web` installs it.")
+    env = _server_env(_bench_database(os.environ["DATABASE_URL"]))
+    print(f"  preparing {env['DATABASE_URL'].rpartition('/')[2]} (scale {SCALE}) …", flush=True)
+    setup = _setup(env)
+    urls = setup["urls"]
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()
+    with _gunicorn(env, port) as master:
+        for url in urls:
+            url["check"] = _check(base + url["url"], setup["cookies"].get(url["user"], ""))
+        for url in [{"url": CHEAPEST, "user": ""}, *urls]:
+            _wrk(wrk, base + url["url"], setup["cookies"].get(url["user"], ""), WARM_UP_SECONDS)
+        workers = _worker_pids(master)
+        memory_before = {pid: _rss_mb(pid) for pid in workers}
+        print(f"  measuring {len(urls) + 2} URLs, {SECONDS} s each …", flush=True)
+        first = _wrk(wrk, base + CHEAPEST, "", SECONDS)
+        for url in urls:
+            cookie = setup["cookies"].get(url["user"], "")
+            url["load"] = _wrk(wrk, base + url["url"], cookie, SECONDS)
+        last = _wrk(wrk, base + CHEAPEST, "", SECONDS)
+        memory_after = {pid: _rss_mb(pid) for pid in workers}
+    load_after = os.getloadavg()
+    report = _report(setup, urls, first, last, memory_before, memory_after, load_before, load_after)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(markdown_table(report))
+    print(f"\n  written to {RESULTS.relative_to(ROOT)}")
+    return _rows(report)
+
+
+# --- Preparing ---------------------------------------------------------------------------------
+
+
+def _bench_database(url: str) -> str:
+    """The URL of the benchmark's own database beside ``url``'s, created when missing."""
+    import environ
+    import psycopg
+    from psycopg import sql
+
+    config = environ.Env.db_url_config(url)
+    name = f"{config['NAME']}_bench_web"
+    params = {
+        key: value
+        for key, value in {
+            "host": config["HOST"],
+            "port": config["PORT"],
+            "user": config["USER"],
+            "password": config["PASSWORD"],
+        }.items()
+        if value
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base = url.partition("?")[0].rpartition("/")[0]
+    return f"{base}/{name}"
+
+
+def _server_env(database_url: str) -> dict[str, str]:
+    data_dir = Path(os.environ.get("PORTAL_DATA_DIR", ROOT / ".data"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ai4media_portal.settings.production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(data_dir / "bench-static"),
+        # wrk speaks from one address. A per-second window keeps the throttle's history of
+        # requests (a list DRF stores per client) as short as production's 120 a minute would.
+        "API_THROTTLE_ANON": "100000/s",
+        "API_THROTTLE_USER": "100000/s",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DEBUG", None)
+    return env
+
+
+def _setup(env: dict[str, str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.web_setup", str(SCALE)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        check=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _gunicorn(env: dict[str, str], port: int):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ai4media_portal.wsgi:application",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{CHEAPEST}", timeout=30):
+                    break
+            except (urllib.error.URLError, OSError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield server.pid
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _check(url: str, cookie: str) -> int:
+    """The status of one request: a redirect (to the sign-in page, say) is not the page."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _wrk(wrk: str, url: str, cookie: str, seconds: int) -> dict:
+    command = [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["--latency", "-s", str(LUA)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    line = [line for line in result.stdout.splitlines() if line.startswith("{")][-1]
+    measured = json.loads(line)
+    measured["rps"] = measured["requests"] / (measured["duration_us"] / 1_000_000)
+    return measured
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                    children.append(int(entry.name))
+    return sorted(children)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --- Reporting ---------------------------------------------------------------------------------
+
+
+def _git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip()
+
+
+def _summary(measured: dict) -> dict:
+    errors = measured["errors"]
+    return {
+        "rps": round(measured["rps"], 1),
+        "p50_ms": round(measured["latency_us"]["p50"] / 1000, 2),
+        "p99_ms": round(measured["latency_us"]["p99"] / 1000, 2),
+        "requests": measured["requests"],
+        "errors": sum(errors.values()),
+    }
+
+
+def _report(setup, urls, first, last, memory_before, memory_after, load_before, load_after):
+    cheapest = [_summary(first), _summary(last)]
+    reference_rps = statistics.mean(item["rps"] for item in cheapest)
+    reference_p99 = statistics.mean(item["p99_ms"] for item in cheapest)
+    rows = []
+    for url in urls:
+        result = _summary(url["load"])
+        if url["check"] != 200:
+            result["errors"] = max(result["errors"], 1)
+        target = TARGETS[url["kind"]]
+        result.update(
+            label=url["label"],
+            url=url["url"],
+            kind=url["kind"],
+            user=url["user"],
+            status=url["check"],
+            ratio=round(result["rps"] / reference_rps, 3),
+            target=target,
+            p99_ratio=round(result["p99_ms"] / reference_p99, 1),
+            own_cost=url["own_cost"],
+            deep_of=url["deep_of"],
+        )
+        result["met"] = {
+            "ratio": result["ratio"] >= target,
+            "p99": result["p99_ratio"] <= P99_LIMIT,
+            "errors": result["errors"] == 0,
+        }
+        rows.append(result)
+    for row in rows:
+        if row["deep_of"]:
+            first_page = next(r for r in rows if r["url"] == row["deep_of"] and not r["deep_of"])
+            row["deep_slowdown"] = round(first_page["rps"] / row["rps"], 2)
+            row["met"]["deep"] = row["deep_slowdown"] <= DEEP_LIMIT
+    memory = [
+        {
+            "pid": pid,
+            "before_mb": round(memory_before[pid], 1),
+            "after_mb": round(memory_after.get(pid, 0.0), 1),
+        }
+        for pid in memory_before
+    ]
+    for worker in memory:
+        worker["met"] = worker["after_mb"] <= worker["before_mb"] * (1 + MEMORY_GROWTH_LIMIT)
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": [round(value, 2) for value in load_before],
+            "load_average_after": [round(value, 2) for value in load_after],
+        },
+        "commit": _git_commit(),
+        "config": {
+            "scale": SCALE,
+            "seconds": SECONDS,
+            "connections": CONNECTIONS,
+            "workers": len(memory),
+            "server": "gunicorn, gunicorn.conf.py, production settings",
+            "cache": "redis" if os.environ.get("REDIS_URL") else "file",
+        },
+        "data": setup["data"],
+        "cheapest": {"url": CHEAPEST, "start": cheapest[0], "end": cheapest[1]},
+        "urls": rows,
+        "memory": memory,
+        "errors": sum(row["errors"] for row in rows) + sum(item["errors"] for item in cheapest),
+    }
+
+
+def _verdict(row: dict) -> str:
+    missed = [name for name, met in row["met"].items() if not met]
+    return "ok" if not missed else "MISSED " + ", ".join(missed)
+
+
+def markdown_table(report: dict) -> str:
+    start, end = report["cheapest"]["start"], report["cheapest"]["end"]
+    machine = report["machine"]
+    lines = [
+        f"{report['data']['organisations']:,} organisations, "
+        f"{report['data']['proposals']:,} proposals; {machine['cpus']} cores, "
+        f"{report['config']['workers']} gunicorn workers, wrk {report['config']['connections']} "
+        f"connections × {report['config']['seconds']} s; load average "
+        f"{machine['load_average_before'][0]:.1f} before, "
+        f"{machine['load_average_after'][0]:.1f} after; {report['when']}, {report['commit']}",
+        "",
+        f"Cheapest view `{report['cheapest']['url']}`: {start['rps']:,.0f} req/s at the start "
+        f"(p50 {start['p50_ms']} ms, p99 {start['p99_ms']} ms), {end['rps']:,.0f} at the end "
+        f"(p99 {end['p99_ms']} ms).",
+        "",
+        "| page | kind | req/s | vs cheapest | target | p50 ms | p99 ms | p99 vs cheapest "
+        "| errors | miss: CPU ms, SQL ms, queries | result |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for row in report["urls"]:
+        own = row["own_cost"]
+        deep = f", {row['deep_slowdown']}× its first page" if "deep_slowdown" in row else ""
+        lines.append(
+            f"| {row['label']} `{row['url'][:48]}` | {row['kind']} | {row['rps']:,.0f} "
+            f"| {row['ratio'] * 100:.0f} %{deep} | ≥ {row['target'] * 100:.0f} % "
+            f"| {row['p50_ms']} | {row['p99_ms']} | {row['p99_ratio']}× | {row['errors']} "
+            f"| {own['cpu_ms']}, {own['sql_ms']}, {own['queries']} | {_verdict(row)} |"
+        )
+    memory = ", ".join(f"{w['before_mb']:.0f} → {w['after_mb']:.0f} MB" for w in report["memory"])
+    lines += ["", f"Workers' memory (after warm-up → end): {memory}. Errors: {report['errors']}."]
+    return "\n".join(lines)
+
+
+def _rows(report: dict) -> list[Row]:
+    met = [row for row in report["urls"] if all(row["met"].values())]
+    rows = [
+        Row(
+            NAME,
+            f"cheapest view {report['cheapest']['url']} (start; end)",
+            f"{report['cheapest']['start']['rps']:,.0f}; {report['cheapest']['end']['rps']:,.0f}"
+            " req/s",
+        ),
+        Row(
+            NAME,
+            "URLs meeting every target",
+            f"{len(met)} of {len(report['urls'])}",
+            "all",
+            len(met) == len(report["urls"]),
+        ),
+        Row(NAME, "errors", str(report["errors"]), "0", report["errors"] == 0),
+        Row(
+            NAME,
+            "workers' memory (MB, warm → end)",
+            ", ".join(f"{w['before_mb']:.0f} → {w['after_mb']:.0f}" for w in report["memory"]),
+            f"≤ +{MEMORY_GROWTH_LIMIT:.0%}",
+            all(w["met"] for w in report["memory"]),
+        ),
+    ]
+    return rows
