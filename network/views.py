@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django_countries import countries
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
-from ai4media_portal.core.pagination import CountedPaginator
+from ai4media_portal.core.pagination import PortalPaginator
 from ai4media_portal.core.pillars import PILLAR_APPS
 from ai4media_portal.core.public_cache import public_page
 
@@ -43,7 +42,7 @@ QUEUE_PAGE_SIZE = 25
 
 
 def _page(request, queryset, per_page):
-    paginator = Paginator(queryset, per_page)
+    paginator = PortalPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -66,7 +65,7 @@ def index(request):
     )
     filters = form.filters() if request.GET else {}
     count = selectors.directory_count(**{k: v for k, v in filters.items() if k != "sort"})
-    paginator = CountedPaginator(selectors.directory(**filters), DIRECTORY_PAGE_SIZE, count=count)
+    paginator = PortalPaginator(selectors.directory(**filters), DIRECTORY_PAGE_SIZE, count=count)
     page = paginator.get_page(request.GET.get("page"))
     params = {
         "q": filters.get("search", ""),

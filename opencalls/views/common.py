@@ -1,10 +1,10 @@
 """What the open calls' pages share: permission checks, pagination, form errors."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.pagination import PortalPaginator
 
 PAGE_SIZE = 25
 
@@ -15,7 +15,7 @@ def _require(request, perm: str, obj=None) -> None:
 
 
 def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return PortalPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
