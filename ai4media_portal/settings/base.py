@@ -133,6 +133,10 @@ else:
 PUBLIC_CACHE_ALIAS = env.str("PUBLIC_CACHE_ALIAS", default="default") or None
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=24 * 60 * 60)
 
+# Sessions are read from the shared cache and written through to the database: a signed-in
+# request costs one query fewer, and a flushed cache loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
