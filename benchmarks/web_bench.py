@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import signal
@@ -241,6 +242,10 @@ def _rss_mb(pid: int) -> float:
 # --- Reporting ---------------------------------------------------------------------------------
 
 
+def _gunicorn_settings() -> dict:
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
 def _git_commit() -> str:
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -316,6 +321,7 @@ def _report(setup, urls, first, last, memory_before, memory_after, load_before, 
             "seconds": SECONDS,
             "connections": CONNECTIONS,
             "workers": len(memory),
+            "threads": _gunicorn_settings()["threads"],
             "server": "gunicorn, gunicorn.conf.py, production settings",
             "cache": "redis" if os.environ.get("REDIS_URL") else "file",
         },
@@ -338,7 +344,8 @@ def markdown_table(report: dict) -> str:
     lines = [
         f"{report['data']['organisations']:,} organisations, "
         f"{report['data']['proposals']:,} proposals; {machine['cpus']} cores, "
-        f"{report['config']['workers']} gunicorn workers, wrk {report['config']['connections']} "
+        f"gunicorn {report['config']['workers']} workers × {report['config']['threads']} threads, "
+        f"wrk {report['config']['connections']} "
         f"connections × {report['config']['seconds']} s; load average "
         f"{machine['load_average_before'][0]:.1f} before, "
         f"{machine['load_average_after'][0]:.1f} after; {report['when']}, {report['commit']}",
