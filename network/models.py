@@ -155,11 +155,6 @@ class Organisation(TimeStampedModel):
     def is_member(self) -> bool:
         return self.joined_on is not None
 
-    @property
-    def type_label(self) -> str:
-        # get_type_display() translates every choice to look one up: too slow for lists.
-        return dict(OrganisationType.choices).get(self.type, self.type)
-
 
 class OrganisationRole(models.Model):
     """One role an organisation holds in the network, and since when."""
@@ -188,7 +183,8 @@ class OrganisationRole(models.Model):
 
     @property
     def role_label(self) -> str:
-        # get_role_display() translates every choice to look one up: too slow for lists.
+        # Django's get_role_display() translates every choice to look one up: too slow for
+        # lists (TimeStampedModel's models have a faster one; roles are not timestamped).
         return dict(NetworkRole.choices).get(self.role, self.role)
 
 
