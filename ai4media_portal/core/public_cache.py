@@ -278,6 +278,8 @@ def serve(request, scopes: Iterable[str], render: Callable[[], HttpResponse], *,
     if page is not None:
         return _cached_response(request, page)
     response = render()
+    if getattr(response, "is_rendered", True) is False:
+        response.render()  # a TemplateResponse: its content is needed now
     if versions is None or not _storable(request, response):
         return response
     headers = tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name))
