@@ -1,20 +1,22 @@
 """Every page under load, measured against the cheapest view in the same run.
 
 Seeds (once, then reused) a database ``<DATABASE_URL's name>_bench_web`` with
-``seed_demo --scale 21`` (10,075 organisations, 4,000 proposals), starts gunicorn with the
+``seed_demo --scale 21`` (10,086 organisations, 4,080 proposals), starts gunicorn with the
 production settings and ``gunicorn.conf.py`` on a free port, and loads with wrk (8
-connections, 8 s each) ``/healthz`` — one ``SELECT 1`` and a broker ping, the cheapest view —
-then every URL the pillars contribute in ``<app>/benchmark.py``, then ``/healthz`` again.
-Signed-in pages carry the session cookie of a demo account. API throttling is lifted for the
-run (wrk speaks from one address) but still runs.
+connections) ``/healthz`` — one ``SELECT 1`` and a broker ping, the cheapest view — then every
+URL the pillars contribute in ``<app>/benchmark.py``, then ``/healthz`` again; twice. Each
+URL's best pass counts, against the cheapest view's best: on a shared machine other work only
+ever slows a pass down. Signed-in pages carry the session cookie of a demo account. API
+throttling is lifted for the run (wrk speaks from one address) but still runs.
 
 Targets, as ratios of the cheapest view's requests per second: anonymous pages ≥ 50 %, API
 lists ≥ 30 %, searches ≥ 20 %, signed-in pages ≥ 15 %; a deep page within 1.5× of its first
 page; p99 ≤ 10× the cheapest view's p99; no error; each worker's memory within 10 % of what
 it was after the warm-up. Writes ``benchmarks/results/web.json`` and prints a Markdown table.
 
-Environment: ``BENCH_WEB_SCALE`` (21), ``BENCH_WEB_SECONDS`` (8), ``BENCH_WEB_CONNECTIONS``
-(8), ``WEB_CONCURRENCY`` (gunicorn's workers, see ``gunicorn.conf.py``).
+Environment: ``BENCH_WEB_SCALE`` (21), ``BENCH_WEB_SECONDS`` (5 a pass), ``BENCH_WEB_PASSES``
+(2), ``BENCH_WEB_CONNECTIONS`` (8), ``WEB_CONCURRENCY`` and ``WEB_THREADS`` (gunicorn's
+workers and threads, see ``gunicorn.conf.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -45,7 +46,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "web.json"
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
 
 SCALE = int(os.environ.get("BENCH_WEB_SCALE", "21"))
-SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "5"))
+PASSES = int(os.environ.get("BENCH_WEB_PASSES", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_WEB_CONNECTIONS", "8"))
 WARM_UP_SECONDS = 1
 CHEAPEST = "/healthz"
@@ -75,15 +77,16 @@ def run() -> list[Row]:
             _wrk(wrk, base + url["url"], setup["cookies"].get(url["user"], ""), WARM_UP_SECONDS)
         workers = _worker_pids(master)
         memory_before = {pid: _rss_mb(pid) for pid in workers}
-        print(f"  measuring {len(urls) + 2} URLs, {SECONDS} s each …", flush=True)
-        first = _wrk(wrk, base + CHEAPEST, "", SECONDS)
-        for url in urls:
-            cookie = setup["cookies"].get(url["user"], "")
-            url["load"] = _wrk(wrk, base + url["url"], cookie, SECONDS)
-        last = _wrk(wrk, base + CHEAPEST, "", SECONDS)
+        print(f"  measuring {len(urls) + 1} URLs, {PASSES} × {SECONDS} s each …", flush=True)
+        cheapest = [_wrk(wrk, base + CHEAPEST, "", SECONDS)]
+        for _pass in range(PASSES):
+            for url in urls:
+                cookie = setup["cookies"].get(url["user"], "")
+                url.setdefault("passes", []).append(_wrk(wrk, base + url["url"], cookie, SECONDS))
+            cheapest.append(_wrk(wrk, base + CHEAPEST, "", SECONDS))
         memory_after = {pid: _rss_mb(pid) for pid in workers}
     load_after = os.getloadavg()
-    report = _report(setup, urls, first, last, memory_before, memory_after, load_before, load_after)
+    report = _report(setup, urls, cheapest, memory_before, memory_after, load_before, load_after)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print()
@@ -254,23 +257,30 @@ def _git_commit() -> str:
 
 
 def _summary(measured: dict) -> dict:
-    errors = measured["errors"]
     return {
         "rps": round(measured["rps"], 1),
         "p50_ms": round(measured["latency_us"]["p50"] / 1000, 2),
         "p99_ms": round(measured["latency_us"]["p99"] / 1000, 2),
         "requests": measured["requests"],
-        "errors": sum(errors.values()),
+        "errors": sum(measured["errors"].values()),
     }
 
 
-def _report(setup, urls, first, last, memory_before, memory_after, load_before, load_after):
-    cheapest = [_summary(first), _summary(last)]
-    reference_rps = statistics.mean(item["rps"] for item in cheapest)
-    reference_p99 = statistics.mean(item["p99_ms"] for item in cheapest)
+def _best(passes: list[dict]) -> dict:
+    """The pass with the most requests per second, with the errors of every pass."""
+    summaries = [_summary(measured) for measured in passes]
+    best = dict(max(summaries, key=lambda summary: summary["rps"]))
+    best["errors"] = sum(summary["errors"] for summary in summaries)
+    best["passes_rps"] = [summary["rps"] for summary in summaries]
+    return best
+
+
+def _report(setup, urls, cheapest, memory_before, memory_after, load_before, load_after):
+    reference = _best(cheapest)
+    reference_rps, reference_p99 = reference["rps"], reference["p99_ms"]
     rows = []
     for url in urls:
-        result = _summary(url["load"])
+        result = _best(url["passes"])
         if url["check"] != 200:
             result["errors"] = max(result["errors"], 1)
         target = TARGETS[url["kind"]]
@@ -319,6 +329,7 @@ def _report(setup, urls, first, last, memory_before, memory_after, load_before, 
         "config": {
             "scale": SCALE,
             "seconds": SECONDS,
+            "passes": PASSES,
             "connections": CONNECTIONS,
             "workers": len(memory),
             "threads": _gunicorn_settings()["threads"],
@@ -326,10 +337,10 @@ def _report(setup, urls, first, last, memory_before, memory_after, load_before, 
             "cache": "redis" if os.environ.get("REDIS_URL") else "file",
         },
         "data": setup["data"],
-        "cheapest": {"url": CHEAPEST, "start": cheapest[0], "end": cheapest[1]},
+        "cheapest": {"url": CHEAPEST, **reference},
         "urls": rows,
         "memory": memory,
-        "errors": sum(row["errors"] for row in rows) + sum(item["errors"] for item in cheapest),
+        "errors": sum(row["errors"] for row in rows) + reference["errors"],
     }
 
 
@@ -339,20 +350,22 @@ def _verdict(row: dict) -> str:
 
 
 def markdown_table(report: dict) -> str:
-    start, end = report["cheapest"]["start"], report["cheapest"]["end"]
+    cheapest = report["cheapest"]
+    runs = " · ".join(f"{rps:,.0f}" for rps in cheapest["passes_rps"])
     machine = report["machine"]
     lines = [
         f"{report['data']['organisations']:,} organisations, "
         f"{report['data']['proposals']:,} proposals; {machine['cpus']} cores, "
         f"gunicorn {report['config']['workers']} workers × {report['config']['threads']} threads, "
         f"wrk {report['config']['connections']} "
-        f"connections × {report['config']['seconds']} s; load average "
+        f"connections, best of {report['config']['passes']} passes of "
+        f"{report['config']['seconds']} s; load average "
         f"{machine['load_average_before'][0]:.1f} before, "
         f"{machine['load_average_after'][0]:.1f} after; {report['when']}, {report['commit']}",
         "",
-        f"Cheapest view `{report['cheapest']['url']}`: {start['rps']:,.0f} req/s at the start "
-        f"(p50 {start['p50_ms']} ms, p99 {start['p99_ms']} ms), {end['rps']:,.0f} at the end "
-        f"(p99 {end['p99_ms']} ms).",
+        f"Cheapest view `{cheapest['url']}`: {cheapest['rps']:,.0f} req/s at best (p50 "
+        f"{cheapest['p50_ms']} ms, p99 {cheapest['p99_ms']} ms); at the start, between the "
+        f"passes and at the end: {runs} req/s.",
         "",
         "| page | kind | req/s | vs cheapest | target | p50 ms | p99 ms | p99 vs cheapest "
         "| errors | miss: CPU ms, SQL ms, queries | result |",
@@ -372,21 +385,50 @@ def markdown_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+KIND_NAMES = {
+    "page": "anonymous pages",
+    "api": "API lists",
+    "search": "searches",
+    "signed-in": "signed-in pages",
+}
+
+
 def _rows(report: dict) -> list[Row]:
-    met = [row for row in report["urls"] if all(row["met"].values())]
-    rows = [
+    """The summary for ``python -m benchmarks``: one row per target."""
+    cheapest = report["cheapest"]
+    rows = [Row(NAME, f"cheapest view {cheapest['url']}", f"{cheapest['rps']:,.0f} req/s")]
+    for kind, name in KIND_NAMES.items():
+        of_kind = [row for row in report["urls"] if row["kind"] == kind]
+        met = [row for row in of_kind if row["met"]["ratio"]]
+        lowest = min(of_kind, key=lambda row: row["ratio"])
+        rows.append(
+            Row(
+                NAME,
+                f"{name}: share of the cheapest view's req/s",
+                f"{len(met)} of {len(of_kind)} met; lowest {lowest['ratio']:.0%} "
+                f"({lowest['label']})",
+                f"≥ {TARGETS[kind]:.0%}",
+                len(met) == len(of_kind),
+            )
+        )
+    deep = [row for row in report["urls"] if "deep" in row["met"]]
+    rows.append(
         Row(
             NAME,
-            f"cheapest view {report['cheapest']['url']} (start; end)",
-            f"{report['cheapest']['start']['rps']:,.0f}; {report['cheapest']['end']['rps']:,.0f}"
-            " req/s",
-        ),
+            "deep pages against their first page",
+            ", ".join(f"{row['deep_slowdown']}×" for row in deep),
+            f"≤ {DEEP_LIMIT}×",
+            all(row["met"]["deep"] for row in deep),
+        )
+    )
+    worst = max(report["urls"], key=lambda row: row["p99_ratio"])
+    rows += [
         Row(
             NAME,
-            "URLs meeting every target",
-            f"{len(met)} of {len(report['urls'])}",
-            "all",
-            len(met) == len(report["urls"]),
+            "p99 against the cheapest view's p99",
+            f"worst {worst['p99_ratio']}× ({worst['label']})",
+            f"≤ {P99_LIMIT:.0f}×",
+            all(row["met"]["p99"] for row in report["urls"]),
         ),
         Row(NAME, "errors", str(report["errors"]), "0", report["errors"] == 0),
         Row(
