@@ -1,8 +1,5 @@
 from django.shortcuts import render
 
-from ai4media_portal.core.public_cache import public_page
 
-
-@public_page("aida")
 def index(request):
     return render(request, "aida/index.html")

@@ -135,11 +135,12 @@ def _server_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(data_dir / "bench-static"),
-        # wrk's requests carry addresses from a large pool (wrk_report.lua), so the API's
-        # per-client throttle sees many clients; should a deployment stop trusting that
-        # header, one client at wrk's rate must still not be refused.
+        # wrk's requests carry addresses from a large pool (wrk_report.lua), as if through one
+        # proxy, so the API's per-client throttle sees many clients; should that header be
+        # ignored, one client at wrk's rate must still not be refused.
         "API_THROTTLE_ANON": "100000/s",
         "API_THROTTLE_USER": "100000/s",
+        "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DEBUG", None)

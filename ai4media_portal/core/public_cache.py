@@ -243,6 +243,8 @@ def _storable(request, response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
+        # A page that used its request's CSP nonce would carry it into other requests.
+        and not getattr(request, "_csp_nonce", None)
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
