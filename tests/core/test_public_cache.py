@@ -259,6 +259,21 @@ def test_a_page_with_a_csrf_token_is_not_stored(file_cache):
         assert not response.has_header("X-Cache")
 
 
+def test_a_page_that_used_its_csp_nonce_is_not_stored(file_cache):
+    def page_with_inline_script(request):
+        request._csp_nonce = "r4nd0m"  # what django-csp records once a template asks for it
+        return HttpResponse('<script nonce="r4nd0m">start()</script>')
+
+    for _ in range(2):
+        request = RequestFactory().get("/inline/")
+        request.user = AnonymousUser()
+        response = public_cache.serve(
+            request, ["network"], lambda request=request: page_with_inline_script(request)
+        )
+        assert response.status_code == 200
+        assert not response.has_header("X-Cache")
+
+
 def test_conditional_requests_get_304_until_the_data_changes(client, file_cache):
     organisation = OrganisationFactory(name="Iris Broadcasting", slug="iris")
     contact = ContactFactory(organisation=organisation).user
