@@ -275,6 +275,7 @@ def _best(passes: list[dict]) -> dict:
     best = dict(max(summaries, key=lambda summary: summary["rps"]))
     best["errors"] = sum(summary["errors"] for summary in summaries)
     best["passes_rps"] = [summary["rps"] for summary in summaries]
+    best["passes_p99_ms"] = [summary["p99_ms"] for summary in summaries]
     return best
 
 
