@@ -26,4 +26,4 @@ RUN DATABASE_URL=postgres://build@localhost/build SECRET_KEY=build ALLOWED_HOSTS
 ENV STATIC_ROOT=/app/staticfiles
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "ai4media_portal.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "ai4media_portal.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test install lint format lock bench clean-data
+.PHONY: run test install lint format lock bench bench-web bench-tools clean-data
 
 run: $(STAMP)
 	$(BIN)/python -m ai4media_portal.localenv run
@@ -38,8 +38,19 @@ format: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(BIN)/python -m ai4media_portal.localenv exec python -m benchmarks
+
+# Every page under load against the cheapest view (benchmarks/web_bench.py); a few minutes.
+bench-web: $(STAMP) bench-tools
+	$(BIN)/python -m ai4media_portal.localenv exec python -m benchmarks web
+
+# wrk, the load generator of bench-web: a C program light enough not to steal the server's
+# CPU on a small machine. Debian/Ubuntu package; elsewhere install it by hand (brew install wrk).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+bench-tools:
+	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 
 clean-data:
 	rm -rf .data

@@ -198,6 +198,12 @@ class OrganisationRole(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_role_display()}"
 
+    @property
+    def role_label(self) -> str:
+        # Django's get_role_display() translates every choice to look one up: too slow for
+        # lists (TimeStampedModel's models have a faster one; roles are not timestamped).
+        return dict(NetworkRole.choices).get(self.role, self.role)
+
 
 class OrganisationContact(models.Model):
     """A person who speaks for an organisation and may edit its public profile."""

@@ -3,6 +3,7 @@ the network in numbers. ``select_related``/``prefetch_related`` live here."""
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.models import Topic
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.public_cache import remembered
 
 from .enums import (
     AWAITING_MANAGER_STATUSES,
@@ -59,6 +61,31 @@ def search_query(text: str) -> SearchQuery | None:
 def member_organisations() -> QuerySet[Organisation]:
     """Organisations that hold at least one role in the network: the directory's world."""
     return Organisation.objects.filter(joined_on__isnull=False)
+
+
+def directory_country_codes() -> list[str]:
+    """The countries of member organisations, for the directory's country filter; remembered
+    in the shared cache until the network's data changes (a scan of every member otherwise)."""
+    return remembered(
+        "network.directory.countries",
+        ["network"],
+        lambda: list(
+            member_organisations().order_by().values_list("country", flat=True).distinct()
+        ),
+    )
+
+
+def directory_count(
+    *, search: str = "", country: str = "", type: str = "", role: str = "", topic: str = ""
+) -> int:
+    """How many organisations the directory lists for these filters; remembered in the shared
+    cache until the network's data changes, so that paging through a result counts it once."""
+    filters = {"search": search, "country": country, "type": type, "role": role, "topic": topic}
+    return remembered(
+        "network.directory.count?" + urlencode(sorted(filters.items())),
+        ["network"],
+        lambda: organisations_filtered(**filters).count(),
+    )
 
 
 def with_directory_relations(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:

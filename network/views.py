@@ -14,6 +14,8 @@ from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
@@ -42,14 +44,15 @@ QUEUE_PAGE_SIZE = 25
 
 
 @require_GET
+@public_page("network")
 def index(request):
     """The member directory: search, filters, sorting and pages, all in the query string."""
-    country_codes = (
-        selectors.member_organisations().order_by().values_list("country", flat=True).distinct()
+    form = DirectoryFilterForm(
+        request.GET or None, country_codes=selectors.directory_country_codes()
     )
-    form = DirectoryFilterForm(request.GET or None, country_codes=list(country_codes))
     filters = form.filters() if request.GET else {}
-    page = paginate(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    count = selectors.directory_count(**{k: v for k, v in filters.items() if k != "sort"})
+    page = paginate(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE, count=count)
     params = {
         "q": filters.get("search", ""),
         "country": filters.get("country", ""),
@@ -73,6 +76,7 @@ def index(request):
 
 
 @require_GET
+@public_page(*PILLAR_APPS)  # other pillars add sections
 def organisation_detail(request, slug):
     organisation = selectors.organisation_for_page(slug)
     if organisation is None:
@@ -122,6 +126,7 @@ def organisation_edit(request, slug):
 
 
 @require_GET
+@public_page("network")
 def numbers(request):
     """The network in numbers: members by country, type, year joined and role."""
     type_labels = dict(OrganisationType.choices)
@@ -164,6 +169,7 @@ def numbers(request):
 
 
 @require_GET
+@public_page()
 def terms(request):
     return render(request, "network/terms.html", {"terms_version": TERMS_VERSION})
 

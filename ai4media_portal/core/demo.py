@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .models import DemoDataset
 from .pillars import PILLAR_APPS, pillar_modules
+from .public_cache import SCOPES, public_data_changed
 
 DEMO_DOMAIN = "demo.ai4media.eu"
 DEMO_PASSWORD = "ai4media-demo"
@@ -69,6 +70,9 @@ def seed_all(*, scale: int = 1, once: bool = False, log=print) -> list[str]:
                 app_label=label, defaults={"version": version, "loaded_at": timezone.now()}
             )
         seeded.append(label)
+    if seeded:
+        # Bulk inserts skip the model signals that invalidate the public pages.
+        public_data_changed(*SCOPES)
     return seeded
 
 

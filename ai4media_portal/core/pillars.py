@@ -72,3 +72,44 @@ def collect_figures() -> list[Figure]:
         for figure in module.figures()
     ]
     return sorted(figures, key=lambda figure: figure.order)
+
+
+# --- The web benchmark -------------------------------------------------------------------------
+
+BENCHMARK_APPS = ("core", "accounts", *PILLAR_APPS)
+
+
+class BenchmarkKind:
+    """What a benchmarked URL is, which decides its target (see ``benchmarks/web_bench.py``)."""
+
+    PAGE = "page"  # an anonymous page
+    SEARCH = "search"  # an anonymous full-text search, page or API
+    API = "api"  # an anonymous API list
+    SIGNED_IN = "signed-in"  # a page of a signed-in account, never cached
+
+
+@dataclass(frozen=True)
+class BenchmarkUrl:
+    """A URL the web benchmark measures under load.
+
+    ``user`` is the email of the account signed in (signed-in pages only). A deep page names in
+    ``deep_of`` the path of its list's first page, which it must keep up with. An API list may
+    ask the benchmark to follow its ``next`` link ``follow_next`` times before measuring.
+    """
+
+    label: str
+    path: str
+    kind: str = BenchmarkKind.PAGE
+    user: str = ""
+    deep_of: str = ""
+    follow_next: int = 0
+
+
+def collect_benchmark_urls() -> list[BenchmarkUrl]:
+    """Every URL that ``<app>/benchmark.py``'s ``benchmark_urls()`` returns, core first. Each
+    new list page of a pillar belongs there, so that the benchmark keeps measuring it."""
+    return [
+        url
+        for _label, module in pillar_modules("benchmark", BENCHMARK_APPS)
+        for url in module.benchmark_urls()
+    ]

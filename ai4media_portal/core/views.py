@@ -11,10 +11,12 @@ from . import health
 from .files import file_response
 from .htmx import htmx_refusal, is_htmx
 from .navigation import PILLARS
-from .pillars import collect_figures, collect_panels
+from .pillars import PILLAR_APPS, collect_figures, collect_panels
+from .public_cache import public_page
 from .search import clean_query, search_everywhere
 
 
+@public_page(*PILLAR_APPS)
 def home(request):
     return render(
         request,
@@ -27,6 +29,7 @@ def home(request):
     )
 
 
+@public_page()
 def privacy(request):
     return render(request, "core/privacy.html")
 

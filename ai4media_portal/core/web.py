@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 from .exceptions import PortalError
 from .forms import add_portal_error
+from .pagination import PortalPaginator
 from .permissions import can
 
 
@@ -38,10 +39,13 @@ def form_error(form: forms.BaseForm, error: PortalError | DjangoValidationError)
         form.add_error(None, error.messages)
 
 
-def paginate(request, items, per_page: int) -> Page:
+def paginate(request, items, per_page: int, *, count: int | None = None) -> Page:
     """The page named by ``?page=`` (the first for a missing or bad number, the last past the
-    end) of ``items`` (a queryset or a list). Render it with ``components/pagination.html``."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    end) of ``items`` (a queryset or a list). Deep pages find their rows' keys first, so they
+    stay as fast as the first (``core.pagination.PortalPaginator``); ``count``, when known
+    (say, remembered in the cache), spares the counting query. Render the page with
+    ``components/pagination.html``."""
+    return PortalPaginator(items, per_page, count=count).get_page(request.GET.get("page"))
 
 
 def listing_query(params, **changes) -> str:

@@ -125,7 +125,24 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every worker process must see the same cache (rate limits, the public pages' versions):
+    # without Redis, files under the data directory rather than each process's memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Public pages and API lists for anonymous visitors (ai4media_portal/core/public_cache.py):
+# the cache they live in (None turns the cache off), and how long an entry may stay unused.
+# Entries are invalidated by version when the data they show changes, not by this timeout.
+PUBLIC_CACHE_ALIAS = env.str("PUBLIC_CACHE_ALIAS", default="default") or None
+PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=24 * 60 * 60)
+
+# Sessions are read from the shared cache and written through to the database: a signed-in
+# request costs one query fewer, and a flushed cache loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from ai4media_portal.core.api.filters import PortalFilterSet
 from ai4media_portal.core.api.ordering import OrderingFilter
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors, services
 from ..enums import ApplicationStatus, NetworkRole, OrganisationType
@@ -46,8 +47,10 @@ class OrganisationFilter(PortalFilterSet):
         return selectors.organisations_filtered(queryset=queryset, **{name: value})
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The organisations of the network (those holding a role), open to everyone."""
+
+    public_cache_scopes = ("network",)
 
     serializer_class = OrganisationSerializer
     permission_classes = [permissions.AllowAny]

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from ai4media_portal.core.api.filters import BooleanFilter, IntegerFilter, PortalFilterSet
 from ai4media_portal.core.api.parsers import FormParser, MultiPartParser
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors, services
 from ..enums import CallStatus, ProposalStatus, TrackKind
@@ -40,12 +41,13 @@ class CallFilter(PortalFilterSet):
         fields = ["status", "track"]
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Calls for proposals with their tracks, challenges, criteria and FAQ. Public; drafts are
     visible to call managers only."""
 
     serializer_class = CallSerializer
     permission_classes = [permissions.AllowAny]
+    public_cache_scopes = ("opencalls",)
     filterset_class = CallFilter
     ordering_fields = {"number": "number", "opens_at": "opens_at", "closes_at": "closes_at"}
     default_ordering = "-number"
@@ -217,7 +219,7 @@ class FundedProjectFilter(PortalFilterSet):
         return queryset.filter(pk__in=selectors.projects_of_team(user=self.request.user))
 
 
-class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class FundedProjectViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The funded projects: a public summary for everyone; their team and call managers also
     get the agreement, tranches, deliverables and support sessions, project by project."""
 
@@ -230,6 +232,7 @@ class FundedProjectViewSet(viewsets.ReadOnlyModelViewSet):
         "call": "call__number",
     }
     default_ordering = "-id"
+    public_cache_scopes = ("opencalls",)
 
     def get_queryset(self):
         projects = FundedProject.objects.select_related(

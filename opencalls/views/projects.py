@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, paginate, require
 
 from .. import selectors, services
@@ -82,6 +83,7 @@ def _project_or_404(pk: int) -> FundedProject:
     return get_object_or_404(queryset, pk=pk)
 
 
+@public_page("opencalls", "network")
 def project_detail(request, pk: int):
     return _project_page(request, _project_or_404(pk))
 

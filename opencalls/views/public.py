@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate
 
 from .. import selectors
@@ -11,6 +12,7 @@ from ..models import Call
 from .common import PAGE_SIZE
 
 
+@public_page("opencalls")
 def index(request):
     """Open, upcoming and past calls with their key dates and a countdown to each deadline."""
     return render(
@@ -28,6 +30,7 @@ def _call_or_404(request, number: int) -> Call:
     return get_object_or_404(calls, number=number)
 
 
+@public_page("opencalls")
 def call_detail(request, number: int):
     call = _call_or_404(request, number)
     own = selectors.applicant_proposals_in_call(call=call, user=request.user)
@@ -43,6 +46,7 @@ def call_detail(request, number: int):
     )
 
 
+@public_page("opencalls")
 def projects(request):
     """The catalogue of funded projects, filtered by call, track and country."""
     calls = selectors.calls_with_funded_projects()
