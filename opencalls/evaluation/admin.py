@@ -19,6 +19,7 @@ from .models import (
     Review,
     ReviewScore,
 )
+from .predicates import awaiting_own_review
 
 
 @admin.register(EvaluationSettings)
@@ -76,12 +77,25 @@ class ReviewScoreInline(admin.TabularInline):
     extra = 0
 
 
+class BlindReviewMixin:
+    """Staff who evaluate a proposal see none of its reviews or consensus here before their
+    own review is submitted (``predicates.awaiting_own_review``): the admin is no way round
+    the blind-review rule."""
+
+    proposal_path = "proposal"
+
+    def get_queryset(self, request):
+        pending = awaiting_own_review(request.user).values("proposal_id")
+        return super().get_queryset(request).exclude(**{f"{self.proposal_path}__in": pending})
+
+
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(BlindReviewMixin, admin.ModelAdmin):
     list_display = ["assignment", "status", "submitted_at"]
     list_filter = ["status"]
     raw_id_fields = ["assignment"]
     inlines = [ReviewScoreInline]
+    proposal_path = "assignment__proposal"
 
 
 class ConsensusScoreInline(admin.TabularInline):
@@ -90,7 +104,7 @@ class ConsensusScoreInline(admin.TabularInline):
 
 
 @admin.register(ConsensusReport)
-class ConsensusReportAdmin(admin.ModelAdmin):
+class ConsensusReportAdmin(BlindReviewMixin, admin.ModelAdmin):
     list_display = ["proposal", "status", "rapporteur", "finalised_at"]
     list_filter = ["status", "call"]
     raw_id_fields = ["proposal", "rapporteur", "finalised_by"]

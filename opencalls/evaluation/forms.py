@@ -252,7 +252,16 @@ class RapporteurForm(forms.Form):
     def __init__(self, *args, evaluators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rapporteur"].queryset = evaluators
-        self.fields["rapporteur"].label_from_instance = lambda user: user.display_name
+        self.fields["rapporteur"].label_from_instance = _rapporteur_label
+        self.fields["rapporteur"].help_text = _(
+            "The rapporteur reads every review: choose an evaluator who has submitted theirs."
+        )
+
+
+def _rapporteur_label(user) -> str:
+    if getattr(user, "review_submitted", True):
+        return user.display_name
+    return _("%(name)s (review not submitted yet)") % {"name": user.display_name}
 
 
 class DismissForm(forms.Form):

@@ -5,8 +5,9 @@ views ask the same ones, so each rule is written once:
 
 - which assignments an evaluator may work on (``visible_assignments``), from which every
   evaluator's page, document, API answer and export starts;
-- the blind-review rule (``peer_reviews_open``): an evaluator reads the other reviews of a
-  proposal only once their own review of it is submitted, so they are not swayed;
+- the blind-review rule (``peer_reviews_open``, ``awaiting_own_review``): nobody reads the
+  reviews of a proposal, or anything derived from them, while their own review of it is not
+  submitted, whatever other role they hold, so they are not swayed;
 - when an interview can be booked (``interview_open_for_booking``).
 
 Imports models and enums only, so nothing imports back into it.
@@ -19,7 +20,13 @@ from ai4media_portal.core.roles import Role
 
 from ..enums import CallStage
 from ..predicates import is_proposal_owner
-from .enums import EVALUATED_STATES, INTERVIEW_TRANSITIONS, InterviewStatus, PoolStatus
+from .enums import (
+    EVALUATED_STATES,
+    INTERVIEW_TRANSITIONS,
+    InterviewStatus,
+    PoolStatus,
+    ReviewStatus,
+)
 from .models import Assignment, Conflict, PoolMember
 
 
@@ -65,6 +72,18 @@ def peer_reviews_open(assignment) -> bool:
     return review is not None and review.is_submitted
 
 
+def awaiting_own_review(user) -> QuerySet[Assignment]:
+    """The assignments of ``user`` whose review is not submitted yet (not started, or a
+    draft), in any call. Their proposals' reviews, and everything derived from them (flags,
+    z-scores, the suggested and the agreed consensus, the ranking), stay hidden from ``user``
+    on every page, export and API answer, whatever other role they hold: a call manager or a
+    staff member who also evaluates is blind too. The rule is the EU's: experts assess
+    individually before the consensus."""
+    if not (user and user.is_authenticated):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(evaluator=user).exclude(review__status=ReviewStatus.SUBMITTED)
+
+
 def interview_open_for_booking(interview) -> bool:
     """An interview's slot can be chosen (or changed) while the workflow allows it to become
     booked: invited or booked, not yet held."""
@@ -94,13 +113,25 @@ def is_own_assignment(user, assignment) -> bool:
 
 @rules.predicate
 def is_own_review(user, review) -> bool:
-    return bool(user and user.is_authenticated and review.assignment.evaluator_id == user.pk)
+    # The admin asks Django's "view_review" without an object: that is nobody's own review.
+    return bool(
+        review is not None
+        and user
+        and user.is_authenticated
+        and review.assignment.evaluator_id == user.pk
+    )
 
 
 @rules.predicate
 def has_submitted_own_review(user, assignment) -> bool:
     """``peer_reviews_open`` as a predicate on the user's own assignment."""
     return assignment is not None and peer_reviews_open(assignment)
+
+
+@rules.predicate
+def awaits_own_review(user, proposal) -> bool:
+    """``awaiting_own_review`` as a predicate on one proposal."""
+    return proposal is not None and awaiting_own_review(user).filter(proposal=proposal).exists()
 
 
 @rules.predicate

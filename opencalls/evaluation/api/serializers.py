@@ -227,6 +227,11 @@ class TrackRankingSerializer(serializers.Serializer):
     ranked = RankedSerializer(many=True)
     below_threshold = RankedSerializer(many=True)
     without_consensus = serializers.ListField(child=serializers.CharField())
+    hidden = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Proposals you evaluate and have not submitted your review of: left out "
+        "until you do (the blind-review rule).",
+    )
 
 
 def ranked_row(row) -> dict:
@@ -256,4 +261,5 @@ def track_ranking(track_ranking) -> dict:
         "ranked": [ranked_row(r) for r in track_ranking.rows],
         "below_threshold": [ranked_row(r) for r in track_ranking.below],
         "without_consensus": [p.reference for p in track_ranking.missing],
+        "hidden": [p.reference for p in track_ranking.hidden],
     }

@@ -188,10 +188,13 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
     def ranking(self, request, number=None):
         """Per track (or ``?view=call``): ranked proposals with the budget line
         (``decision``: fund / reserve), those below a threshold with reasons, those without a
-        consensus yet. Provisional rows use the suggested consensus."""
+        consensus yet. Provisional rows use the suggested consensus. Proposals you evaluate
+        without having submitted your review are left out (``hidden``)."""
         call = self.get_object()
         rankings = selectors.call_ranking(
-            call, whole_call=request.query_params.get("view") == "call"
+            call,
+            whole_call=request.query_params.get("view") == "call",
+            withheld=selectors.blind_proposal_ids(request.user, call),
         )
         return Response(
             TrackRankingSerializer([track_ranking(r) for r in rankings], many=True).data

@@ -12,9 +12,10 @@ from .reviews import call_analysis, review_values
 from .scoring import criteria_of, score_outcome, scoring_rules
 
 
-def score_export_rows(call: Call, *, evaluator=None):
+def score_export_rows(call: Call, *, evaluator=None, withheld: frozenset = frozenset()):
     """One row per submitted review: the scores and comments per criterion. Call managers get
-    every review with its evaluator; an evaluator (``evaluator``) only their own visible ones."""
+    every review with its evaluator, except on the ``withheld`` proposals (their own
+    ``blind_proposal_ids``); an evaluator (``evaluator``) only their own visible ones."""
     criteria = criteria_of(call)
     assignments = (
         Assignment.objects.filter(call=call, review__status=ReviewStatus.SUBMITTED)
@@ -22,6 +23,8 @@ def score_export_rows(call: Call, *, evaluator=None):
         .prefetch_related("review__scores")
         .order_by("proposal__number", "evaluator__full_name", "pk")
     )
+    if withheld:
+        assignments = assignments.exclude(proposal_id__in=withheld)
     if evaluator is not None:
         visible = evaluator_assignments(user=evaluator).filter(call=call).values("pk")
         assignments = assignments.filter(pk__in=visible)
@@ -52,12 +55,15 @@ def score_export_rows(call: Call, *, evaluator=None):
     return headers, rows()
 
 
-def consensus_export_rows(call: Call):
+def consensus_export_rows(call: Call, *, withheld: frozenset = frozenset()):
+    """One row per consensus report: agreed scores and comments, total, thresholds, flags.
+    Leaves out the ``withheld`` proposals (the reader's ``blind_proposal_ids``)."""
     criteria = criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
-    analysis = call_analysis(call, criteria=criteria)
+    analysis = call_analysis(call, criteria=criteria, withheld=withheld)
     reports = (
         ConsensusReport.objects.filter(call=call)
+        .exclude(proposal_id__in=withheld)
         .select_related("proposal__call", "proposal__current_version", "rapporteur")
         .prefetch_related("scores")
         .order_by("proposal__number")
@@ -92,7 +98,8 @@ def consensus_export_rows(call: Call):
     return headers, rows()
 
 
-def ranking_export_rows(call: Call):
+def ranking_export_rows(call: Call, *, withheld: frozenset = frozenset()):
+    """The ranking per track, as on the ranking page, without the ``withheld`` proposals."""
     headers = [
         "track",
         "rank",
@@ -109,7 +116,7 @@ def ranking_export_rows(call: Call):
         "tie_break",
         "reasons",
     ]
-    rankings = call_ranking(call)
+    rankings = call_ranking(call, withheld=withheld)
 
     def rows():
         for track_ranking in rankings:

@@ -1,7 +1,7 @@
 """The ranking of a call's proposals, per track and within budget, and the decisions it suggests."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ class TrackRanking:
     below: list
     missing: list
     provisional: int
+    # Proposals the reader evaluates without having submitted their review: left out.
+    hidden: list = field(default_factory=list)
 
     @property
     def funded(self):
@@ -80,14 +82,23 @@ def _tie_text(key: str | None, names: dict[str, str]) -> str:
     return _("Tie broken by %(criterion)s") % {"criterion": names.get(key, key)}
 
 
-def call_candidates(call: Call, *, criteria, provisional: bool, analysis: Analysis | None = None):
+def call_candidates(
+    call: Call,
+    *,
+    criteria,
+    provisional: bool,
+    analysis: Analysis | None = None,
+    withheld: frozenset = frozenset(),
+):
     """The call's evaluated proposals as ranking candidates: their final consensus scores, or
     (when ``provisional``) the suggested consensus from the submitted reviews. Returns the
-    candidates, proposals by id, which are provisional, and proposals with neither."""
+    candidates, proposals by id, which are provisional, and proposals with neither. The
+    ``withheld`` proposals (``blind_proposal_ids`` of the reader) are left out entirely."""
     proposals = {
         p.pk: p
         for p in in_evaluation(call)
         .filter(status__in=EVALUATED_STATES)
+        .exclude(pk__in=withheld)
         .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
     }
@@ -135,18 +146,34 @@ def call_ranking(
     provisional: bool = True,
     with_interviews: bool = True,
     whole_call: bool = False,
+    withheld: frozenset = frozenset(),
 ) -> list[TrackRanking]:
     """One ranking per track against its share of the budget (or one for the whole call):
     consensus totals with the call's weights, proposals under a threshold out with their
     reasons, ties broken in the call's order, the budget line and the reserve list.
-    Interviewed proposals combine their written and interview scores as the call says."""
+    Interviewed proposals combine their written and interview scores as the call says.
+
+    ``withheld`` (``blind_proposal_ids`` of the reader) proposals are left out of the ranking
+    and listed in ``hidden``: a reader who evaluates them and has not submitted sees no
+    score of theirs, so the ranking shown is not the one decided on."""
     criteria = criteria_of(call)
     settings = settings_for(call)
     rules = scoring_rules(call, criteria=criteria, settings=settings)
     names = criterion_names(criteria)
     candidates, proposals, provisional_ids, missing, interviews = call_candidates(
-        call, criteria=criteria, provisional=provisional
+        call,
+        criteria=criteria,
+        provisional=provisional,
+        analysis=call_analysis(call, criteria=criteria, withheld=withheld) if provisional else None,
+        withheld=withheld,
     )
+    hidden = []
+    if withheld:
+        hidden = list(
+            Proposal.objects.filter(pk__in=withheld, call=call)
+            .select_related("call", "current_version")
+            .order_by("number")
+        )
     policy = None
     if with_interviews and call.interview_enabled:
         policy = InterviewPolicy(
@@ -154,7 +181,7 @@ def call_ranking(
         )
     tracks = list(call.tracks.all())
     if whole_call:
-        groups = [(None, call.total_budget, candidates, missing)]
+        groups = [(None, call.total_budget, candidates, missing, hidden)]
     else:
         budgets = track_budgets(call, tracks)
         groups = [
@@ -163,11 +190,12 @@ def call_ranking(
                 budgets[track.pk],
                 [c for c in candidates if c.track == str(track.pk)],
                 [p for p in missing if p.current_version.track_id == track.pk],
+                [p for p in hidden if p.current_version.track_id == track.pk],
             )
             for track in tracks
         ]
     result = []
-    for track, budget, group, group_missing in groups:
+    for track, budget, group, group_missing, group_hidden in groups:
         ranking = rank_proposals(group, rules, budget=budget, interview=policy)
 
         def row(ranked):
@@ -191,6 +219,7 @@ def call_ranking(
                 below=[row(r) for r in ranking.below_threshold],
                 missing=group_missing,
                 provisional=sum(1 for r in rows if r.provisional),
+                hidden=group_hidden,
             )
         )
     return result

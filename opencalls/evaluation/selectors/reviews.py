@@ -13,7 +13,7 @@ from ...engine.scoring import ScoringRules
 from ...models import Call, Proposal
 from ..enums import PoolStatus, ReviewStatus
 from ..models import Assignment, ConsensusReport, PoolMember, Review, ReviewScore
-from ..predicates import peer_reviews_open
+from ..predicates import awaiting_own_review, peer_reviews_open
 from ..wording import reason_text
 from .assignments import evaluated_proposals, evaluator_letters
 from .scoring import criteria_of, criterion_names, score_outcome, scoring_rules, settings_for
@@ -69,6 +69,18 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
     return result
 
 
+def blind_proposal_ids(user, call: Call | None = None) -> frozenset[int]:
+    """The proposals (of ``call``, or of any call) whose reviews ``user`` may not read yet,
+    whatever their role: those they evaluate without having submitted their own review
+    (``predicates.awaiting_own_review``). Every page, export and API answer built from the
+    reviews passes this set on, so the blind-review rule holds for call managers and staff
+    who also evaluate (one query)."""
+    pending = awaiting_own_review(user)
+    if call is not None:
+        pending = pending.filter(call=call)
+    return frozenset(pending.values_list("proposal_id", flat=True))
+
+
 def review_of(assignment: Assignment) -> Review | None:
     try:
         return assignment.review
@@ -99,15 +111,21 @@ class Analysis:
         return [reason_text(r, self.names) for r in self.flags.get(proposal_id, ())]
 
 
-def call_analysis(call: Call, *, criteria=None) -> Analysis:
-    """Flags, z-scores and suggestions from every submitted review of the call (two queries)."""
+def call_analysis(call: Call, *, criteria=None, withheld: frozenset = frozenset()) -> Analysis:
+    """Flags, z-scores and suggestions from every submitted review of the call (two queries).
+
+    ``withheld`` (``blind_proposal_ids``) names proposals whose reviews the reader may not
+    see: they are left out of everything, so no flag, suggestion or z-score betrays them."""
     criteria = criteria if criteria is not None else criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
     rows = ReviewScore.objects.filter(
         review__assignment__call=call,
         review__status=ReviewStatus.SUBMITTED,
         score__isnull=False,
-    ).values_list(
+    )
+    if withheld:
+        rows = rows.exclude(review__assignment__proposal_id__in=withheld)
+    rows = rows.values_list(
         "review__assignment__proposal_id",
         "review__assignment__evaluator_id",
         "criterion_id",
@@ -163,12 +181,13 @@ class CallProgress:
     deadline: object
 
 
-def call_progress(call: Call, *, now=None) -> CallProgress:
+def call_progress(call: Call, *, now=None, withheld: frozenset = frozenset()) -> CallProgress:
     """Reviews submitted and overdue per evaluator; per proposal, reviews in, disagreement
-    flags (flagged proposals first) and the consensus state."""
+    flags (flagged proposals first) and the consensus state. Flags and tendencies leave out
+    the ``withheld`` proposals (``blind_proposal_ids`` of the reader)."""
     now = now or timezone.now()
     settings = settings_for(call)
-    analysis = call_analysis(call)
+    analysis = call_analysis(call, withheld=withheld)
     members = {
         m.evaluator_id: m
         for m in PoolMember.objects.filter(call=call, status=PoolStatus.ACCEPTED).select_related(
@@ -241,11 +260,16 @@ class ReviewRow:
     z_score: float | None
     tendency: str
     outcome: object = None
+    hidden: bool = False
 
 
-def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Analysis) -> list:
+def proposal_reviews_for_manager(
+    proposal: Proposal, *, criteria, analysis: Analysis, hidden: bool = False
+) -> list:
     """Each assignment of the proposal with its review, total, and the evaluator's z-score
-    for this proposal (their total on their own scale) and tendency."""
+    for this proposal (their total on their own scale) and tendency. ``hidden`` (the reader
+    has not submitted their own review of it) keeps who and the review's state only: no
+    score, comment, total or z-score."""
     rows = []
     assignments = (
         Assignment.objects.filter(proposal=proposal)
@@ -255,6 +279,9 @@ def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Anal
     )
     for a in assignments:
         review = review_of(a)
+        if hidden:
+            rows.append(ReviewRow(a, review, [], None, None, "", hidden=True))
+            continue
         values = review_values(review)
         scores = [(c, values.get(c.pk)) for c in criteria]
         total = z = None

@@ -22,7 +22,9 @@ def ranking(request, number: int):
     proposals below a threshold with their reasons, how ties were broken."""
     call = _managed_call(request, number)
     whole = request.GET.get("view") == "call"
-    rankings = selectors.call_ranking(call, whole_call=whole)
+    rankings = selectors.call_ranking(
+        call, whole_call=whole, withheld=selectors.blind_proposal_ids(request.user, call)
+    )
     return render(
         request,
         "opencalls/evaluation/manage/ranking.html",
@@ -56,8 +58,9 @@ def decisions(request, number: int):
             )
             return redirect("opencalls:evaluation:decisions", number=number)
     evaluating = call.stage == CallStage.UNDER_EVALUATION
-    plan = selectors.decision_plan(call) if evaluating else []
-    blockers = selectors.decision_blockers(call) if evaluating else []
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    plan = selectors.decision_plan(call, withheld=withheld) if evaluating else []
+    blockers = selectors.decision_blockers(call, actor=request.user) if evaluating else []
     decided = selectors.decided_proposals(call)
     return render(
         request,

@@ -17,12 +17,13 @@ EXPORTS = {
 
 @login_required
 def export(request, number: int, kind: str):
-    """Scores, consensus or ranking as CSV or Excel. Call managers only."""
+    """Scores, consensus or ranking as CSV or Excel. Call managers only; nothing of the
+    proposals they evaluate without having submitted their own review."""
     call = _managed_call(request, number)
     fmt = request.GET.get("format", "csv")
     if kind not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
-    headers, rows = EXPORTS[kind](call)
+    headers, rows = EXPORTS[kind](call, withheld=selectors.blind_proposal_ids(request.user, call))
     return tabular_response(
         fmt,
         headers,

@@ -22,11 +22,18 @@ def manage(request, number: int):
     """Progress: reviews submitted and overdue per evaluator, and the proposals with their
     reviews, disagreement flags (flagged first) and consensus state."""
     call = _managed_call(request, number)
-    progress = selectors.call_progress(call)
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    progress = selectors.call_progress(call, withheld=withheld)
     return render(
         request,
         "opencalls/evaluation/manage/overview.html",
-        _manager_context(call, "overview", progress=progress, run=selectors.latest_run(call)),
+        _manager_context(
+            call,
+            "overview",
+            progress=progress,
+            run=selectors.latest_run(call),
+            withheld=withheld,
+        ),
     )
 
 
@@ -63,8 +70,13 @@ def _managed_proposal(request, number: int, pk: int):
 
 def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form=None, status=200):
     criteria = selectors.criteria_of(call)
-    analysis = selectors.call_analysis(call, criteria=criteria)
-    rows = selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    # A manager who evaluates this proposal reads nothing of its reviews before theirs is in.
+    blind = proposal.pk in withheld
+    analysis = selectors.call_analysis(call, criteria=criteria, withheld=withheld)
+    rows = selectors.proposal_reviews_for_manager(
+        proposal, criteria=criteria, analysis=analysis, hidden=blind
+    )
     report = getattr(proposal, "consensus", None)
     suggestion = analysis.suggestions.get(proposal.pk)
     return render(
@@ -77,9 +89,12 @@ def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form
             version=proposal.current_version,
             rows=rows,
             criteria=criteria,
+            blind=blind,
             flags=analysis.flag_texts(proposal.pk),
             report=report,
-            consensus_rows=[(c, selectors.consensus_values(report).get(c.pk)) for c in criteria],
+            consensus_rows=[]
+            if blind
+            else [(c, selectors.consensus_values(report).get(c.pk)) for c in criteria],
             rapporteur_form=_rapporteur_form(proposal)
             if rapporteur_form is None
             else rapporteur_form,
