@@ -91,7 +91,7 @@ class BlindReviewMixin:
 
 @admin.register(Review)
 class ReviewAdmin(BlindReviewMixin, admin.ModelAdmin):
-    list_display = ["assignment", "status", "submitted_at"]
+    list_display = ["assignment", "status", "submitted_at", "set_aside_at"]
     list_filter = ["status"]
     raw_id_fields = ["assignment"]
     inlines = [ReviewScoreInline]

@@ -270,6 +270,18 @@ class DismissForm(forms.Form):
     )
 
 
+class SetAsideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it set aside?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept with the review for the record. The review then counts nowhere and the "
+            "proposal needs a replacement evaluator."
+        ),
+    )
+
+
 class ExtendForm(forms.Form):
     until = CallLocalDateTimeField(label=_("New deadline"), help_text=_("In the call's timezone."))
 

@@ -46,8 +46,8 @@ def is_evaluator(user) -> bool:
 
 def visible_assignments(user) -> QuerySet[Assignment]:
     """The assignments ``user`` may work on: their own, while the call is under evaluation,
-    in a call whose pool they joined (terms accepted), on a proposal in evaluation, and never
-    one they have an active conflict with."""
+    in a call whose pool they joined (terms accepted), on a proposal in evaluation, never one
+    they have an active conflict with, nor one whose review a call manager set aside."""
     if not is_evaluator(user):
         return Assignment.objects.none()
     joined = PoolMember.objects.filter(
@@ -61,6 +61,7 @@ def visible_assignments(user) -> QuerySet[Assignment]:
         )
         .filter(Exists(joined))
         .filter(~conflicted())
+        .counted()
     )
 
 

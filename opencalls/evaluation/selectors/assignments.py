@@ -207,7 +207,10 @@ def assignment_matrix(call: Call, proposals_page) -> AssignmentMatrix:
     per_proposal = defaultdict(int)
     loads = defaultdict(int)
     for a in assignments:
-        per_proposal[a.proposal_id] += 1
+        review = getattr(a, "review", None)
+        # A review set aside leaves its proposal short of an evaluator; the work still counts
+        # in the evaluator's load.
+        per_proposal[a.proposal_id] += not (review is not None and review.is_set_aside)
         loads[a.evaluator_id] += 1
     conflicts = active_conflict_pairs(call)
     affinity = affinity_for(all_proposals, members) if all_proposals and members else None

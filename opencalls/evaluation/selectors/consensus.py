@@ -15,17 +15,23 @@ def consensus_values(report: ConsensusReport | None) -> dict[int, ConsensusScore
 
 
 def rapporteur_candidates(proposal: Proposal) -> QuerySet:
-    """The proposal's evaluators without an active conflict on it, each annotated with
-    ``review_submitted``: only those may be chosen as rapporteur
+    """The proposal's evaluators without an active conflict on it nor a review set aside, each
+    annotated with ``review_submitted``: only those may be chosen as rapporteur
     (``services.consensus_set_rapporteur`` refuses the others, saying why)."""
     submitted = Review.objects.filter(
         assignment__proposal=proposal,
         assignment__evaluator=OuterRef("pk"),
         status=ReviewStatus.SUBMITTED,
     )
+    aside = Review.objects.filter(
+        assignment__proposal=proposal,
+        assignment__evaluator=OuterRef("pk"),
+        set_aside_at__isnull=False,
+    )
     return (
         get_user_model()
         .objects.filter(assignments__proposal=proposal)
         .exclude(conflicts__proposal=proposal, conflicts__active=True)
+        .exclude(Exists(aside))
         .annotate(review_submitted=Exists(submitted))
     )

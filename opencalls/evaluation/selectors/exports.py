@@ -15,7 +15,8 @@ from .scoring import criteria_of, score_outcome, scoring_rules
 def score_export_rows(call: Call, *, evaluator=None, withheld: frozenset = frozenset()):
     """One row per submitted review: the scores and comments per criterion. Call managers get
     every review with its evaluator, except on the ``withheld`` proposals (their own
-    ``blind_proposal_ids``); an evaluator (``evaluator``) only their own visible ones."""
+    ``blind_proposal_ids``), reviews set aside marked in the last columns (``set_aside``:
+    yes, and the reason); an evaluator (``evaluator``) only their own visible ones."""
     criteria = criteria_of(call)
     assignments = (
         Assignment.objects.filter(call=call, review__status=ReviewStatus.SUBMITTED)
@@ -35,6 +36,8 @@ def score_export_rows(call: Call, *, evaluator=None, withheld: frozenset = froze
     for c in criteria:
         headers += [f"{c.name} score", f"{c.name} comment"]
     headers += ["total", "overall_comment", "submitted_at"]
+    if evaluator is None:
+        headers += ["set_aside", "set_aside_reason"]
 
     def rows():
         for a in assignments:
@@ -50,6 +53,8 @@ def score_export_rows(call: Call, *, evaluator=None, withheld: frozenset = froze
                 a.review.overall_comment,
                 a.review.submitted_at,
             ]
+            if evaluator is None:
+                row += ["yes" if a.review.is_set_aside else "", a.review.set_aside_reason]
             yield row
 
     return headers, rows()

@@ -34,7 +34,7 @@ class PeerReview:
 def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None:
     """The submitted reviews of the assignment's proposal, labelled "Evaluator A/B/C", for an
     evaluator who has submitted their own; ``None`` before (the blind-review rule,
-    ``predicates.peer_reviews_open``)."""
+    ``predicates.peer_reviews_open``). Reviews set aside are not shown."""
     if not peer_reviews_open(assignment):
         return None
     siblings = list(
@@ -47,7 +47,7 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
     result = []
     for sibling in siblings:
         review = getattr(sibling, "review", None)
-        if review is None or not review.is_submitted:
+        if review is None or not review.counts:
             continue
         by_criterion = {s.criterion_id: s for s in review.scores.all()}
         result.append(
@@ -112,7 +112,8 @@ class Analysis:
 
 
 def call_analysis(call: Call, *, criteria=None, withheld: frozenset = frozenset()) -> Analysis:
-    """Flags, z-scores and suggestions from every submitted review of the call (two queries).
+    """Flags, z-scores and suggestions from every submitted review of the call that is not
+    set aside (two queries).
 
     ``withheld`` (``blind_proposal_ids``) names proposals whose reviews the reader may not
     see: they are left out of everything, so no flag, suggestion or z-score betrays them."""
@@ -121,6 +122,7 @@ def call_analysis(call: Call, *, criteria=None, withheld: frozenset = frozenset(
     rows = ReviewScore.objects.filter(
         review__assignment__call=call,
         review__status=ReviewStatus.SUBMITTED,
+        review__set_aside_at__isnull=True,
         score__isnull=False,
     )
     if withheld:
@@ -156,6 +158,7 @@ class EvaluatorProgress:
     submitted: int = 0
     drafts: int = 0
     overdue: int = 0
+    set_aside: int = 0
     max_proposals: int = 0
     tendency: str = ""
     mean: float | None = None
@@ -167,6 +170,7 @@ class ProposalProgress:
     proposal: Proposal
     assigned: int = 0
     submitted: int = 0
+    set_aside: int = 0
     flags: list = field(default_factory=list)
     consensus: ConsensusReport | None = None
     rapporteur: object = None
@@ -183,7 +187,8 @@ class CallProgress:
 
 def call_progress(call: Call, *, now=None, withheld: frozenset = frozenset()) -> CallProgress:
     """Reviews submitted and overdue per evaluator; per proposal, reviews in, disagreement
-    flags (flagged proposals first) and the consensus state. Flags and tendencies leave out
+    flags (flagged proposals first) and the consensus state. Reviews set aside count in
+    ``set_aside`` only, not as assigned or submitted. Flags and tendencies leave out
     the ``withheld`` proposals (``blind_proposal_ids`` of the reader)."""
     now = now or timezone.now()
     settings = settings_for(call)
@@ -202,12 +207,20 @@ def call_progress(call: Call, *, now=None, withheld: frozenset = frozenset()) ->
         r.proposal_id: r
         for r in ConsensusReport.objects.filter(call=call).select_related("rapporteur")
     }
-    totals = {"assigned": 0, "submitted": 0, "drafts": 0, "overdue": 0}
+    totals = {"assigned": 0, "submitted": 0, "drafts": 0, "overdue": 0, "set_aside": 0}
     for a in Assignment.objects.filter(call=call).select_related("review", "evaluator"):
         row = evaluators.get(a.evaluator_id)
         if row is None:
             row = evaluators[a.evaluator_id] = EvaluatorProgress(a.evaluator)
         review = getattr(a, "review", None)
+        prow = proposals.get(a.proposal_id)
+        if review is not None and review.is_set_aside:
+            # Kept for the record, counted nowhere: the proposal needs a replacement.
+            row.set_aside += 1
+            totals["set_aside"] += 1
+            if prow is not None:
+                prow.set_aside += 1
+            continue
         submitted = review is not None and review.is_submitted
         deadline = a.deadline(settings.review_deadline)
         overdue = not submitted and deadline is not None and now >= deadline
@@ -219,7 +232,6 @@ def call_progress(call: Call, *, now=None, withheld: frozenset = frozenset()) ->
         totals["submitted"] += submitted
         totals["drafts"] += review is not None and not submitted
         totals["overdue"] += overdue
-        prow = proposals.get(a.proposal_id)
         if prow is not None:
             prow.assigned += 1
             prow.submitted += submitted
@@ -261,6 +273,7 @@ class ReviewRow:
     tendency: str
     outcome: object = None
     hidden: bool = False
+    set_aside: bool = False
 
 
 def proposal_reviews_for_manager(
@@ -269,18 +282,30 @@ def proposal_reviews_for_manager(
     """Each assignment of the proposal with its review, total, and the evaluator's z-score
     for this proposal (their total on their own scale) and tendency. ``hidden`` (the reader
     has not submitted their own review of it) keeps who and the review's state only: no
-    score, comment, total or z-score."""
+    score, comment, total or z-score. A review set aside keeps its scores and total for the
+    record, marked ``set_aside``, without a z-score or tendency (it counts nowhere)."""
     rows = []
     assignments = (
         Assignment.objects.filter(proposal=proposal)
-        .select_related("evaluator", "review")
+        .select_related("evaluator", "review__set_aside_by")
         .prefetch_related("review__scores")
         .order_by("pk")
     )
     for a in assignments:
         review = review_of(a)
         if hidden:
-            rows.append(ReviewRow(a, review, [], None, None, "", hidden=True))
+            rows.append(
+                ReviewRow(
+                    a,
+                    review,
+                    [],
+                    None,
+                    None,
+                    "",
+                    hidden=True,
+                    set_aside=review is not None and review.is_set_aside,
+                )
+            )
             continue
         values = review_values(review)
         scores = [(c, values.get(c.pk)) for c in criteria]
@@ -290,18 +315,35 @@ def proposal_reviews_for_manager(
         if review is not None and review.is_submitted:
             outcome = score_outcome(values, criteria, analysis.rules)
             total = outcome.total
+        if review is not None and review.counts:
             calibration = analysis.calibration.get(a.evaluator_id)
             if calibration is not None:
                 z = calibration.z_scores.get(proposal.pk)
                 tendency = calibration.tendency.value
-        rows.append(ReviewRow(a, review, scores, total, z, tendency, outcome))
+        rows.append(
+            ReviewRow(
+                a,
+                review,
+                scores,
+                total,
+                z,
+                tendency,
+                outcome,
+                set_aside=review is not None and review.is_set_aside,
+            )
+        )
     return rows
 
 
 def reviews_complete(proposal: Proposal) -> bool:
-    """Whether the proposal has evaluators and every one of them has submitted a review."""
-    counts = Assignment.objects.filter(proposal=proposal).aggregate(
-        total=Count("pk"),
-        submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+    """Whether the proposal has evaluators and every one of them has submitted a review
+    (assignments whose review is set aside count as missing)."""
+    counts = (
+        Assignment.objects.filter(proposal=proposal)
+        .counted()
+        .aggregate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+        )
     )
     return counts["total"] > 0 and counts["total"] == counts["submitted"]

@@ -39,6 +39,7 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
     _ensure_evaluating(proposal.call)
     assignment = (
         Assignment.objects.filter(proposal=proposal, evaluator=rapporteur)
+        .counted()
         .select_related("review")
         .first()
         if rapporteur is not None

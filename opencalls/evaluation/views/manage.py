@@ -12,7 +12,13 @@ from ai4media_portal.core.forms import add_portal_error
 
 from ...models import Proposal
 from .. import selectors, services
-from ..forms import EvaluationSettingsForm, ExtendForm, RapporteurForm, in_call_timezone
+from ..forms import (
+    EvaluationSettingsForm,
+    ExtendForm,
+    RapporteurForm,
+    SetAsideForm,
+    in_call_timezone,
+)
 from ..models import Assignment
 from .common import _form_error, _int, _managed_call, _manager_context
 
@@ -68,7 +74,16 @@ def _managed_proposal(request, number: int, pk: int):
     return call, proposal
 
 
-def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form=None, status=200):
+def _proposal_page(
+    request,
+    call,
+    proposal,
+    *,
+    rapporteur_form=None,
+    extend_form=None,
+    set_aside_form=None,
+    status=200,
+):
     criteria = selectors.criteria_of(call)
     withheld = selectors.blind_proposal_ids(request.user, call)
     # A manager who evaluates this proposal reads nothing of its reviews before theirs is in.
@@ -99,6 +114,7 @@ def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form
             if rapporteur_form is None
             else rapporteur_form,
             extend_form=ExtendForm() if extend_form is None else extend_form,
+            set_aside_form=SetAsideForm() if set_aside_form is None else set_aside_form,
             suggestion=suggestion,
             suggestion_rows=[(c, suggestion.scores.get(str(c.pk))) for c in criteria]
             if suggestion
@@ -122,7 +138,8 @@ def _rapporteur_form(proposal, data=None) -> RapporteurForm:
 def manage_proposal(request, number: int, pk: int):
     """One proposal's evaluation for call managers: each evaluator's review with their total
     and z-score, the disagreement flags, the rapporteur, deadline extensions and the consensus.
-    Its forms post to ``rapporteur_choose``, ``assignment_extend`` and ``consensus_reopen``."""
+    Its forms post to ``rapporteur_choose``, ``assignment_extend``, ``review_set_aside`` and
+    ``consensus_reopen``."""
     call, proposal = _managed_proposal(request, number, pk)
     return _proposal_page(request, call, proposal)
 
@@ -166,6 +183,31 @@ def assignment_extend(request, number: int, pk: int):
             messages.success(request, _("Deadline extended; the evaluator has been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
     return _proposal_page(request, call, proposal, extend_form=form, status=422)
+
+
+@login_required
+@require_POST
+def review_set_aside(request, number: int, pk: int):
+    """Set one of the proposal's submitted reviews aside, with the reason."""
+    call, proposal = _managed_proposal(request, number, pk)
+    form = SetAsideForm(request.POST)
+    if form.is_valid():
+        assignment = get_object_or_404(
+            Assignment, pk=_int(request.POST.get("assignment")), proposal=proposal
+        )
+        try:
+            services.review_set_aside(
+                assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The review is set aside: it no longer counts. Assign a replacement evaluator."),
+            )
+            return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
+    return _proposal_page(request, call, proposal, set_aside_form=form, status=422)
 
 
 @login_required
