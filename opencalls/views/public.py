@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .. import selectors
 from ..enums import CallStatus
+from ..evaluation import selectors as evaluation_selectors
 from ..forms import ProjectFilterForm
 from ..models import Call
 from .common import _page, _query_without_page
@@ -17,6 +18,7 @@ def index(request):
         {
             "groups": selectors.calls_grouped(),
             "is_manager": selectors.user_is_manager(request.user),
+            "has_evaluations": evaluation_selectors.has_assignments(user=request.user),
         },
     )
 

@@ -16,7 +16,7 @@ from ...models import Call, Proposal
 from ...selectors import version_for_display
 from ..enums import ASSIGNABLE_STATES, EVALUATED_STATES, PS
 from ..models import Assignment, PoolMember
-from ..predicates import visible_assignments
+from ..predicates import is_evaluator, visible_assignments
 from .conflicts import active_conflict_pairs
 from .pool import accepted_pool
 from .scoring import settings_for
@@ -36,6 +36,17 @@ def evaluator_assignments(*, user) -> QuerySet[Assignment]:
         "proposal__current_version__track",
         "proposal__current_version__challenge",
         "review",
+    )
+
+
+def has_assignments(*, user) -> bool:
+    """Whether ``user`` has ever been assigned a proposal, pending or reviewed, in any call:
+    then the evaluation area is in their navigation, even with nothing left to do."""
+    return bool(
+        user
+        and user.is_authenticated
+        and is_evaluator(user)
+        and Assignment.objects.filter(evaluator=user).exists()
     )
 
 

@@ -686,3 +686,46 @@ def test_a_consensus_exists_only_for_proposals_in_the_evaluation(client):
     assert "Only a proposal under evaluation has a consensus to write." in response.content.decode()
     Proposal.objects.filter(pk=p0.pk).update(status=ProposalStatus.DRAFT)
     assert client.get(f"/calls/evaluation/proposals/{p0.pk}/consensus/").status_code == 404
+
+
+# --- Finding the evaluation area again --------------------------------------------------------
+
+
+def test_an_evaluator_with_everything_submitted_still_finds_their_reviews_and_export(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    person = pool_evaluator(call)
+    review(assign(p0, person, by))
+    client.force_login(person)
+
+    portal = client.get("/me/").content.decode()
+    calls = client.get("/calls/").content.decode()
+
+    assert "My evaluations" in portal
+    assert "1 review submitted." in portal
+    assert f"/calls/evaluation/my-reviews/?call={call.number}&amp;format=csv" in portal
+    assert 'href="/calls/evaluation/">All my evaluations' in portal
+    icon = '<i class="bi bi-clipboard-check" aria-hidden="true"></i>'
+    assert f'href="/calls/evaluation/">{icon} My evaluations' in calls
+    home = client.get("/calls/evaluation/").content.decode()
+    assert p0.reference in home
+    assert f"/calls/evaluation/my-reviews/?call={call.number}&amp;format=csv" in home
+
+
+def test_an_evaluator_with_a_pending_review_sees_it_in_their_panel(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    person = pool_evaluator(call)
+    assign(p0, person, by)
+    client.force_login(person)
+
+    portal = client.get("/me/").content.decode()
+
+    assert f'href="/calls/evaluation/proposals/{p0.pk}/">{p0.reference}' in portal
+    assert "review submitted" not in portal
+
+
+def test_someone_never_assigned_has_no_evaluation_link(client):
+    call, _proposals, _by = call_under_evaluation(proposals=1)
+    client.force_login(pool_evaluator(call))
+
+    assert "My evaluations" not in client.get("/me/").content.decode()
+    assert "My evaluations" not in client.get("/calls/").content.decode()
