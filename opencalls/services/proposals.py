@@ -179,7 +179,10 @@ def _money(value: Decimal) -> str:
 
 def proposal_problems(proposal: Proposal) -> dict[str, list[str]]:
     """Everything that stops ``proposal`` from being submitted, by field: every missing item
-    at once, so the applicant can fix them in one pass."""
+    at once, so the applicant can fix them in one pass, and the call's rule of one proposal
+    per organisation. The one check of submission: ``proposal_submit`` refuses with exactly
+    these, and the "Before you submit" checklist shows them, so it never says "ready" to a
+    proposal that submit would refuse."""
     problems: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -259,7 +262,35 @@ def proposal_problems(proposal: Proposal) -> dict[str, list[str]]:
     for name, message in declarations.items():
         if not getattr(proposal, name):
             add(name, message)
+    message = _one_per_organisation_problem(proposal)
+    if message:
+        add("organisation_registration_number", message)
     return problems
+
+
+def _one_per_organisation_problem(proposal: Proposal) -> str:
+    """The refusal when the call takes one proposal per organisation and another proposal of
+    the same organisation (country and registration number, however typed) is submitted."""
+    call = proposal.call
+    country = proposal.organisation_country.code if proposal.organisation_country else ""
+    number = proposal.organisation_registration_number
+    if not (call.one_proposal_per_organisation and country and number):
+        return ""
+    taken = (
+        Proposal.objects.filter(
+            call=call,
+            registration_key=registration_key(country, number),
+            status__in=ACTIVE_SUBMITTED_STATES,
+        )
+        .exclude(pk=proposal.pk)
+        .exists()
+    )
+    if not taken:
+        return ""
+    return _(
+        "Your organisation (registration number %(number)s) already has a proposal submitted "
+        "in this call, and this call accepts only one proposal per organisation."
+    ) % {"number": number}
 
 
 def registration_key(country: str, number: str) -> str:
@@ -321,10 +352,11 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     of the document and its SHA-256, and an email receipt.
 
     Refused, with nothing changed, when the deadline has passed (``now < closes_at`` in the
-    server's clock; the call's timezone only matters for the message), when anything is missing
-    (a ``ValidationError`` lists every problem by field), or when the call allows one proposal
-    per organisation and another is submitted. The call row is locked, so two submissions in
-    one call are serialised: numbers never clash and the organisation rule cannot be raced.
+    server's clock; the call's timezone only matters for the message), or when
+    ``proposal_problems`` finds anything (a ``ValidationError`` lists every problem by field:
+    missing items, another proposal of the organisation when the call takes one per
+    organisation). The call row is locked, so two submissions in one call are serialised:
+    numbers never clash and the organisation rule cannot be raced.
     """
     require_perm(actor, "opencalls.submit_proposal", proposal)
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
@@ -343,24 +375,6 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     key = registration_key(
         proposal.organisation_country.code, proposal.organisation_registration_number
     )
-    if (
-        call.one_proposal_per_organisation
-        and Proposal.objects.filter(
-            call=call, registration_key=key, status__in=ACTIVE_SUBMITTED_STATES
-        )
-        .exclude(pk=proposal.pk)
-        .exists()
-    ):
-        raise PortalError(
-            _(
-                "Your organisation (registration number %(number)s) already has a proposal "
-                "submitted in this call, and this call accepts only one proposal per "
-                "organisation."
-            )
-            % {"number": proposal.organisation_registration_number},
-            field="organisation_registration_number",
-            code="one_per_organisation",
-        )
     if proposal.number is None:
         proposal.number = (call.proposals.aggregate(n=Max("number"))["n"] or 0) + 1
     version_number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1

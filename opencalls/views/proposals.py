@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.audit import audit_trail
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
-from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.forms import ErrorItem, add_portal_error, error_summary
 
 from .. import selectors, services
 from ..enums import DECIDABLE_STATES, EDITABLE_STATES, ProposalStatus
@@ -175,13 +175,29 @@ def _show_problems(forms: DraftForms, problems: dict) -> None:
             if field in forms.form.fields:
                 forms.form.add_error(field, message)
             elif field == "document":
-                forms.document.add_error(None, message)
+                forms.document.add_error("document", message)
             else:
                 forms.sections.setdefault(field, []).append(message)
 
 
-def _edit_page(request, proposal, forms: DraftForms, *, status=200, problems=None):
+# The parts of the proposal form that problems about several rows point to.
+SECTION_ANCHORS = {"team": "team", "budget": "budget", "milestones": "workplan"}
+
+
+def _anchor(forms: DraftForms, field: str) -> str:
+    if field in forms.form.fields:
+        return f"#{forms.form[field].auto_id}"
+    if field == "document":
+        return f"#{forms.document['document'].auto_id}"
+    return f"#{SECTION_ANCHORS.get(field, field)}"
+
+
+def _edit_page(request, proposal, forms: DraftForms, *, status=200, summary_title=None):
+    """The proposal form. A refused save, upload or submit (``status`` 422) opens with the
+    error summary: every problem, each a link to its field; the "Before you submit" checklist
+    runs ``proposal_problems``, the very check of ``proposal_submit``."""
     proposal.refresh_from_db()
+    checklist = services.proposal_problems(proposal)
     return render(
         request,
         "opencalls/proposal_edit.html",
@@ -189,8 +205,22 @@ def _edit_page(request, proposal, forms: DraftForms, *, status=200, problems=Non
             "proposal": proposal,
             "call": proposal.call,
             "forms": forms,
-            "problems": problems,
-            "checklist": services.proposal_problems(proposal),
+            "summary": error_summary(
+                forms.form,
+                forms.budget,
+                forms.team,
+                forms.milestones,
+                forms.document,
+                sections={SECTION_ANCHORS.get(k, k): v for k, v in forms.sections.items()},
+            )
+            if status >= 400
+            else [],
+            "summary_title": summary_title,
+            "checklist": [
+                ErrorItem(message, _anchor(forms, field))
+                for field, messages_ in checklist.items()
+                for message in messages_
+            ],
         },
         status=status,
     )
@@ -216,7 +246,13 @@ def proposal_edit(request, pk: int):
         return _edit_page(request, proposal, _draft_forms(proposal))
     forms, saved = _save_draft(request, proposal)
     if not saved or _has_input_errors(forms):
-        return _edit_page(request, proposal, forms, status=422)
+        return _edit_page(
+            request,
+            proposal,
+            forms,
+            status=422,
+            summary_title=_("Some answers were not saved. Please fix:"),
+        )
     messages.success(request, _("Draft saved."))
     return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]))
 
@@ -226,17 +262,18 @@ def proposal_edit(request, pk: int):
 def proposal_submit(request, pk: int):
     """Submit from the proposal form: save the draft as it stands first, then submit it."""
     proposal = _owned_editable(request, pk)
+    refused = _("Your proposal was not submitted. Please fix:")
     forms, saved = _save_draft(request, proposal)
     if not saved or _has_input_errors(forms):
-        return _edit_page(request, proposal, forms, status=422)
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
     try:
         version = services.proposal_submit(proposal=proposal, actor=request.user)
     except ValidationError as error:
         _show_problems(forms, error.message_dict)
-        return _edit_page(request, proposal, forms, status=422, problems=error.message_dict)
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
     except PortalError as error:
         add_portal_error(forms.form, error)
-        return _edit_page(request, proposal, forms, status=422)
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
     messages.success(
         request,
         _("Your proposal has been submitted as %(reference)s. A receipt is on its way by email.")
@@ -281,7 +318,13 @@ def proposal_document_upload(request, pk: int):
         else:
             messages.success(request, _("Document uploaded."))
             return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
-    return _edit_page(request, proposal, forms, status=422)
+    return _edit_page(
+        request,
+        proposal,
+        forms,
+        status=422,
+        summary_title=_("The document was not uploaded. Please fix:"),
+    )
 
 
 @login_required

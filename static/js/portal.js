@@ -29,6 +29,32 @@
     });
   });
 
+  // A refused form's error summary (templates/forms/error_summary.html) takes the focus, so
+  // it is read first; its links move the focus to their field, clear of sticky bars.
+  function focusErrorSummary() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    const focusable = "input:not([type=hidden]), select, textarea, button";
+    const field = target.matches(focusable) ? target : target.querySelector(focusable) || target;
+    if (!field.matches(focusable) && !field.hasAttribute("tabindex")) {
+      field.setAttribute("tabindex", "-1");
+    }
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  });
+
   // <time data-countdown datetime="..."> counts down to its moment.
   function renderCountdown(el) {
     const target = Date.parse(el.getAttribute("datetime"));

@@ -644,3 +644,66 @@ def test_proposal_page_says_when_the_draft_differs_from_the_submission(client):
         proposal=proposal, actor=proposal.applicant, fields={"title": "Changed"}
     )
     assert banner in client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+
+# --- Refused submissions say so at the top ----------------------------------------------------
+
+
+def test_a_second_proposal_of_the_same_organisation_is_refused_with_a_summary_at_the_top(client):
+    call = CallFactory()
+    submitted(call=call, registration="BE 0123.456.789")
+    colleague = complete_draft(call=call, registration="0123456789")
+    client.force_login(colleague.applicant)
+    edit = client.get(f"/calls/proposals/{colleague.pk}/edit/").content.decode()
+    # The checklist runs the checks of submission: it does not say "ready".
+    assert "Everything is in place" not in edit
+    assert (
+        '<a href="#id_organisation_registration_number">Your organisation (registration '
+        "number 0123456789) already has a proposal submitted" in edit
+    )
+
+    response = client.post(f"/calls/proposals/{colleague.pk}/submit/", _edit_data(colleague))
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html.index("data-error-summary")
+    assert summary < html.index(
+        f'<form method="post" action="/calls/proposals/{colleague.pk}/edit/"'
+    )
+    assert 'role="alert" tabindex="-1" autofocus data-error-summary' in html
+    assert "Your proposal was not submitted. Please fix:" in html
+    assert (
+        '<li><a href="#id_organisation_registration_number">Registration number: '
+        "Your organisation (registration number 0123456789) already has a proposal submitted"
+    ) in html
+    assert 'id="id_organisation_registration_number_error"' in html
+    colleague.refresh_from_db()
+    assert colleague.status == ProposalStatus.DRAFT
+
+
+def test_every_refused_submit_lists_each_problem_as_a_link_to_its_field(client):
+    proposal = complete_draft(declare_privacy=False)
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, acronym="")
+    data["team-0-full_name"] = ""
+    data["team-0-email"] = ""
+    data["team-0-role"] = ""
+
+    response = client.post(f"/calls/proposals/{proposal.pk}/submit/", data)
+
+    items = [(item.text, item.anchor) for item in response.context["summary"]]
+    assert ("Acronym: Give your project an acronym.", "#id_acronym") in items
+    assert ("Name at least one team member.", "#team") in items
+    assert any(anchor == "#id_declare_privacy" for _text, anchor in items)
+    checklist = [(item.text, item.anchor) for item in response.context["checklist"]]
+    assert ("Name at least one team member.", "#team") in checklist
+
+
+def test_the_call_editor_opens_a_refused_save_with_the_summary(client):
+    call = CallFactory()
+    client.force_login(manager())
+    response = client.post(f"/calls/manage/{call.number}/", {"title": ""})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "The call was not saved. Please fix:" in html
+    assert html.index("data-error-summary") < html.index('id="id_title"')

@@ -91,6 +91,10 @@ def test_bad_scores_are_shown_beside_their_fields_and_nothing_typed_is_lost(clie
         f'id="id_score_{impact.pk}_error">Scores go in half points, for example 3 or 3.5.</div>'
         in html
     )
+    summary = html.index("data-error-summary")
+    assert summary < html.index(f'id="id_score_{excellence.pk}_error"')
+    assert f'<a href="#id_score_{excellence.pk}">' in html
+    assert f'<a href="#id_score_{impact.pk}">' in html
     assert f'name="score_{excellence.pk}" value="5.5"' in html  # what was typed stays
     assert "Typed." in html
     values = {s.criterion_id: s for s in Review.objects.get().scores.all()}
