@@ -132,36 +132,59 @@ def _draft_forms(proposal, data=None) -> DraftForms:
     )
 
 
-def _save_draft(request, proposal) -> tuple[DraftForms, bool]:
-    """Save whatever is valid in the posted proposal form; report the rest."""
-    forms = _draft_forms(proposal, request.POST)
-    forms.form.is_valid()
-    forms.budget.is_valid()
-    team = milestones = None
-    if forms.team.management_form.is_valid():
-        forms.team.is_valid()
-        team = team_rows(forms.team)
-    if forms.milestones.management_form.is_valid():
-        forms.milestones.is_valid()
-        milestones = milestone_rows(forms.milestones)
-    try:
-        services.proposal_save_draft(
-            proposal=proposal,
-            actor=request.user,
-            fields=forms.form.draft_fields(),
-            team=team,
-            budget=forms.budget.lines(),
-            milestones=milestones,
-        )
-    except PortalError as error:
-        add_portal_error(forms.form, error)
-        return forms, False
+def _answers_posted(request) -> bool:
+    # The proposal form always carries its tables' management fields; a request without them
+    # (a bare upload) has no answers to save and must not blank the saved ones.
+    return "team-TOTAL_FORMS" in request.POST
+
+
+def _save_draft(request, proposal, *, require_document=False) -> tuple[DraftForms, bool]:
+    """Save whatever is valid in the posted proposal form; report the rest. A document chosen
+    in the form (every button of the form sends it) is uploaded too, after the answers, so
+    neither a button nor a refused file ever drops what was typed."""
+    if not _answers_posted(request):
+        forms = _draft_forms(proposal)
+    else:
+        forms = _draft_forms(proposal, request.POST)
+        forms.form.is_valid()
+        forms.budget.is_valid()
+        team = milestones = None
+        if forms.team.management_form.is_valid():
+            forms.team.is_valid()
+            team = team_rows(forms.team)
+        if forms.milestones.management_form.is_valid():
+            forms.milestones.is_valid()
+            milestones = milestone_rows(forms.milestones)
+        try:
+            services.proposal_save_draft(
+                proposal=proposal,
+                actor=request.user,
+                fields=forms.form.draft_fields(),
+                team=team,
+                budget=forms.budget.lines(),
+                milestones=milestones,
+            )
+        except PortalError as error:
+            add_portal_error(forms.form, error)
+            return forms, False
+    if require_document or request.FILES.get("document"):
+        forms.document = DocumentForm(request.POST, request.FILES, call=proposal.call)
+        if forms.document.is_valid():
+            try:
+                services.proposal_save_draft(
+                    proposal=proposal,
+                    actor=request.user,
+                    document=forms.document.cleaned_data["document"],
+                )
+            except PortalError as error:
+                add_portal_error(forms.document, error)
     return forms, True
 
 
 def _has_input_errors(forms: DraftForms) -> bool:
     return bool(
         forms.form.errors
+        or forms.document.errors
         or forms.budget.errors
         or any(f.errors for f in forms.team.forms)
         or any(f.errors for f in forms.milestones.forms)
@@ -303,21 +326,13 @@ def proposal_autosave(request, pk: int):
 @login_required
 @require_POST
 def proposal_document_upload(request, pk: int):
+    """The form's "Upload document" button: the whole proposal form comes with the file, so
+    the answers typed since the last autosave are saved with it, not lost."""
     proposal = _owned_editable(request, pk)
-    forms = _draft_forms(proposal)
-    forms.document = DocumentForm(request.POST, request.FILES, call=proposal.call)
-    if forms.document.is_valid():
-        try:
-            services.proposal_save_draft(
-                proposal=proposal,
-                actor=request.user,
-                document=forms.document.cleaned_data["document"],
-            )
-        except PortalError as error:
-            add_portal_error(forms.document, error)
-        else:
-            messages.success(request, _("Document uploaded."))
-            return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
+    forms, saved = _save_draft(request, proposal, require_document=True)
+    if saved and not _has_input_errors(forms):
+        messages.success(request, _("Document uploaded; your answers are saved too."))
+        return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
     return _edit_page(
         request,
         proposal,

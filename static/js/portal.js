@@ -11,6 +11,40 @@
     }
   });
 
+  // Forms marked data-guard-edits remember edits not yet saved. Every button of such a form
+  // sends them (the pages are built so); a button of another form on the page would reload
+  // the page without them, so it asks first (data-guard-message). An autosave that succeeds
+  // clears the mark.
+  const unsaved = new Set();
+  function markUnsaved(event) {
+    const form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (form && form.matches("[data-guard-edits]")) unsaved.add(form);
+  }
+  document.addEventListener("input", markUnsaved);
+  document.addEventListener("change", markUnsaved);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.detail.elt;
+    if (event.detail.successful && unsaved.has(form) && !form.querySelector(".is-invalid")) {
+      unsaved.delete(form);
+    }
+  });
+  document.addEventListener(
+    "submit",
+    function (event) {
+      const form = event.target;
+      const others = Array.from(unsaved).filter(function (f) {
+        return f !== form && document.body.contains(f);
+      });
+      if (others.length && !window.confirm(others[0].dataset.guardMessage || "")) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      unsaved.delete(form);
+    },
+    true
+  );
+
   // A submit button disables itself once its form is sent, so a double click sends once.
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;
@@ -51,7 +85,7 @@
     if (!field.matches(focusable) && !field.hasAttribute("tabindex")) {
       field.setAttribute("tabindex", "-1");
     }
-    field.scrollIntoView({ block: "center" });
+    field.scrollIntoView({ block: "center", behavior: "instant" });
     field.focus({ preventScroll: true });
   });
 

@@ -270,8 +270,18 @@ def test_edit_form_uses_htmx_autosave_and_works_without_it(client):
     html = client.get(f"/calls/proposals/{proposal.pk}/edit/").content.decode()
     assert f'hx-post="/calls/proposals/{proposal.pk}/autosave/"' in html
     assert 'hx-trigger="change delay:800ms' in html
-    assert f'<form method="post" action="/calls/proposals/{proposal.pk}/edit/"' in html
+    assert (
+        f'<form method="post" enctype="multipart/form-data" '
+        f'action="/calls/proposals/{proposal.pk}/edit/"' in html
+    )
+    assert 'hx-params="not document"' in html  # autosaves never resend the file
     assert f'formaction="/calls/proposals/{proposal.pk}/submit/"' in html
+    # The upload is a button of the same form: it sends every answer with the file.
+    form = html[
+        html.index('id="proposal-form"') : html.index("</form>", html.index('id="proposal-form"'))
+    ]
+    assert f'formaction="/calls/proposals/{proposal.pk}/upload/"' in form
+    assert 'type="file" name="document"' in form
 
 
 def test_upload_view_refuses_renamed_image_and_oversized_file(client):
@@ -667,9 +677,7 @@ def test_a_second_proposal_of_the_same_organisation_is_refused_with_a_summary_at
     assert response.status_code == 422
     html = response.content.decode()
     summary = html.index("data-error-summary")
-    assert summary < html.index(
-        f'<form method="post" action="/calls/proposals/{colleague.pk}/edit/"'
-    )
+    assert summary < html.index('id="proposal-form"')
     assert 'role="alert" tabindex="-1" autofocus data-error-summary' in html
     assert "Your proposal was not submitted. Please fix:" in html
     assert (
@@ -707,3 +715,130 @@ def test_the_call_editor_opens_a_refused_save_with_the_summary(client):
     assert response.status_code == 422
     assert "The call was not saved. Please fix:" in html
     assert html.index("data-error-summary") < html.index('id="id_title"')
+
+
+# --- No button drops pending edits --------------------------------------------------------------
+
+
+def test_upload_document_saves_the_answers_typed_with_it(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Edited just before uploading", abstract="A new abstract.")
+
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/", {**data, "document": pdf_upload("v2.pdf")}
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.abstract, proposal.document_name) == (
+        "Edited just before uploading",
+        "A new abstract.",
+        "v2.pdf",
+    )
+
+
+def test_a_refused_upload_still_saves_the_answers_and_says_why_at_the_top(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Kept although the file is refused")
+
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/",
+        {**data, "document": pdf_upload("photo.pdf", _png())},
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The document was not uploaded. Please fix:" in html
+    assert '<a href="#id_document">Proposal document (PDF): This file is not a PDF' in html
+    proposal.refresh_from_db()
+    assert proposal.title == "Kept although the file is refused"
+    assert proposal.document_name == "proposal.pdf"
+
+
+def test_a_bare_upload_changes_the_document_only(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/", {"document": pdf_upload("final.pdf")}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.document_name) == ("Provenance for news images", "final.pdf")
+
+
+def test_submit_with_a_document_chosen_uploads_it_before_submitting(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Submitted title")
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/submit/", {**data, "document": pdf_upload("last.pdf")}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.current_version.title, proposal.current_version.document_name) == (
+        "Submitted title",
+        "last.pdf",
+    )
+
+
+def _editor_data(call, **changes) -> dict:
+    from opencalls.forms import CallForm, structure_formsets
+
+    data = {}
+    form = CallForm(instance=call)
+    for name in form.fields:
+        value = form[name].value()
+        if name == "guide" or value is None:
+            continue
+        if hasattr(value, "isoformat"):
+            value = value.strftime("%Y-%m-%dT%H:%M")
+        data[name] = "on" if value is True else ("" if value is False else value)
+    data = {k: v for k, v in data.items() if v != ""}
+    for prefix, formset in structure_formsets(call).items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, member in enumerate(formset.forms):
+            for name in member.fields:
+                value = member[name].value()
+                if value is None or value is False:
+                    continue
+                data[f"{prefix}-{i}-{name}"] = "on" if value is True else value
+    data.update(changes)
+    return data
+
+
+def test_the_call_editors_stage_and_copy_buttons_save_the_edits_first(client):
+    call = CallFactory(stage="draft", title="Old title")
+    client.force_login(manager())
+    edit = client.get(f"/calls/manage/{call.number}/").content.decode()
+    assert 'form="call-form" formaction="/calls/manage/' in edit
+
+    published = client.post(
+        f"/calls/manage/{call.number}/stage/",
+        _editor_data(call, title="Title typed before publishing", stage="published"),
+    )
+
+    assert published.status_code == 302
+    call.refresh_from_db()
+    assert (call.title, call.stage) == ("Title typed before publishing", "published")
+    client.post(f"/calls/manage/{call.number}/copy/", _editor_data(call, title="Copied title"))
+    call.refresh_from_db()
+    assert call.title == "Copied title"
+
+
+def test_a_refused_edit_stops_the_stage_change_and_is_shown(client):
+    call = CallFactory(stage="draft")
+    client.force_login(manager())
+
+    response = client.post(
+        f"/calls/manage/{call.number}/stage/", _editor_data(call, title="", stage="published")
+    )
+
+    assert response.status_code == 422
+    assert "The call was not saved. Please fix:" in response.content.decode()
+    call.refresh_from_db()
+    assert call.stage == "draft"
