@@ -1,5 +1,6 @@
 """The applicant portal: starting, editing, submitting and withdrawing proposals."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -35,16 +36,29 @@ from .common import _page, _require
 from .public import _call_or_404
 
 
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 @require_POST
 def proposal_start(request, number: int):
+    """Start a draft (once per form token: a double click opens the same draft)."""
     call = _call_or_404(request, number)
     try:
-        proposal = services.proposal_start(call=call, actor=request.user)
+        proposal = services.proposal_start(
+            call=call, actor=request.user, form_token=_uuid_or_none(request.POST.get("form_token"))
+        )
     except PortalError as error:
         messages.error(request, error.message)
         return redirect("opencalls:call", number=call.number)
-    messages.success(request, _("Your draft is ready. It saves as you type."))
+    if proposal.already_started:
+        messages.info(request, _("This draft was already started: here it is."))
+    else:
+        messages.success(request, _("Your draft is ready. It saves as you type."))
     return redirect("opencalls:proposal_edit", pk=proposal.pk)
 
 
@@ -144,6 +158,15 @@ def _save_draft(request, proposal, *, require_document=False) -> tuple[DraftForm
     neither a button nor a refused file ever drops what was typed."""
     if not _answers_posted(request):
         forms = _draft_forms(proposal)
+        if not (require_document or request.FILES.get("document")):
+            # Nothing to save, but the same refusals (closed call, decided proposal) apply.
+            try:
+                services.proposal_save_draft(proposal=proposal, actor=request.user)
+            except PortalError as error:
+                forms.form = ProposalForm(request.POST, proposal=proposal)
+                forms.form.is_valid()
+                add_portal_error(forms.form, error)
+                return forms, False
     else:
         forms = _draft_forms(proposal, request.POST)
         forms.form.is_valid()
@@ -297,11 +320,24 @@ def proposal_submit(request, pk: int):
     except PortalError as error:
         add_portal_error(forms.form, error)
         return _edit_page(request, proposal, forms, status=422, summary_title=refused)
-    messages.success(
-        request,
-        _("Your proposal has been submitted as %(reference)s. A receipt is on its way by email.")
-        % {"reference": version.reference},
-    )
+    if not version.unchanged:
+        messages.success(
+            request,
+            _(
+                "Your proposal has been submitted as %(reference)s. A receipt is on its way by "
+                "email."
+            )
+            % {"reference": version.reference},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nothing has changed since you submitted %(reference)s: it stands, and no new "
+                "version was made."
+            )
+            % {"reference": version.reference},
+        )
     return redirect("opencalls:proposal", pk=proposal.pk)
 
 

@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.idempotency import new_form_token
+
 from .. import selectors
 from ..enums import CallStatus
 from ..evaluation import selectors as evaluation_selectors
@@ -37,6 +39,8 @@ def call_detail(request, number: int):
         {
             "call": call,
             "own_proposals": own,
+            # The start form's token: the same start sent twice makes one draft.
+            "start_token": new_form_token(),
             "is_manager": selectors.user_is_manager(request.user),
             "CallStatus": CallStatus,
         },

@@ -35,7 +35,9 @@ def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> Consen
     conflict who has submitted their review (the rapporteur reads the others': the
     blind-review rule). They are told (now, or when the last review is in). Managers only."""
     require_perm(actor, "opencalls.manage_evaluation")
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     _ensure_evaluating(proposal.call)
     assignment = (
         Assignment.objects.filter(proposal=proposal, evaluator=rapporteur)
@@ -124,7 +126,9 @@ def consensus_save(
     """Save the consensus draft: agreed scores (validated like reviews) and comments per
     criterion, and the overall comments the applicant will read. The rapporteur (once all
     reviews are in) or a call manager."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     report = _consensus_editable(proposal, actor)
     errors = score_rows_save(
         report,
@@ -150,7 +154,9 @@ def consensus_save(
 def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     """Make the consensus final: every criterion has an agreed score and comment (a
     ``ValidationError`` lists what is missing). The ranking uses final reports only."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     report = _consensus_editable(proposal, actor)
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
@@ -168,7 +174,9 @@ def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
 def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
     """Reopen a final consensus for changes, until the proposal is decided. Managers only."""
     require_perm(actor, "opencalls.manage_evaluation")
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     _ensure_evaluating(proposal.call)
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
         raise PortalError(_("The proposal is decided: its consensus can no longer change."))

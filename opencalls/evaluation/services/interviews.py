@@ -155,7 +155,11 @@ def interview_record(*, interview: Interview, actor, score, notes: str = "") -> 
     points) and notes; the final ranking combines it with the written score as the call says.
     Managers only."""
     require_perm(actor, "opencalls.manage_evaluation")
-    interview = Interview.objects.select_for_update().select_related("call").get(pk=interview.pk)
+    interview = (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=interview.pk)
+    )
     _ensure_evaluating(interview.call)
     maximum = selectors.settings_for(interview.call).interview_max_score
     try:

@@ -74,10 +74,14 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
     """Submit the saved review: every criterion scored (0–5 in half points) and commented
     (a ``ValidationError`` lists every problem by field; the draft stays as it is), before the
     review deadline (or the evaluator's extension). A submitted review is locked. When it is
-    the proposal's last review, the rapporteur is told the consensus can start."""
+    the proposal's last review, the rapporteur is told the consensus can start. Submitting a
+    submitted review again (a double click, a retried call) does nothing and returns it: the
+    assignment's row is locked, so two submits at once submit once."""
     assignment = _assignment_for(actor, assignment)
     _ensure_evaluating(assignment.call)
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is not None and review.is_submitted:
+        return review
     if review is None:
         review = Review.objects.create(assignment=assignment)
     ensure_transition(ReviewStatus(review.status), ReviewStatus.SUBMITTED, REVIEW_TRANSITIONS)
