@@ -130,12 +130,6 @@ def has_submitted_own_review(user, assignment) -> bool:
 
 
 @rules.predicate
-def awaits_own_review(user, proposal) -> bool:
-    """``awaiting_own_review`` as a predicate on one proposal."""
-    return proposal is not None and awaiting_own_review(user).filter(proposal=proposal).exists()
-
-
-@rules.predicate
 def results_published(user, proposal) -> bool:
     return proposal is not None and proposal.call.stage == CallStage.RESULTS_PUBLISHED
 

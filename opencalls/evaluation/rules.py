@@ -11,7 +11,6 @@ import rules
 
 from ..predicates import is_manager, is_proposal_owner
 from .predicates import (
-    awaits_own_review,
     has_submitted_own_review,
     is_assigned_evaluator,
     is_own_assignment,
@@ -29,9 +28,6 @@ rules.add_perm("opencalls.view_assignment", is_own_assignment)
 rules.add_perm("opencalls.view_review", is_own_review)
 # The blind-review rule: the other reviews of the proposal, once one's own is submitted.
 rules.add_perm("opencalls.read_peer_reviews", is_own_assignment & has_submitted_own_review)
-# A proposal's reviews and what derives from them, on the managers' pages: never for someone
-# who evaluates the proposal and has not submitted their own review.
-rules.add_perm("opencalls.read_reviews", is_manager & ~awaits_own_review)
 rules.add_perm("opencalls.write_consensus", is_rapporteur | is_manager)
 rules.add_perm("opencalls.view_esr", (is_proposal_owner & results_published) | is_manager)
 rules.add_perm("opencalls.book_interview", owns_interviewed_proposal | is_manager)
