@@ -2,10 +2,12 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.web import listing_query, paginate
 
 from .. import selectors
 from ..enums import CallStatus
+from ..evaluation import selectors as evaluation_selectors
 from ..forms import ProjectFilterForm
 from ..models import Call
 from .common import PAGE_SIZE
@@ -19,6 +21,7 @@ def index(request):
         {
             "groups": selectors.calls_grouped(),
             "is_manager": selectors.user_is_manager(request.user),
+            "has_evaluations": evaluation_selectors.has_assignments(user=request.user),
         },
     )
 
@@ -37,6 +40,8 @@ def call_detail(request, number: int):
         {
             "call": call,
             "own_proposals": own,
+            # The start form's token: the same start sent twice makes one draft.
+            "start_token": new_form_token(),
             "is_manager": selectors.user_is_manager(request.user),
             "CallStatus": CallStatus,
         },
