@@ -166,6 +166,9 @@ def test_the_ranking_page_and_api_leave_out_the_blind_proposal(client, case):
         p1.reference
     ]
     assert api[0]["hidden"] == [p0.reference]
+    # Withheld, not a conflict of interest: the two lists say different things.
+    assert [p for tr in page.context["rankings"] for p in tr.conflicts] == []
+    assert api[0]["conflict_of_interest"] == []
     client.force_login(case["by"])
     api = client.get(f"/api/v1/evaluation/calls/{call.number}/ranking/?view=call").json()
     assert api[0]["hidden"] == []
