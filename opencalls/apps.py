@@ -32,6 +32,7 @@ class OpencallsConfig(AppConfig):
                 "booked": Tone.POSITIVE,
                 "fund": Tone.POSITIVE,
                 "revoked": Tone.NEGATIVE,
+                "set-aside": Tone.NEGATIVE,
             }
         )
 

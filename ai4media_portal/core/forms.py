@@ -1,5 +1,8 @@
 """Form plumbing shared by every pillar."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, escape
@@ -175,3 +178,55 @@ class PortalForm(PortalFormMixin, forms.Form):
 
 class PortalModelForm(PortalFormMixin, forms.ModelForm):
     """Base of the portal's model forms."""
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of an error summary: ``text`` (the field's label and the message), and
+    ``anchor`` (``#id`` of the field or section to jump to; empty when there is none)."""
+
+    text: str
+    anchor: str = ""
+
+
+def _form_items(form: forms.BaseForm) -> list[ErrorItem]:
+    items = [ErrorItem(str(error)) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS:
+            continue
+        bound = form[name] if name in form.fields else None
+        label = (bound.label or "") if bound is not None else ""
+        # A hidden field has nothing to jump to.
+        anchor = f"#{bound.auto_id}" if bound is not None and not bound.is_hidden else ""
+        for error in errors:
+            items.append(ErrorItem(f"{label}: {error}" if label else str(error), anchor))
+    return items
+
+
+def error_summary(
+    *forms_: forms.BaseForm | forms.BaseFormSet | None,
+    sections: Mapping[str, Iterable[str]] | None = None,
+) -> list[ErrorItem]:
+    """Every error of ``forms_`` (forms or formsets; anything else, such as ``None``, is
+    skipped), in page order, each with the anchor of its field, then the messages of
+    ``sections`` ({element id: [messages]} for errors that concern a part of the page rather
+    than one field: a table of rows, an upload). ``templates/forms/error_summary.html``
+    renders them at the top of a refused form
+    (``{% error_summary form other_form sections=... %}``)."""
+    items: list[ErrorItem] = []
+    for form in forms_:
+        # A missing form (None, or "" from a template variable that does not resolve) has
+        # no errors.
+        if not isinstance(form, forms.BaseForm | forms.BaseFormSet):
+            continue
+        if isinstance(form, forms.BaseFormSet):
+            if not form.is_bound:
+                continue
+            items.extend(ErrorItem(str(error)) for error in form.non_form_errors())
+            for member in form.forms:
+                items.extend(_form_items(member))
+        elif form.is_bound or form.errors:
+            items.extend(_form_items(form))
+    for anchor, messages in (sections or {}).items():
+        items.extend(ErrorItem(str(message), f"#{anchor}") for message in messages)
+    return items

@@ -14,15 +14,17 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 
 
 def is_htmx(request) -> bool:
-    """Whether htmx sent the request (django-htmx's ``request.htmx``, or the header itself for
-    code that runs before its middleware, such as the CSRF failure view)."""
+    """Whether htmx sent the request: django-htmx's ``request.htmx``, or, for code that runs
+    before its middleware (such as the CSRF failure view), django-htmx's own reading of the
+    request."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) if htmx is not None else request.headers.get("HX-Request") == "true"
+    return bool(htmx if htmx is not None else HtmxDetails(request))
 
 
 def htmx_refusal(status: int, reason: str) -> HttpResponse:

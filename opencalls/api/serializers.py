@@ -179,6 +179,12 @@ class ProposalSerializer(portal.ModelSerializer):
     document = serializers.SerializerMethodField()
     current_version = VersionSerializer(read_only=True, allow_null=True)
     versions = VersionSerializer(many=True, read_only=True)
+    form_token = serializers.UUIDField(
+        write_only=True,
+        required=False,
+        help_text="Any UUID you choose for this create: sending it again returns the draft it "
+        "started (200) instead of starting another.",
+    )
 
     class Meta:
         model = Proposal
@@ -200,6 +206,7 @@ class ProposalSerializer(portal.ModelSerializer):
             "decision_message",
             "created_at",
             "updated_at",
+            "form_token",
         ]
         read_only_fields = [
             "status",

@@ -2,7 +2,11 @@
 
 import django_filters
 from django_countries import countries
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -73,7 +77,16 @@ class ProposalFilter(PortalFilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Your proposals (call managers: all proposals)"),
-    create=extend_schema(summary="Start a draft proposal in an open call"),
+    create=extend_schema(
+        summary="Start a draft proposal in an open call",
+        responses={
+            201: ProposalSerializer,
+            200: OpenApiResponse(
+                ProposalSerializer,
+                description="The form_token was used before: the draft it started, unchanged.",
+            ),
+        },
+    ),
     partial_update=extend_schema(summary="Save the draft (until the deadline)"),
     update=extend_schema(summary="Save the draft (until the deadline)"),
 )
@@ -130,10 +143,16 @@ class ProposalViewSet(
         )
 
     def perform_create(self, serializer):
+        token = serializer.validated_data.get("form_token")
         proposal = services.proposal_start(
-            call=serializer.validated_data["call"], actor=self.request.user
+            call=serializer.validated_data["call"], actor=self.request.user, form_token=token
         )
+        if proposal.already_started:
+            # The same create sent again: the draft it made, unchanged.
+            serializer.instance = proposal
+            return False
         serializer.instance = self._save(proposal, serializer.validated_data)
+        return True
 
     def perform_update(self, serializer):
         serializer.instance = self._save(serializer.instance, serializer.validated_data)
@@ -144,8 +163,11 @@ class ProposalViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
-        return Response(self._fresh(serializer.instance), status=status.HTTP_201_CREATED)
+        created = self.perform_create(serializer)
+        return Response(
+            self._fresh(serializer.instance),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -155,15 +177,26 @@ class ProposalViewSet(
         self.perform_update(serializer)
         return Response(self._fresh(serializer.instance))
 
-    @extend_schema(request=None, responses={201: VersionSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            201: VersionSerializer,
+            200: OpenApiResponse(
+                VersionSerializer,
+                description="Nothing changed since the current version: it stands, and no "
+                "new version or receipt was made.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit (or resubmit) before the deadline: a new immutable version. A 400 lists
-        every missing item by field."""
+        """Submit (or resubmit) before the deadline: a new immutable version (201). Sent
+        again without changes, it does nothing and answers the current version (200). A 400
+        lists every missing item by field."""
         version = services.proposal_submit(proposal=self.get_object(), actor=request.user)
         return Response(
             VersionSerializer(version, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if version.unchanged else status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=ProposalWithdrawSerializer, responses={200: ProposalSerializer})

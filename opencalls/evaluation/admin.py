@@ -20,6 +20,7 @@ from .models import (
     Review,
     ReviewScore,
 )
+from .predicates import awaiting_own_review
 
 
 def _all_fields(model) -> list[str]:
@@ -116,12 +117,25 @@ class ReviewScoreInline(_FrozenInline):
         return obj.is_submitted
 
 
+class BlindReviewMixin:
+    """Staff who evaluate a proposal see none of its reviews or consensus here before their
+    own review is submitted (``predicates.awaiting_own_review``): the admin is no way round
+    the blind-review rule."""
+
+    proposal_path = "proposal"
+
+    def get_queryset(self, request):
+        pending = awaiting_own_review(request.user).values("proposal_id")
+        return super().get_queryset(request).exclude(**{f"{self.proposal_path}__in": pending})
+
+
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "status", "submitted_at"]
+class ReviewAdmin(BlindReviewMixin, admin.ModelAdmin):
+    list_display = ["assignment", "status", "submitted_at", "set_aside_at"]
     list_filter = ["status"]
     raw_id_fields = ["assignment"]
     inlines = [ReviewScoreInline]
+    proposal_path = "assignment__proposal"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_submitted:
@@ -137,7 +151,7 @@ class ConsensusScoreInline(_FrozenInline):
 
 
 @admin.register(ConsensusReport)
-class ConsensusReportAdmin(admin.ModelAdmin):
+class ConsensusReportAdmin(BlindReviewMixin, admin.ModelAdmin):
     list_display = ["proposal", "status", "rapporteur", "finalised_at"]
     list_filter = ["status", "call"]
     raw_id_fields = ["proposal", "rapporteur"]

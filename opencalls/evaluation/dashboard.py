@@ -13,13 +13,24 @@ def panels(request) -> list[Panel]:
     user = request.user
     result = []
     invitations = list(selectors.evaluator_invitations(user=user))
-    queue = [i for i in selectors.evaluator_queue(user=user) if i.status != "submitted"]
-    if invitations or queue:
+    queue = selectors.evaluator_queue(user=user)
+    pending = [i for i in queue if i.status != "submitted"]
+    # The panel stays once everything is submitted: it is the way back to the reviews and
+    # their export.
+    if invitations or queue or selectors.has_assignments(user=user):
+        submitted = [i for i in queue if i.status == "submitted"]
         result.append(
             Panel(
                 _("My evaluations"),
                 "opencalls/evaluation/dashboard/evaluator.html",
-                {"queue": queue[:6], "invitations": invitations},
+                {
+                    "queue": pending[:6],
+                    "invitations": invitations,
+                    "submitted": len(submitted),
+                    "export_calls": list(
+                        {i.assignment.call.number: i.assignment.call for i in submitted}.values()
+                    ),
+                },
                 order=43,
             )
         )

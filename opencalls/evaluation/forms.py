@@ -235,12 +235,33 @@ class RapporteurForm(PortalForm):
     def __init__(self, *args, evaluators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rapporteur"].queryset = evaluators
-        self.fields["rapporteur"].label_from_instance = lambda user: user.display_name
+        self.fields["rapporteur"].label_from_instance = _rapporteur_label
+        self.fields["rapporteur"].help_text = _(
+            "The rapporteur reads every review: choose an evaluator who has submitted theirs."
+        )
+
+
+def _rapporteur_label(user) -> str:
+    if getattr(user, "review_submitted", True):
+        return user.display_name
+    return _("%(name)s (review not submitted yet)") % {"name": user.display_name}
 
 
 class DismissForm(PortalForm):
     reason = forms.CharField(
         label=_("Why is this not a conflict?"), required=False, max_length=1000
+    )
+
+
+class SetAsideForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Why is it set aside?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept with the review for the record. The review then counts nowhere and the "
+            "proposal needs a replacement evaluator."
+        ),
     )
 
 

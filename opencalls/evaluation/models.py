@@ -409,6 +409,14 @@ class AssignmentRun(models.Model):
         return None if self.gap is None else self.gap * 100
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def counted(self):
+        """The assignments that count: those whose review is not set aside. A review set
+        aside (``Review.set_aside_at``) is kept for the record only: its assignment counts
+        as missing, so the proposal takes a replacement evaluator."""
+        return self.exclude(review__set_aside_at__isnull=False)
+
+
 class Assignment(TimeStampedModel):
     """An evaluator reads a proposal. Locked assignments survive automatic runs."""
 
@@ -436,6 +444,8 @@ class Assignment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -462,7 +472,10 @@ class Assignment(TimeStampedModel):
 
 class Review(TimeStampedModel):
     """One evaluator's review of one proposal: a draft that saves as they type, locked once
-    submitted."""
+    submitted. A submitted review can be set aside by a call manager (a conflict of interest
+    confirmed after it was written, or another reason): it is kept and shown, marked, to call
+    managers, and counts for nothing (consensus suggestion, flags, z-scores, ranking, reviews
+    done); the proposal takes a replacement evaluator."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
     status = models.CharField(
@@ -470,6 +483,11 @@ class Review(TimeStampedModel):
     )
     overall_comment = models.TextField(_("overall comment"), blank=True, max_length=5000)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    set_aside_at = models.DateTimeField(_("set aside"), null=True, blank=True)
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_aside_reason = models.TextField(_("why it is set aside"), blank=True, max_length=1000)
 
     class Meta:
         verbose_name = _("review")
@@ -478,7 +496,13 @@ class Review(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=ReviewStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="review_submitted_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(set_aside_at__isnull=True)
+                | Q(status=ReviewStatus.SUBMITTED) & ~Q(set_aside_reason=""),
+                name="review_set_aside_submitted_with_reason",
+                violation_error_message=_("Only a submitted review is set aside, with a reason."),
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="review_status_idx")]
 
@@ -488,6 +512,15 @@ class Review(TimeStampedModel):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReviewStatus.SUBMITTED
+
+    @property
+    def is_set_aside(self) -> bool:
+        return self.set_aside_at is not None
+
+    @property
+    def counts(self) -> bool:
+        """Submitted and not set aside: the review takes part in every computation."""
+        return self.is_submitted and not self.is_set_aside
 
 
 class ReviewScore(models.Model):

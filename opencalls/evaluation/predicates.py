@@ -5,8 +5,9 @@ views ask the same ones, so each rule is written once:
 
 - which assignments an evaluator may work on (``visible_assignments``), from which every
   evaluator's page, document, API answer and export starts;
-- the blind-review rule (``peer_reviews_open``): an evaluator reads the other reviews of a
-  proposal only once their own review of it is submitted, so they are not swayed;
+- the blind-review rule (``peer_reviews_open``, ``awaiting_own_review``): nobody reads the
+  reviews of a proposal, or anything derived from them, while their own review of it is not
+  submitted, whatever other role they hold, so they are not swayed;
 - when an interview can be booked (``interview_open_for_booking``).
 
 Imports models and enums only, so nothing imports back into it.
@@ -19,7 +20,13 @@ from ai4media_portal.core.roles import Role
 
 from ..enums import CallStage
 from ..predicates import is_proposal_owner
-from .enums import EVALUATED_STATES, INTERVIEW_TRANSITIONS, InterviewStatus, PoolStatus
+from .enums import (
+    EVALUATED_STATES,
+    INTERVIEW_TRANSITIONS,
+    InterviewStatus,
+    PoolStatus,
+    ReviewStatus,
+)
 from .models import Assignment, Conflict, PoolMember
 
 
@@ -39,8 +46,8 @@ def is_evaluator(user) -> bool:
 
 def visible_assignments(user) -> QuerySet[Assignment]:
     """The assignments ``user`` may work on: their own, while the call is under evaluation,
-    in a call whose pool they joined (terms accepted), on a proposal in evaluation, and never
-    one they have an active conflict with."""
+    in a call whose pool they joined (terms accepted), on a proposal in evaluation, never one
+    they have an active conflict with, nor one whose review a call manager set aside."""
     if not is_evaluator(user):
         return Assignment.objects.none()
     joined = PoolMember.objects.filter(
@@ -54,6 +61,7 @@ def visible_assignments(user) -> QuerySet[Assignment]:
         )
         .filter(Exists(joined))
         .filter(~conflicted())
+        .counted()
     )
 
 
@@ -63,6 +71,18 @@ def peer_reviews_open(assignment) -> bool:
     Reads ``assignment.review`` (select it with the assignment to spare a query)."""
     review = getattr(assignment, "review", None) if assignment is not None else None
     return review is not None and review.is_submitted
+
+
+def awaiting_own_review(user) -> QuerySet[Assignment]:
+    """The assignments of ``user`` whose review is not submitted yet (not started, or a
+    draft), in any call. Their proposals' reviews, and everything derived from them (flags,
+    z-scores, the suggested and the agreed consensus, the ranking), stay hidden from ``user``
+    on every page, export and API answer, whatever other role they hold: a call manager or a
+    staff member who also evaluates is blind too. The rule is the EU's: experts assess
+    individually before the consensus."""
+    if not (user and user.is_authenticated):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(evaluator=user).exclude(review__status=ReviewStatus.SUBMITTED)
 
 
 def interview_open_for_booking(interview) -> bool:
@@ -94,7 +114,13 @@ def is_own_assignment(user, assignment) -> bool:
 
 @rules.predicate
 def is_own_review(user, review) -> bool:
-    return bool(user and user.is_authenticated and review.assignment.evaluator_id == user.pk)
+    # The admin asks Django's "view_review" without an object: that is nobody's own review.
+    return bool(
+        review is not None
+        and user
+        and user.is_authenticated
+        and review.assignment.evaluator_id == user.pk
+    )
 
 
 @rules.predicate

@@ -103,6 +103,11 @@ urlpatterns = [
         name="assignment_extend",
     ),
     path(
+        "manage/<int:number>/proposals/<int:pk>/set-aside/",
+        manage.review_set_aside,
+        name="review_set_aside",
+    ),
+    path(
         "manage/<int:number>/proposals/<int:pk>/reopen/",
         manage.consensus_reopen,
         name="consensus_reopen",

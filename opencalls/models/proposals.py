@@ -147,6 +147,9 @@ class Proposal(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The hidden token of the form (or API call) that started it: the same start sent twice
+    # makes one draft (``core.idempotency``).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 

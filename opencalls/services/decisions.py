@@ -28,7 +28,9 @@ def proposal_decide(
     the applicant. A reserve proposal may later be selected or rejected. Managers only; the
     evaluation engine calls this same service when its ranking is final."""
     require_perm(actor, "opencalls.decide_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     outcome = ProposalStatus(outcome)
     if outcome not in DECISION_STATES:
         raise PortalError(_("Choose selected, reserve or rejected."), field="outcome")

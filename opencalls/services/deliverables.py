@@ -63,7 +63,9 @@ def deliverable_add(
 @transaction.atomic
 def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "") -> Deliverable:
     """The project's team uploads a deliverable (PDF, checked by content); call managers are
-    told it awaits review. A corrected file may replace one not yet reviewed."""
+    told it awaits review. A corrected file may replace one not yet reviewed. The same file
+    and note sent again while awaiting review (a double click) add nothing and tell nobody:
+    the deliverable's row is locked, so two uploads at once are serialised."""
     require_perm(actor, "opencalls.upload_deliverable", deliverable)
     deliverable = (
         Deliverable.objects.select_for_update(of=("self",))
@@ -80,6 +82,13 @@ def deliverable_submit(*, deliverable: Deliverable, actor, upload, note: str = "
     upload.seek(0)
     sha = hashlib.sha256(upload.read()).hexdigest()
     upload.seek(0)
+    last = deliverable.submissions.order_by("-submitted_at", "-pk").first()
+    if (
+        deliverable.status == DeliverableStatus.SUBMITTED
+        and last is not None
+        and (last.sha256, last.note) == (sha, note.strip())
+    ):
+        return deliverable
     submission = DeliverableSubmission(
         deliverable=deliverable,
         file=upload,

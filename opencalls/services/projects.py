@@ -61,7 +61,9 @@ def funded_project_create(
     report) tied to the tranches they unlock. A tranche without deliverables is requested at
     once. The beneficiary is the applicant, who is told. Managers only."""
     require_perm(actor, "opencalls.manage_project")
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.SELECTED:
         raise PortalError(_("Only a proposal selected for funding becomes a funded project."))
     if FundedProject.objects.filter(proposal=proposal).exists():

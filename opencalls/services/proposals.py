@@ -4,7 +4,8 @@ import hashlib
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.idempotency import create_once
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
@@ -46,20 +48,71 @@ def _ensure_accepting(call: Call, now) -> None:
         raise PortalError(_closed_message(call), code="deadline_passed")
 
 
+PROJECT_FIELDS = Proposal.DRAFT_FIELDS[5:11]
+
+
+def _blank_draft(call: Call, actor) -> Proposal | None:
+    """The applicant's draft in ``call`` that has nothing of a project yet (what a start just
+    made: at most the organisation copied from an earlier proposal), if any."""
+    blank = Proposal.objects.filter(
+        call=call,
+        applicant=actor,
+        status=ProposalStatus.DRAFT,
+        current_version__isnull=True,
+        document="",
+        team__isnull=True,
+        budget_lines__isnull=True,
+        milestones__isnull=True,
+    )
+    for name in PROJECT_FIELDS:
+        field = Proposal._meta.get_field(name)
+        blank = blank.filter(**{f"{field.attname}__isnull": True} if field.null else {name: ""})
+    return blank.order_by("created_at", "pk").first()
+
+
 @transaction.atomic
-def proposal_start(*, call: Call, actor) -> Proposal:
+def proposal_start(*, call: Call, actor, form_token=None) -> Proposal:
     """Start a draft proposal in an open call. The organisation's details are copied from the
-    applicant's most recent proposal, if any."""
+    applicant's most recent proposal, if any.
+
+    Idempotent, so a double click, two tabs or a retried API call never make two drafts: the
+    same ``form_token`` (the start form's hidden token, or the API's) returns the draft it
+    started, marked ``already_started``; otherwise an untouched draft of the applicant in the
+    call is reused (and takes the token). The applicant's row is locked, so simultaneous
+    starts are serialised; the token is unique besides."""
     require_perm(actor, "opencalls.start_proposal", call)
     _ensure_accepting(call, timezone.now())
-    proposal = Proposal(call=call, applicant=actor)
-    previous = Proposal.objects.filter(applicant=actor).exclude(organisation_name="").first()
-    if previous is not None:
-        for name in Proposal.ORGANISATION_FIELDS:
-            setattr(proposal, name, getattr(previous, name))
-    proposal.save()
-    proposal_record_start(proposal, actor)
-    log_action("opencalls.proposal.start", actor=actor, target=proposal)
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    if form_token is not None:
+        existing = Proposal.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            if existing.applicant_id != actor.pk or existing.call_id != call.pk:
+                raise PermissionDenied  # someone else's token: never reveal their draft
+            existing.already_started = True
+            return existing
+    blank = _blank_draft(call, actor)
+    if blank is not None:
+        if form_token is not None and blank.form_token is None:
+            blank.form_token = form_token
+            blank.save(update_fields=["form_token"])
+        blank.already_started = False
+        return blank
+
+    def create() -> Proposal:
+        proposal = Proposal(call=call, applicant=actor, form_token=form_token)
+        previous = Proposal.objects.filter(applicant=actor).exclude(organisation_name="").first()
+        if previous is not None:
+            for name in Proposal.ORGANISATION_FIELDS:
+                setattr(proposal, name, getattr(previous, name))
+        proposal.save()
+        proposal_record_start(proposal, actor)
+        log_action("opencalls.proposal.start", actor=actor, target=proposal)
+        return proposal
+
+    proposal, created = create_once(
+        Proposal, form_token=form_token, owner_field="applicant", owner=actor, create=create
+    )
+    proposal.already_started = not created
     return proposal
 
 
@@ -86,7 +139,9 @@ def proposal_save_draft(
     proposal is a draft or submitted. The fields not given stay as they are; ``team``,
     ``budget`` and ``milestones`` replace the rows they name."""
     require_perm(actor, "opencalls.change_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     if proposal.status not in EDITABLE_STATES:
         raise PortalError(
             _("A proposal that is %(status)s cannot be changed.")
@@ -162,7 +217,10 @@ def _money(value: Decimal) -> str:
 
 def proposal_problems(proposal: Proposal) -> dict[str, list[str]]:
     """Everything that stops ``proposal`` from being submitted, by field: every missing item
-    at once, so the applicant can fix them in one pass."""
+    at once, so the applicant can fix them in one pass, and the call's rule of one proposal
+    per organisation. The one check of submission: ``proposal_submit`` refuses with exactly
+    these, and the "Before you submit" checklist shows them, so it never says "ready" to a
+    proposal that submit would refuse."""
     problems: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -242,7 +300,35 @@ def proposal_problems(proposal: Proposal) -> dict[str, list[str]]:
     for name, message in declarations.items():
         if not getattr(proposal, name):
             add(name, message)
+    message = _one_per_organisation_problem(proposal)
+    if message:
+        add("organisation_registration_number", message)
     return problems
+
+
+def _one_per_organisation_problem(proposal: Proposal) -> str:
+    """The refusal when the call takes one proposal per organisation and another proposal of
+    the same organisation (country and registration number, however typed) is submitted."""
+    call = proposal.call
+    country = proposal.organisation_country.code if proposal.organisation_country else ""
+    number = proposal.organisation_registration_number
+    if not (call.one_proposal_per_organisation and country and number):
+        return ""
+    taken = (
+        Proposal.objects.filter(
+            call=call,
+            registration_key=registration_key(country, number),
+            status__in=ACTIVE_SUBMITTED_STATES,
+        )
+        .exclude(pk=proposal.pk)
+        .exists()
+    )
+    if not taken:
+        return ""
+    return _(
+        "Your organisation (registration number %(number)s) already has a proposal submitted "
+        "in this call, and this call accepts only one proposal per organisation."
+    ) % {"number": number}
 
 
 def registration_key(country: str, number: str) -> str:
@@ -303,11 +389,16 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     """Submit (or resubmit) ``proposal``: an immutable version with a reference number, a copy
     of the document and its SHA-256, and an email receipt.
 
+    Idempotent: when nothing changed since the current version (the same answers and the same
+    document), nothing happens: no new version, no receipt; the current version is returned
+    marked ``unchanged``. Two simultaneous submits therefore make one version.
+
     Refused, with nothing changed, when the deadline has passed (``now < closes_at`` in the
-    server's clock; the call's timezone only matters for the message), when anything is missing
-    (a ``ValidationError`` lists every problem by field), or when the call allows one proposal
-    per organisation and another is submitted. The call row is locked, so two submissions in
-    one call are serialised: numbers never clash and the organisation rule cannot be raced.
+    server's clock; the call's timezone only matters for the message), or when
+    ``proposal_problems`` finds anything (a ``ValidationError`` lists every problem by field:
+    missing items, another proposal of the organisation when the call takes one per
+    organisation). The call row is locked, so two submissions in one call are serialised:
+    numbers never clash and the organisation rule cannot be raced.
     """
     require_perm(actor, "opencalls.submit_proposal", proposal)
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
@@ -326,29 +417,21 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
     key = registration_key(
         proposal.organisation_country.code, proposal.organisation_registration_number
     )
+    with proposal.document.open("rb") as handle:
+        content = handle.read()
+    current = proposal.current_version
     if (
-        call.one_proposal_per_organisation
-        and Proposal.objects.filter(
-            call=call, registration_key=key, status__in=ACTIVE_SUBMITTED_STATES
-        )
-        .exclude(pk=proposal.pk)
-        .exists()
+        current is not None
+        and proposal.status == ProposalStatus.SUBMITTED
+        and current.document_sha256 == hashlib.sha256(content).hexdigest()
+        and {k: v for k, v in current.data.items() if k != "document"}
+        == proposal_snapshot(proposal)
     ):
-        raise PortalError(
-            _(
-                "Your organisation (registration number %(number)s) already has a proposal "
-                "submitted in this call, and this call accepts only one proposal per "
-                "organisation."
-            )
-            % {"number": proposal.organisation_registration_number},
-            field="organisation_registration_number",
-            code="one_per_organisation",
-        )
+        current.unchanged = True
+        return current
     if proposal.number is None:
         proposal.number = (call.proposals.aggregate(n=Max("number"))["n"] or 0) + 1
     version_number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    with proposal.document.open("rb") as handle:
-        content = handle.read()
     version = ProposalVersion(
         proposal=proposal,
         number=version_number,
@@ -399,6 +482,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> ProposalVersion:
             "url": absolute_url("opencalls:proposal", proposal.pk),
         },
     )
+    version.unchanged = False
     return version
 
 
@@ -407,7 +491,9 @@ def proposal_withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposa
     """Withdraw a draft or submitted proposal before the deadline; records who and when. A
     withdrawn proposal no longer counts for the one-proposal-per-organisation rule."""
     require_perm(actor, "opencalls.withdraw_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     ensure_transition(ProposalStatus(proposal.status), ProposalStatus.WITHDRAWN, TRANSITIONS)
     if timezone.now() >= proposal.call.closes_at:
         raise PortalError(

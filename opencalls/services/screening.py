@@ -53,7 +53,9 @@ def proposal_screen(
     A failed item needs a reason. Managers only.
     """
     require_perm(actor, "opencalls.screen_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     call = proposal.call
     if proposal.status not in SCREENING_STATES:
         raise PortalError(_("This proposal is not waiting for an eligibility check."))
@@ -156,7 +158,9 @@ def clarification_answer(*, proposal: Proposal, actor, answer: str) -> Eligibili
     """The applicant answers the screener's question; the proposal goes back to the
     eligibility check and the screener is told."""
     require_perm(actor, "opencalls.answer_clarification", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.CLARIFICATION_REQUESTED:
         raise PortalError(_("No clarification is requested for this proposal."))
     if not answer.strip():

@@ -47,41 +47,39 @@ def call_create(request):
     return render(request, "opencalls/manage/call_form.html", {"form": form}, status=status)
 
 
-@login_required
-def call_edit(request, number: int):
-    """The call editor: its own fields and, on the same page, tracks, challenges, criteria,
-    eligibility checklist and FAQ."""
-    require(request, "opencalls.manage_calls")
-    call = get_object_or_404(Call.objects.with_status(), number=number)
-    data = request.POST if request.method == "POST" else None
-    form = CallForm(data, request.FILES or None, instance=call)
-    formsets = structure_formsets(call, data)
-    if request.method == "POST":
-        # Validate everything (no short circuit) so every error shows at once.
-        form_valid = form.is_valid()
-        formsets_valid = [formset.is_valid() for formset in formsets.values()]
-        if form_valid and all(formsets_valid):
-            try:
-                with transaction.atomic():
-                    services.call_update(
-                        call=call,
-                        actor=request.user,
-                        data=form.call_data(),
-                        guide=form.cleaned_data.get("guide"),
-                        clear_guide=bool(request.POST.get("clear_guide")),
-                    )
-                    services.call_save_structure(
-                        call=call,
-                        actor=request.user,
-                        **{name: formset_rows(fs) for name, fs in formsets.items()},
-                    )
-            except (PortalError, ValidationError) as error:
-                form_error(form, error)
-            else:
-                messages.success(request, _("Call saved."))
-                return redirect(
-                    "opencalls:call_edit", number=form.call_data().get("number", number)
-                )
+def _save_editor(request, call: Call):
+    """Save the call editor as posted: the call's fields and its tracks, challenges,
+    criteria, checklist and FAQ. Returns (form, formsets, saved); nothing is saved unless
+    everything is valid."""
+    form = CallForm(request.POST, request.FILES or None, instance=call)
+    formsets = structure_formsets(call, request.POST)
+    # Validate everything (no short circuit) so every error shows at once.
+    form_valid = form.is_valid()
+    formsets_valid = [formset.is_valid() for formset in formsets.values()]
+    if not (form_valid and all(formsets_valid)):
+        return form, formsets, False
+    try:
+        with transaction.atomic():
+            services.call_update(
+                call=call,
+                actor=request.user,
+                data=form.call_data(),
+                guide=form.cleaned_data.get("guide"),
+                clear_guide=bool(request.POST.get("clear_guide")),
+            )
+            services.call_save_structure(
+                call=call,
+                actor=request.user,
+                **{name: formset_rows(fs) for name, fs in formsets.items()},
+            )
+    except (PortalError, ValidationError) as error:
+        form_error(form, error)
+        return form, formsets, False
+    return form, formsets, True
+
+
+def _editor_page(request, call: Call, form, formsets, *, status=200):
+    call = Call.objects.with_status().get(pk=call.pk)
     return render(
         request,
         "opencalls/manage/call_form.html",
@@ -93,15 +91,43 @@ def call_edit(request, number: int):
             "history": selectors.call_history(call),
             "CallStage": CallStage,
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+def _editor_posted(request) -> bool:
+    """Whether the request carries the call editor's fields (its buttons for the stage and
+    the copy belong to the editor's form, so that pending edits are saved, not dropped)."""
+    return "tracks-TOTAL_FORMS" in request.POST
+
+
+@login_required
+def call_edit(request, number: int):
+    """The call editor: its own fields and, on the same page, tracks, challenges, criteria,
+    eligibility checklist and FAQ. Its stage and copy buttons submit the same form to
+    ``call_stage`` and ``call_copy``, which save the edits first."""
+    require(request, "opencalls.manage_calls")
+    call = get_object_or_404(Call.objects.with_status(), number=number)
+    if request.method != "POST":
+        return _editor_page(request, call, CallForm(instance=call), structure_formsets(call))
+    form, formsets, saved = _save_editor(request, call)
+    if not saved:
+        return _editor_page(request, call, form, formsets, status=422)
+    messages.success(request, _("Call saved."))
+    return redirect("opencalls:call_edit", number=form.call_data().get("number", number))
 
 
 @login_required
 @require_POST
 def call_copy(request, number: int):
+    """Copy the call into a new draft, after saving the editor's pending edits."""
     require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call, number=number)
+    if _editor_posted(request):
+        form, formsets, saved = _save_editor(request, call)
+        if not saved:
+            return _editor_page(request, call, form, formsets, status=422)
+        call.refresh_from_db()
     copy = services.call_copy(call=call, actor=request.user)
     messages.success(
         request,
@@ -114,11 +140,18 @@ def call_copy(request, number: int):
 @login_required
 @require_POST
 def call_stage(request, number: int):
+    """Move the call to another stage, after saving the editor's pending edits (nothing
+    moves if they are refused: the editor shows why)."""
     require(request, "opencalls.manage_calls")
     call = get_object_or_404(Call, number=number)
     stage = request.POST.get("stage", "")
     if stage not in CallStage.values:
         raise Http404
+    if _editor_posted(request):
+        form, formsets, saved = _save_editor(request, call)
+        if not saved:
+            return _editor_page(request, call, form, formsets, status=422)
+        call.refresh_from_db()
     try:
         services.call_set_stage(call=call, actor=request.user, stage=CallStage(stage))
     except PortalError as error:

@@ -1,5 +1,6 @@
 """The applicant portal: starting, editing, submitting and withdrawing proposals."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.audit import audit_trail
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
+from ai4media_portal.core.forms import ErrorItem, error_summary
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import form_error, paginate, require
 
@@ -36,16 +38,29 @@ from .common import PAGE_SIZE
 from .public import _call_or_404
 
 
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 @require_POST
 def proposal_start(request, number: int):
+    """Start a draft (once per form token: a double click opens the same draft)."""
     call = _call_or_404(request, number)
     try:
-        proposal = services.proposal_start(call=call, actor=request.user)
+        proposal = services.proposal_start(
+            call=call, actor=request.user, form_token=_uuid_or_none(request.POST.get("form_token"))
+        )
     except PortalError as error:
         messages.error(request, error.message)
         return redirect("opencalls:call", number=call.number)
-    messages.success(request, _("Your draft is ready. It saves as you type."))
+    if proposal.already_started:
+        messages.info(request, _("This draft was already started: here it is."))
+    else:
+        messages.success(request, _("Your draft is ready. It saves as you type."))
     return redirect("opencalls:proposal_edit", pk=proposal.pk)
 
 
@@ -136,36 +151,68 @@ def _draft_forms(proposal, data=None) -> DraftForms:
     )
 
 
-def _save_draft(request, proposal) -> tuple[DraftForms, bool]:
-    """Save whatever is valid in the posted proposal form; report the rest."""
-    forms = _draft_forms(proposal, request.POST)
-    forms.form.is_valid()
-    forms.budget.is_valid()
-    team = milestones = None
-    if forms.team.management_form.is_valid():
-        forms.team.is_valid()
-        team = team_rows(forms.team)
-    if forms.milestones.management_form.is_valid():
-        forms.milestones.is_valid()
-        milestones = milestone_rows(forms.milestones)
-    try:
-        services.proposal_save_draft(
-            proposal=proposal,
-            actor=request.user,
-            fields=forms.form.draft_fields(),
-            team=team,
-            budget=forms.budget.lines(),
-            milestones=milestones,
-        )
-    except PortalError as error:
-        form_error(forms.form, error)
-        return forms, False
+def _answers_posted(request) -> bool:
+    # The proposal form always carries its tables' management fields; a request without them
+    # (a bare upload) has no answers to save and must not blank the saved ones.
+    return "team-TOTAL_FORMS" in request.POST
+
+
+def _save_draft(request, proposal, *, require_document=False) -> tuple[DraftForms, bool]:
+    """Save whatever is valid in the posted proposal form; report the rest. A document chosen
+    in the form (every button of the form sends it) is uploaded too, after the answers, so
+    neither a button nor a refused file ever drops what was typed."""
+    if not _answers_posted(request):
+        forms = _draft_forms(proposal)
+        if not (require_document or request.FILES.get("document")):
+            # Nothing to save, but the same refusals (closed call, decided proposal) apply.
+            try:
+                services.proposal_save_draft(proposal=proposal, actor=request.user)
+            except PortalError as error:
+                forms.form = ProposalForm(request.POST, proposal=proposal)
+                forms.form.is_valid()
+                form_error(forms.form, error)
+                return forms, False
+    else:
+        forms = _draft_forms(proposal, request.POST)
+        forms.form.is_valid()
+        forms.budget.is_valid()
+        team = milestones = None
+        if forms.team.management_form.is_valid():
+            forms.team.is_valid()
+            team = team_rows(forms.team)
+        if forms.milestones.management_form.is_valid():
+            forms.milestones.is_valid()
+            milestones = milestone_rows(forms.milestones)
+        try:
+            services.proposal_save_draft(
+                proposal=proposal,
+                actor=request.user,
+                fields=forms.form.draft_fields(),
+                team=team,
+                budget=forms.budget.lines(),
+                milestones=milestones,
+            )
+        except PortalError as error:
+            form_error(forms.form, error)
+            return forms, False
+    if require_document or request.FILES.get("document"):
+        forms.document = DocumentForm(request.POST, request.FILES, call=proposal.call)
+        if forms.document.is_valid():
+            try:
+                services.proposal_save_draft(
+                    proposal=proposal,
+                    actor=request.user,
+                    document=forms.document.cleaned_data["document"],
+                )
+            except PortalError as error:
+                form_error(forms.document, error)
     return forms, True
 
 
 def _has_input_errors(forms: DraftForms) -> bool:
     return bool(
         forms.form.errors
+        or forms.document.errors
         or forms.budget.errors
         or any(f.errors for f in forms.team.forms)
         or any(f.errors for f in forms.milestones.forms)
@@ -179,13 +226,29 @@ def _show_problems(forms: DraftForms, problems: dict) -> None:
             if field in forms.form.fields:
                 forms.form.add_error(field, message)
             elif field == "document":
-                forms.document.add_error(None, message)
+                forms.document.add_error("document", message)
             else:
                 forms.sections.setdefault(field, []).append(message)
 
 
-def _edit_page(request, proposal, forms: DraftForms, *, status=200, problems=None):
+# The parts of the proposal form that problems about several rows point to.
+SECTION_ANCHORS = {"team": "team", "budget": "budget", "milestones": "workplan"}
+
+
+def _anchor(forms: DraftForms, field: str) -> str:
+    if field in forms.form.fields:
+        return f"#{forms.form[field].auto_id}"
+    if field == "document":
+        return f"#{forms.document['document'].auto_id}"
+    return f"#{SECTION_ANCHORS.get(field, field)}"
+
+
+def _edit_page(request, proposal, forms: DraftForms, *, status=200, summary_title=None):
+    """The proposal form. A refused save, upload or submit (``status`` 422) opens with the
+    error summary: every problem, each a link to its field; the "Before you submit" checklist
+    runs ``proposal_problems``, the very check of ``proposal_submit``."""
     proposal.refresh_from_db()
+    checklist = services.proposal_problems(proposal)
     return render(
         request,
         "opencalls/proposal_edit.html",
@@ -193,8 +256,22 @@ def _edit_page(request, proposal, forms: DraftForms, *, status=200, problems=Non
             "proposal": proposal,
             "call": proposal.call,
             "forms": forms,
-            "problems": problems,
-            "checklist": services.proposal_problems(proposal),
+            "summary": error_summary(
+                forms.form,
+                forms.budget,
+                forms.team,
+                forms.milestones,
+                forms.document,
+                sections={SECTION_ANCHORS.get(k, k): v for k, v in forms.sections.items()},
+            )
+            if status >= 400
+            else [],
+            "summary_title": summary_title,
+            "checklist": [
+                ErrorItem(message, _anchor(forms, field))
+                for field, messages_ in checklist.items()
+                for message in messages_
+            ],
         },
         status=status,
     )
@@ -220,7 +297,13 @@ def proposal_edit(request, pk: int):
         return _edit_page(request, proposal, _draft_forms(proposal))
     forms, saved = _save_draft(request, proposal)
     if not saved or _has_input_errors(forms):
-        return _edit_page(request, proposal, forms, status=422)
+        return _edit_page(
+            request,
+            proposal,
+            forms,
+            status=422,
+            summary_title=_("Some answers were not saved. Please fix:"),
+        )
     messages.success(request, _("Draft saved."))
     return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]))
 
@@ -230,22 +313,36 @@ def proposal_edit(request, pk: int):
 def proposal_submit(request, pk: int):
     """Submit from the proposal form: save the draft as it stands first, then submit it."""
     proposal = _owned_editable(request, pk)
+    refused = _("Your proposal was not submitted. Please fix:")
     forms, saved = _save_draft(request, proposal)
     if not saved or _has_input_errors(forms):
-        return _edit_page(request, proposal, forms, status=422)
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
     try:
         version = services.proposal_submit(proposal=proposal, actor=request.user)
     except ValidationError as error:
         _show_problems(forms, error.message_dict)
-        return _edit_page(request, proposal, forms, status=422, problems=error.message_dict)
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
     except PortalError as error:
         form_error(forms.form, error)
-        return _edit_page(request, proposal, forms, status=422)
-    messages.success(
-        request,
-        _("Your proposal has been submitted as %(reference)s. A receipt is on its way by email.")
-        % {"reference": version.reference},
-    )
+        return _edit_page(request, proposal, forms, status=422, summary_title=refused)
+    if not version.unchanged:
+        messages.success(
+            request,
+            _(
+                "Your proposal has been submitted as %(reference)s. A receipt is on its way by "
+                "email."
+            )
+            % {"reference": version.reference},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nothing has changed since you submitted %(reference)s: it stands, and no new "
+                "version was made."
+            )
+            % {"reference": version.reference},
+        )
     return redirect("opencalls:proposal", pk=proposal.pk)
 
 
@@ -270,22 +367,20 @@ def proposal_autosave(request, pk: int):
 @login_required
 @require_POST
 def proposal_document_upload(request, pk: int):
+    """The form's "Upload document" button: the whole proposal form comes with the file, so
+    the answers typed since the last autosave are saved with it, not lost."""
     proposal = _owned_editable(request, pk)
-    forms = _draft_forms(proposal)
-    forms.document = DocumentForm(request.POST, request.FILES, call=proposal.call)
-    if forms.document.is_valid():
-        try:
-            services.proposal_save_draft(
-                proposal=proposal,
-                actor=request.user,
-                document=forms.document.cleaned_data["document"],
-            )
-        except PortalError as error:
-            form_error(forms.document, error)
-        else:
-            messages.success(request, _("Document uploaded."))
-            return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
-    return _edit_page(request, proposal, forms, status=422)
+    forms, saved = _save_draft(request, proposal, require_document=True)
+    if saved and not _has_input_errors(forms):
+        messages.success(request, _("Document uploaded; your answers are saved too."))
+        return redirect(reverse("opencalls:proposal_edit", args=[proposal.pk]) + "#document")
+    return _edit_page(
+        request,
+        proposal,
+        forms,
+        status=422,
+        summary_title=_("The document was not uploaded. Please fix:"),
+    )
 
 
 @login_required

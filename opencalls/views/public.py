@@ -2,11 +2,13 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate
 
 from .. import selectors
 from ..enums import CallStatus
+from ..evaluation import selectors as evaluation_selectors
 from ..forms import ProjectFilterForm
 from ..models import Call
 from .common import PAGE_SIZE
@@ -21,6 +23,7 @@ def index(request):
         {
             "groups": selectors.calls_grouped(),
             "is_manager": selectors.user_is_manager(request.user),
+            "has_evaluations": evaluation_selectors.has_assignments(user=request.user),
         },
     )
 
@@ -40,6 +43,8 @@ def call_detail(request, number: int):
         {
             "call": call,
             "own_proposals": own,
+            # The start form's token: the same start sent twice makes one draft.
+            "start_token": new_form_token(),
             "is_manager": selectors.user_is_manager(request.user),
             "CallStatus": CallStatus,
         },

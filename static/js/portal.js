@@ -11,6 +11,40 @@
     }
   });
 
+  // Forms marked data-guard-edits remember edits not yet saved. Every button of such a form
+  // sends them (the pages are built so); a button of another form on the page would reload
+  // the page without them, so it asks first (data-guard-message). An autosave that succeeds
+  // clears the mark.
+  const unsaved = new Set();
+  function markUnsaved(event) {
+    const form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (form && form.matches("[data-guard-edits]")) unsaved.add(form);
+  }
+  document.addEventListener("input", markUnsaved);
+  document.addEventListener("change", markUnsaved);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.detail.elt;
+    if (event.detail.successful && unsaved.has(form) && !form.querySelector(".is-invalid")) {
+      unsaved.delete(form);
+    }
+  });
+  document.addEventListener(
+    "submit",
+    function (event) {
+      const form = event.target;
+      const others = Array.from(unsaved).filter(function (f) {
+        return f !== form && document.body.contains(f);
+      });
+      if (others.length && !window.confirm(others[0].dataset.guardMessage || "")) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      unsaved.delete(form);
+    },
+    true
+  );
+
   // A submit button disables itself once its form is sent, so a double click sends once.
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;
@@ -27,6 +61,32 @@
     document.querySelectorAll("button[type=submit][disabled]").forEach(function (button) {
       if (!button.hasAttribute("data-stay-disabled")) button.disabled = false;
     });
+  });
+
+  // A refused form's error summary (templates/forms/error_summary.html) takes the focus, so
+  // it is read first; its links move the focus to their field, clear of sticky bars.
+  function focusErrorSummary() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    const focusable = "input:not([type=hidden]), select, textarea, button";
+    const field = target.matches(focusable) ? target : target.querySelector(focusable) || target;
+    if (!field.matches(focusable) && !field.hasAttribute("tabindex")) {
+      field.setAttribute("tabindex", "-1");
+    }
+    field.scrollIntoView({ block: "center", behavior: "instant" });
+    field.focus({ preventScroll: true });
   });
 
   // <time data-countdown datetime="..."> counts down to its moment.

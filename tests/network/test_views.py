@@ -87,6 +87,9 @@ def test_apply_bad_input_error_beside_field_and_input_kept(
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html
     assert 'aria-invalid="true"' in html
+    # The refusal opens with the summary, its line a link to the field.
+    assert html.index("data-error-summary") < html.index(f'id="id_{field}_error"')
+    assert f'<a href="#id_{field}">' in html
     # Everything else typed is still there.
     assert 'value="Lumina Media Labs"' in html
     assert "We want to test early demonstrators.</textarea>" in html

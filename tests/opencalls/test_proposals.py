@@ -306,13 +306,15 @@ def test_one_submitted_proposal_per_organisation_whatever_the_spelling():
     call = CallFactory()
     submitted(call=call, registration="BE 0123.456.789")
     colleague = complete_draft(call=call, registration="0123456789")
-    with pytest.raises(PortalError) as error:
-        services.proposal_submit(proposal=colleague, actor=colleague.applicant)
-    assert error.value.field == "organisation_registration_number"
-    assert error.value.message == (
+    refusal = (
         "Your organisation (registration number 0123456789) already has a proposal submitted "
         "in this call, and this call accepts only one proposal per organisation."
     )
+    # The checklist says so before submit does: one function decides both.
+    assert services.proposal_problems(colleague) == {"organisation_registration_number": [refusal]}
+    with pytest.raises(ValidationError) as error:
+        services.proposal_submit(proposal=colleague, actor=colleague.applicant)
+    assert error.value.message_dict == {"organisation_registration_number": [refusal]}
     colleague.refresh_from_db()
     assert colleague.status == ProposalStatus.DRAFT
 

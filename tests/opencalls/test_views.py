@@ -270,8 +270,18 @@ def test_edit_form_uses_htmx_autosave_and_works_without_it(client):
     html = client.get(f"/calls/proposals/{proposal.pk}/edit/").content.decode()
     assert f'hx-post="/calls/proposals/{proposal.pk}/autosave/"' in html
     assert 'hx-trigger="change delay:800ms' in html
-    assert f'<form method="post" action="/calls/proposals/{proposal.pk}/edit/"' in html
+    assert (
+        f'<form method="post" enctype="multipart/form-data" '
+        f'action="/calls/proposals/{proposal.pk}/edit/"' in html
+    )
+    assert 'hx-params="not document"' in html  # autosaves never resend the file
     assert f'formaction="/calls/proposals/{proposal.pk}/submit/"' in html
+    # The upload is a button of the same form: it sends every answer with the file.
+    form = html[
+        html.index('id="proposal-form"') : html.index("</form>", html.index('id="proposal-form"'))
+    ]
+    assert f'formaction="/calls/proposals/{proposal.pk}/upload/"' in form
+    assert 'type="file" name="document"' in form
 
 
 def test_upload_view_refuses_renamed_image_and_oversized_file(client):
@@ -644,3 +654,191 @@ def test_proposal_page_says_when_the_draft_differs_from_the_submission(client):
         proposal=proposal, actor=proposal.applicant, fields={"title": "Changed"}
     )
     assert banner in client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+
+# --- Refused submissions say so at the top ----------------------------------------------------
+
+
+def test_a_second_proposal_of_the_same_organisation_is_refused_with_a_summary_at_the_top(client):
+    call = CallFactory()
+    submitted(call=call, registration="BE 0123.456.789")
+    colleague = complete_draft(call=call, registration="0123456789")
+    client.force_login(colleague.applicant)
+    edit = client.get(f"/calls/proposals/{colleague.pk}/edit/").content.decode()
+    # The checklist runs the checks of submission: it does not say "ready".
+    assert "Everything is in place" not in edit
+    assert (
+        '<a href="#id_organisation_registration_number">Your organisation (registration '
+        "number 0123456789) already has a proposal submitted" in edit
+    )
+
+    response = client.post(f"/calls/proposals/{colleague.pk}/submit/", _edit_data(colleague))
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html.index("data-error-summary")
+    assert summary < html.index('id="proposal-form"')
+    assert 'role="alert" tabindex="-1" autofocus data-error-summary' in html
+    assert "Your proposal was not submitted. Please fix:" in html
+    assert (
+        '<li><a href="#id_organisation_registration_number">Registration number: '
+        "Your organisation (registration number 0123456789) already has a proposal submitted"
+    ) in html
+    assert 'id="id_organisation_registration_number_error"' in html
+    colleague.refresh_from_db()
+    assert colleague.status == ProposalStatus.DRAFT
+
+
+def test_every_refused_submit_lists_each_problem_as_a_link_to_its_field(client):
+    proposal = complete_draft(declare_privacy=False)
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, acronym="")
+    data["team-0-full_name"] = ""
+    data["team-0-email"] = ""
+    data["team-0-role"] = ""
+
+    response = client.post(f"/calls/proposals/{proposal.pk}/submit/", data)
+
+    items = [(item.text, item.anchor) for item in response.context["summary"]]
+    assert ("Acronym: Give your project an acronym.", "#id_acronym") in items
+    assert ("Name at least one team member.", "#team") in items
+    assert any(anchor == "#id_declare_privacy" for _text, anchor in items)
+    checklist = [(item.text, item.anchor) for item in response.context["checklist"]]
+    assert ("Name at least one team member.", "#team") in checklist
+
+
+def test_the_call_editor_opens_a_refused_save_with_the_summary(client):
+    call = CallFactory()
+    client.force_login(manager())
+    response = client.post(f"/calls/manage/{call.number}/", {"title": ""})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "The call was not saved. Please fix:" in html
+    assert html.index("data-error-summary") < html.index('id="id_title"')
+
+
+# --- No button drops pending edits --------------------------------------------------------------
+
+
+def test_upload_document_saves_the_answers_typed_with_it(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Edited just before uploading", abstract="A new abstract.")
+
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/", {**data, "document": pdf_upload("v2.pdf")}
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.abstract, proposal.document_name) == (
+        "Edited just before uploading",
+        "A new abstract.",
+        "v2.pdf",
+    )
+
+
+def test_a_refused_upload_still_saves_the_answers_and_says_why_at_the_top(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Kept although the file is refused")
+
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/",
+        {**data, "document": pdf_upload("photo.pdf", _png())},
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The document was not uploaded. Please fix:" in html
+    assert '<a href="#id_document">Proposal document (PDF): This file is not a PDF' in html
+    proposal.refresh_from_db()
+    assert proposal.title == "Kept although the file is refused"
+    assert proposal.document_name == "proposal.pdf"
+
+
+def test_a_bare_upload_changes_the_document_only(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/upload/", {"document": pdf_upload("final.pdf")}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.document_name) == ("Provenance for news images", "final.pdf")
+
+
+def test_submit_with_a_document_chosen_uploads_it_before_submitting(client):
+    proposal = complete_draft()
+    client.force_login(proposal.applicant)
+    data = _edit_data(proposal, title="Submitted title")
+    response = client.post(
+        f"/calls/proposals/{proposal.pk}/submit/", {**data, "document": pdf_upload("last.pdf")}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.current_version.title, proposal.current_version.document_name) == (
+        "Submitted title",
+        "last.pdf",
+    )
+
+
+def _editor_data(call, **changes) -> dict:
+    from opencalls.forms import CallForm, structure_formsets
+
+    data = {}
+    form = CallForm(instance=call)
+    for name in form.fields:
+        value = form[name].value()
+        if name == "guide" or value is None:
+            continue
+        if hasattr(value, "isoformat"):
+            value = value.strftime("%Y-%m-%dT%H:%M")
+        data[name] = "on" if value is True else ("" if value is False else value)
+    data = {k: v for k, v in data.items() if v != ""}
+    for prefix, formset in structure_formsets(call).items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, member in enumerate(formset.forms):
+            for name in member.fields:
+                value = member[name].value()
+                if value is None or value is False:
+                    continue
+                data[f"{prefix}-{i}-{name}"] = "on" if value is True else value
+    data.update(changes)
+    return data
+
+
+def test_the_call_editors_stage_and_copy_buttons_save_the_edits_first(client):
+    call = CallFactory(stage="draft", title="Old title")
+    client.force_login(manager())
+    edit = client.get(f"/calls/manage/{call.number}/").content.decode()
+    assert 'form="call-form" formaction="/calls/manage/' in edit
+
+    published = client.post(
+        f"/calls/manage/{call.number}/stage/",
+        _editor_data(call, title="Title typed before publishing", stage="published"),
+    )
+
+    assert published.status_code == 302
+    call.refresh_from_db()
+    assert (call.title, call.stage) == ("Title typed before publishing", "published")
+    client.post(f"/calls/manage/{call.number}/copy/", _editor_data(call, title="Copied title"))
+    call.refresh_from_db()
+    assert call.title == "Copied title"
+
+
+def test_a_refused_edit_stops_the_stage_change_and_is_shown(client):
+    call = CallFactory(stage="draft")
+    client.force_login(manager())
+
+    response = client.post(
+        f"/calls/manage/{call.number}/stage/", _editor_data(call, title="", stage="published")
+    )
+
+    assert response.status_code == 422
+    assert "The call was not saved. Please fix:" in response.content.decode()
+    call.refresh_from_db()
+    assert call.stage == "draft"

@@ -277,6 +277,9 @@ def test_a_proposals_history_follows_every_service_that_moves_it():
 def test_a_withdrawal_and_a_resubmission_are_steps_of_the_history():
     proposal = submitted()
     me = proposal.applicant
+    # Only a changed proposal is resubmitted: an unchanged one stands as it was.
+    services.proposal_submit(proposal=proposal, actor=me)
+    services.proposal_save_draft(proposal=proposal, actor=me, fields={"title": "Better"})
     services.proposal_submit(proposal=proposal, actor=me)
     services.proposal_withdraw(proposal=proposal, actor=me, reason="Merged with another one.")
     assert [(s.from_status, s.to_status, s.message) for s in proposal.history.all()] == [

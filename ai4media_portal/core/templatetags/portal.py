@@ -1,6 +1,7 @@
 from django import template
 from django.forms import BoundField
 
+from ..forms import error_summary as summarise_errors
 from ..forms import file_to_choose_again, widget_css_class
 from ..status import ICONS, Tone, tone_of
 
@@ -55,3 +56,15 @@ def tone_icon(tone: str) -> str:
 def choose_again(field: BoundField) -> str:
     """See ``core.forms.file_to_choose_again``."""
     return file_to_choose_again(field)
+
+
+@register.inclusion_tag("forms/error_summary.html")
+def error_summary(*forms, sections=None, title=None, items=None):
+    """The error summary of a refused form: at its top, announced (``role="alert"``), focused
+    on load, each error a link to its field. Give the forms and formsets of the page (and
+    ``sections``, {element id: [messages]}), or ready ``items`` (``core.forms.ErrorItem``).
+    Renders nothing when there is no error."""
+    return {
+        "items": items if items is not None else summarise_errors(*forms, sections=sections),
+        "title": title,
+    }

@@ -234,6 +234,11 @@ class TrackRankingSerializer(portal.Serializer):
         child=serializers.CharField(),
         help_text="References of the proposals you are a party to: hidden, without scores.",
     )
+    hidden = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Proposals you evaluate and have not submitted your review of: left out "
+        "until you do (the blind-review rule).",
+    )
 
 
 def ranked_row(row) -> dict:
@@ -263,5 +268,6 @@ def track_ranking(track_ranking) -> dict:
         "ranked": [ranked_row(r) for r in track_ranking.rows],
         "below_threshold": [ranked_row(r) for r in track_ranking.below],
         "without_consensus": [p.reference for p in track_ranking.missing],
-        "conflict_of_interest": [p.reference for p in track_ranking.hidden],
+        "conflict_of_interest": [p.reference for p in track_ranking.conflicts],
+        "hidden": [p.reference for p in track_ranking.withheld],
     }

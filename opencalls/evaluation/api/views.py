@@ -193,12 +193,14 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
         """Per track (or ``?view=call``): ranked proposals with the budget line
         (``decision``: fund / reserve), those below a threshold with reasons, those without a
         consensus yet. Provisional rows use the suggested consensus. The proposals you are a party
-        to are only named, in ``conflict_of_interest``: their evaluation is not yours to read."""
+        to are only named, in ``conflict_of_interest``: their evaluation is not yours to read.
+        Proposals you evaluate without having submitted your review are left out (``hidden``)."""
         call = self.get_object()
         rankings = selectors.call_ranking(
             call,
             whole_call=request.query_params.get("view") == "call",
             hidden=selectors.own_cases(user=request.user, call=call),
+            withheld=selectors.blind_proposal_ids(request.user, call),
         )
         return Response(
             TrackRankingSerializer([track_ranking(r) for r in rankings], many=True).data

@@ -16,7 +16,7 @@ from ...models import Call, Proposal
 from ...selectors import version_for_display
 from ..enums import ASSIGNABLE_STATES, EVALUATED_STATES, PS
 from ..models import Assignment, PoolMember
-from ..predicates import visible_assignments
+from ..predicates import is_evaluator, visible_assignments
 from .conflicts import active_conflict_pairs
 from .pool import accepted_pool
 from .scoring import settings_for
@@ -36,6 +36,17 @@ def evaluator_assignments(*, user) -> QuerySet[Assignment]:
         "proposal__current_version__track",
         "proposal__current_version__challenge",
         "review",
+    )
+
+
+def has_assignments(*, user) -> bool:
+    """Whether ``user`` has ever been assigned a proposal, pending or reviewed, in any call:
+    then the evaluation area is in their navigation, even with nothing left to do."""
+    return bool(
+        user
+        and user.is_authenticated
+        and is_evaluator(user)
+        and Assignment.objects.filter(evaluator=user).exists()
     )
 
 
@@ -207,7 +218,10 @@ def assignment_matrix(call: Call, proposals_page) -> AssignmentMatrix:
     per_proposal = defaultdict(int)
     loads = defaultdict(int)
     for a in assignments:
-        per_proposal[a.proposal_id] += 1
+        review = getattr(a, "review", None)
+        # A review set aside leaves its proposal short of an evaluator; the work still counts
+        # in the evaluator's load.
+        per_proposal[a.proposal_id] += not (review is not None and review.is_set_aside)
         loads[a.evaluator_id] += 1
     conflicts = active_conflict_pairs(call)
     affinity = affinity_for(all_proposals, members) if all_proposals and members else None

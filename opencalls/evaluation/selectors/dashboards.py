@@ -12,10 +12,19 @@ def manager_evaluation_calls() -> list[Call]:
     calls = list(
         Call.objects.filter(stage=CallStage.UNDER_EVALUATION)
         .annotate(
-            assigned=Count("assignments", distinct=True),
+            # A review set aside counts nowhere: its assignment is not one of the call's.
+            assigned=Count(
+                "assignments",
+                filter=Q(assignments__review__isnull=True)
+                | Q(assignments__review__set_aside_at__isnull=True),
+                distinct=True,
+            ),
             submitted=Count(
                 "assignments",
-                filter=Q(assignments__review__status=ReviewStatus.SUBMITTED),
+                filter=Q(
+                    assignments__review__status=ReviewStatus.SUBMITTED,
+                    assignments__review__set_aside_at__isnull=True,
+                ),
                 distinct=True,
             ),
             pool_size=Count("pool", filter=Q(pool__status=PoolStatus.ACCEPTED), distinct=True),

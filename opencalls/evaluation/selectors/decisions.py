@@ -9,6 +9,7 @@ from ...models import Call, Proposal
 from ..enums import PS, ConsensusStatus, InterviewStatus
 from ..models import ConsensusReport, Interview
 from .ranking import call_ranking
+from .reviews import blind_proposal_ids
 
 
 def unfinished_consensus_count(call: Call) -> int:
@@ -24,11 +25,14 @@ OUTCOMES = {
 }
 
 
-def decision_plan(call: Call) -> list[tuple[Proposal, ProposalStatus, object]]:
+def decision_plan(
+    call: Call, *, withheld: frozenset = frozenset()
+) -> list[tuple[Proposal, ProposalStatus, object]]:
     """What applying the ranking would decide: (proposal, outcome, ranked row) for every
-    evaluated proposal not yet finally decided, per track."""
+    evaluated proposal not yet finally decided, per track. ``withheld`` proposals (the
+    reader's ``blind_proposal_ids``) are left out, for display only."""
     plan = []
-    for track_ranking in call_ranking(call, provisional=False):
+    for track_ranking in call_ranking(call, provisional=False, withheld=withheld):
         for row in [*track_ranking.rows, *track_ranking.below]:
             outcome = OUTCOMES[row.ranked.decision]
             if row.proposal.status in {PS.SELECTED, PS.REJECTED} or row.proposal.status == outcome:
@@ -37,10 +41,19 @@ def decision_plan(call: Call) -> list[tuple[Proposal, ProposalStatus, object]]:
     return plan
 
 
-def decision_blockers(call: Call) -> list[str]:
+def decision_blockers(call: Call, *, actor=None) -> list[str]:
     """What stops the ranking from being applied: consensus reports not final, interviews not
-    recorded."""
+    recorded, and (for ``actor``) reviews of their own still to submit in the call."""
     blockers = []
+    own = blind_proposal_ids(actor, call) if actor is not None else frozenset()
+    if own:
+        blockers.append(
+            _(
+                "You evaluate %(count)s proposals of this call and have not submitted your "
+                "review: submit it before deciding."
+            )
+            % {"count": len(own)}
+        )
     missing = unfinished_consensus_count(call)
     if missing:
         blockers.append(

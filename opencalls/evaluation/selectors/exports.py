@@ -33,11 +33,18 @@ def _hidden_rows(hidden: frozenset[int], width: int):
         yield row + [""] * (width - len(row))
 
 
-def score_export_rows(call: Call, *, evaluator=None, hidden: frozenset[int] = frozenset()):
+def score_export_rows(
+    call: Call,
+    *,
+    evaluator=None,
+    hidden: frozenset[int] = frozenset(),
+    withheld: frozenset[int] = frozenset(),
+):
     """One row per submitted review: the scores and comments per criterion. Call managers get
     every review with its evaluator, but none of the proposals in ``hidden`` (their own cases,
-    ``own_cases``), which have one row saying so; an evaluator (``evaluator``) only their own
-    visible ones."""
+    ``own_cases``), which have one row saying so, nor of the ``withheld`` proposals (their own
+    ``blind_proposal_ids``); reviews set aside are marked in the last columns (``set_aside``:
+    yes, and the reason). An evaluator (``evaluator``) gets only their own visible ones."""
     criteria = criteria_of(call)
     assignments = (
         Assignment.objects.filter(call=call, review__status=ReviewStatus.SUBMITTED)
@@ -45,6 +52,8 @@ def score_export_rows(call: Call, *, evaluator=None, hidden: frozenset[int] = fr
         .prefetch_related("review__scores")
         .order_by("proposal__number", "evaluator__full_name", "pk")
     )
+    if withheld:
+        assignments = assignments.exclude(proposal_id__in=withheld)
     if evaluator is not None:
         visible = evaluator_assignments(user=evaluator).filter(call=call).values("pk")
         assignments = assignments.filter(pk__in=visible)
@@ -56,6 +65,8 @@ def score_export_rows(call: Call, *, evaluator=None, hidden: frozenset[int] = fr
     for c in criteria:
         headers += [f"{c.name} score", f"{c.name} comment"]
     headers += ["total", "overall_comment", "submitted_at"]
+    if evaluator is None:
+        headers += ["set_aside", "set_aside_reason"]
 
     def rows():
         for a in assignments:
@@ -71,21 +82,27 @@ def score_export_rows(call: Call, *, evaluator=None, hidden: frozenset[int] = fr
                 a.review.overall_comment,
                 a.review.submitted_at,
             ]
+            if evaluator is None:
+                row += ["yes" if a.review.is_set_aside else "", a.review.set_aside_reason]
             yield row
         yield from _hidden_rows(hidden, len(headers))
 
     return headers, rows()
 
 
-def consensus_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
+def consensus_export_rows(
+    call: Call, *, hidden: frozenset[int] = frozenset(), withheld: frozenset[int] = frozenset()
+):
     """One row per consensus report: status, rapporteur, agreed scores and comments, total,
-    flags. The proposals in ``hidden`` (the viewer's own cases) have one row saying so."""
+    flags. The proposals in ``hidden`` (the viewer's own cases) have one row saying so; the
+    ``withheld`` proposals (the reader's ``blind_proposal_ids``) are left out."""
     criteria = criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
-    analysis = call_analysis(call, criteria=criteria)
+    analysis = call_analysis(call, criteria=criteria, withheld=withheld)
     reports = (
         ConsensusReport.objects.filter(call=call)
         .exclude(proposal_id__in=hidden)
+        .exclude(proposal_id__in=withheld)
         .select_related("proposal__call", "proposal__current_version", "rapporteur")
         .prefetch_related("scores")
         .order_by("proposal__number")
@@ -121,9 +138,12 @@ def consensus_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
     return headers, rows()
 
 
-def ranking_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
+def ranking_export_rows(
+    call: Call, *, hidden: frozenset[int] = frozenset(), withheld: frozenset[int] = frozenset()
+):
     """The ranking per track, row by row (``call_ranking``); the proposals in ``hidden`` (the
-    viewer's own cases) are out of it, with one row each saying so."""
+    viewer's own cases) are out of it, with one row each saying so; the ``withheld`` proposals
+    (the reader's ``blind_proposal_ids``) are left out."""
     headers = [
         "track",
         "rank",
@@ -140,7 +160,7 @@ def ranking_export_rows(call: Call, *, hidden: frozenset[int] = frozenset()):
         "tie_break",
         "reasons",
     ]
-    rankings = call_ranking(call, hidden=hidden)
+    rankings = call_ranking(call, hidden=hidden, withheld=withheld)
 
     def rows():
         for track_ranking in rankings:

@@ -51,8 +51,18 @@ class TrackRanking:
     below: list
     missing: list
     provisional: int
-    # Proposals the viewer is a party to: out of the lists, shown as a conflict of interest.
-    hidden: list = field(default_factory=list)
+    # Proposals the viewer is a party to: ranked, but out of the lists, shown as a conflict
+    # of interest.
+    conflicts: list = field(default_factory=list)
+    # Proposals the reader evaluates without having submitted their review: left out of the
+    # ranking altogether (the blind-review rule).
+    withheld: list = field(default_factory=list)
+
+    @property
+    def hidden(self) -> list:
+        """Every proposal of the track not shown to the reader: ``conflicts`` then
+        ``withheld``."""
+        return [*self.conflicts, *self.withheld]
 
     @property
     def funded(self):
@@ -82,14 +92,23 @@ def _tie_text(key: str | None, names: dict[str, str]) -> str:
     return _("Tie broken by %(criterion)s") % {"criterion": names.get(key, key)}
 
 
-def call_candidates(call: Call, *, criteria, provisional: bool, analysis: Analysis | None = None):
+def call_candidates(
+    call: Call,
+    *,
+    criteria,
+    provisional: bool,
+    analysis: Analysis | None = None,
+    withheld: frozenset = frozenset(),
+):
     """The call's evaluated proposals as ranking candidates: their final consensus scores, or
     (when ``provisional``) the suggested consensus from the submitted reviews. Returns the
-    candidates, proposals by id, which are provisional, and proposals with neither."""
+    candidates, proposals by id, which are provisional, and proposals with neither. The
+    ``withheld`` proposals (``blind_proposal_ids`` of the reader) are left out entirely."""
     proposals = {
         p.pk: p
         for p in in_evaluation(call)
         .filter(status__in=EVALUATED_STATES)
+        .exclude(pk__in=withheld)
         .select_related("call", "current_version__track", "current_version__challenge")
         .defer("current_version__data")
     }
@@ -138,6 +157,7 @@ def call_ranking(
     with_interviews: bool = True,
     whole_call: bool = False,
     hidden: frozenset[int] = frozenset(),
+    withheld: frozenset[int] = frozenset(),
 ) -> list[TrackRanking]:
     """One ranking per track against its share of the budget (or one for the whole call):
     consensus totals with the call's weights, proposals under a threshold out with their
@@ -146,14 +166,28 @@ def call_ranking(
 
     The proposals in ``hidden`` (ids: the viewer's own cases, ``own_cases``) are ranked like
     the others but left out of the rows shown, with neither scores nor position: they are
-    listed in each track's ``hidden``."""
+    listed in each track's ``conflicts``. The ``withheld`` proposals (ids:
+    ``blind_proposal_ids`` of the reader) are left out of the ranking itself and listed in
+    ``withheld``: a reader who evaluates them and has not submitted sees no score of theirs,
+    so the ranking shown is not the one decided on."""
     criteria = criteria_of(call)
     settings = settings_for(call)
     rules = scoring_rules(call, criteria=criteria, settings=settings)
     names = criterion_names(criteria)
     candidates, proposals, provisional_ids, missing, interviews = call_candidates(
-        call, criteria=criteria, provisional=provisional
+        call,
+        criteria=criteria,
+        provisional=provisional,
+        analysis=call_analysis(call, criteria=criteria, withheld=withheld) if provisional else None,
+        withheld=withheld,
     )
+    withheld_proposals = []
+    if withheld:
+        withheld_proposals = list(
+            Proposal.objects.filter(pk__in=withheld, call=call)
+            .select_related("call", "current_version")
+            .order_by("number")
+        )
     policy = None
     if with_interviews and call.interview_enabled:
         policy = InterviewPolicy(
@@ -161,7 +195,7 @@ def call_ranking(
         )
     tracks = list(call.tracks.all())
     if whole_call:
-        groups = [(None, call.total_budget, candidates, missing)]
+        groups = [(None, call.total_budget, candidates, missing, withheld_proposals)]
     else:
         budgets = track_budgets(call, tracks)
         groups = [
@@ -170,11 +204,12 @@ def call_ranking(
                 budgets[track.pk],
                 [c for c in candidates if c.track == str(track.pk)],
                 [p for p in missing if p.current_version.track_id == track.pk],
+                [p for p in withheld_proposals if p.current_version.track_id == track.pk],
             )
             for track in tracks
         ]
     result = []
-    for track, budget, group, group_missing in groups:
+    for track, budget, group, group_missing, group_withheld in groups:
         ranking = rank_proposals(group, rules, budget=budget, interview=policy)
 
         def row(ranked):
@@ -198,11 +233,13 @@ def call_ranking(
                 below=[row(r) for r in ranking.below_threshold if r.proposal_id not in hidden],
                 missing=[p for p in group_missing if p.pk not in hidden],
                 provisional=sum(1 for r in rows if r.provisional),
-                hidden=sorted(
+                conflicts=sorted(
                     (proposals[c.proposal_id] for c in group if c.proposal_id in hidden),
                     key=lambda p: p.number or 0,
                 )
-                + [p for p in group_missing if p.pk in hidden],
+                + [p for p in group_missing if p.pk in hidden]
+                + [p for p in group_withheld if p.pk in hidden],
+                withheld=[p for p in group_withheld if p.pk not in hidden],
             )
         )
     return result

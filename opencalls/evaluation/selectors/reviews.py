@@ -13,7 +13,7 @@ from ...engine.scoring import ScoringRules
 from ...models import Call, Proposal
 from ..enums import PoolStatus, ReviewStatus
 from ..models import Assignment, ConsensusReport, PoolMember, Review, ReviewScore
-from ..predicates import peer_reviews_open
+from ..predicates import awaiting_own_review, peer_reviews_open
 from ..wording import reason_text
 from .assignments import evaluated_proposals, evaluator_letters
 from .scoring import criteria_of, criterion_names, score_outcome, scoring_rules, settings_for
@@ -34,7 +34,7 @@ class PeerReview:
 def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None:
     """The submitted reviews of the assignment's proposal, labelled "Evaluator A/B/C", for an
     evaluator who has submitted their own; ``None`` before (the blind-review rule,
-    ``predicates.peer_reviews_open``)."""
+    ``predicates.peer_reviews_open``). Reviews set aside are not shown."""
     if not peer_reviews_open(assignment):
         return None
     siblings = list(
@@ -47,7 +47,7 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
     result = []
     for sibling in siblings:
         review = getattr(sibling, "review", None)
-        if review is None or not review.is_submitted:
+        if review is None or not review.counts:
             continue
         by_criterion = {s.criterion_id: s for s in review.scores.all()}
         result.append(
@@ -67,6 +67,18 @@ def peer_reviews(*, assignment: Assignment, criteria) -> list[PeerReview] | None
             )
         )
     return result
+
+
+def blind_proposal_ids(user, call: Call | None = None) -> frozenset[int]:
+    """The proposals (of ``call``, or of any call) whose reviews ``user`` may not read yet,
+    whatever their role: those they evaluate without having submitted their own review
+    (``predicates.awaiting_own_review``). Every page, export and API answer built from the
+    reviews passes this set on, so the blind-review rule holds for call managers and staff
+    who also evaluate (one query)."""
+    pending = awaiting_own_review(user)
+    if call is not None:
+        pending = pending.filter(call=call)
+    return frozenset(pending.values_list("proposal_id", flat=True))
 
 
 def review_of(assignment: Assignment) -> Review | None:
@@ -99,15 +111,23 @@ class Analysis:
         return [reason_text(r, self.names) for r in self.flags.get(proposal_id, ())]
 
 
-def call_analysis(call: Call, *, criteria=None) -> Analysis:
-    """Flags, z-scores and suggestions from every submitted review of the call (two queries)."""
+def call_analysis(call: Call, *, criteria=None, withheld: frozenset = frozenset()) -> Analysis:
+    """Flags, z-scores and suggestions from every submitted review of the call that is not
+    set aside (two queries).
+
+    ``withheld`` (``blind_proposal_ids``) names proposals whose reviews the reader may not
+    see: they are left out of everything, so no flag, suggestion or z-score betrays them."""
     criteria = criteria if criteria is not None else criteria_of(call)
     rules = scoring_rules(call, criteria=criteria)
     rows = ReviewScore.objects.filter(
         review__assignment__call=call,
         review__status=ReviewStatus.SUBMITTED,
+        review__set_aside_at__isnull=True,
         score__isnull=False,
-    ).values_list(
+    )
+    if withheld:
+        rows = rows.exclude(review__assignment__proposal_id__in=withheld)
+    rows = rows.values_list(
         "review__assignment__proposal_id",
         "review__assignment__evaluator_id",
         "criterion_id",
@@ -138,6 +158,7 @@ class EvaluatorProgress:
     submitted: int = 0
     drafts: int = 0
     overdue: int = 0
+    set_aside: int = 0
     max_proposals: int = 0
     tendency: str = ""
     mean: float | None = None
@@ -149,6 +170,7 @@ class ProposalProgress:
     proposal: Proposal
     assigned: int = 0
     submitted: int = 0
+    set_aside: int = 0
     flags: list = field(default_factory=list)
     consensus: ConsensusReport | None = None
     rapporteur: object = None
@@ -163,12 +185,14 @@ class CallProgress:
     deadline: object
 
 
-def call_progress(call: Call, *, now=None) -> CallProgress:
+def call_progress(call: Call, *, now=None, withheld: frozenset = frozenset()) -> CallProgress:
     """Reviews submitted and overdue per evaluator; per proposal, reviews in, disagreement
-    flags (flagged proposals first) and the consensus state."""
+    flags (flagged proposals first) and the consensus state. Reviews set aside count in
+    ``set_aside`` only, not as assigned or submitted. Flags and tendencies leave out
+    the ``withheld`` proposals (``blind_proposal_ids`` of the reader)."""
     now = now or timezone.now()
     settings = settings_for(call)
-    analysis = call_analysis(call)
+    analysis = call_analysis(call, withheld=withheld)
     members = {
         m.evaluator_id: m
         for m in PoolMember.objects.filter(call=call, status=PoolStatus.ACCEPTED).select_related(
@@ -183,12 +207,20 @@ def call_progress(call: Call, *, now=None) -> CallProgress:
         r.proposal_id: r
         for r in ConsensusReport.objects.filter(call=call).select_related("rapporteur")
     }
-    totals = {"assigned": 0, "submitted": 0, "drafts": 0, "overdue": 0}
+    totals = {"assigned": 0, "submitted": 0, "drafts": 0, "overdue": 0, "set_aside": 0}
     for a in Assignment.objects.filter(call=call).select_related("review", "evaluator"):
         row = evaluators.get(a.evaluator_id)
         if row is None:
             row = evaluators[a.evaluator_id] = EvaluatorProgress(a.evaluator)
         review = getattr(a, "review", None)
+        prow = proposals.get(a.proposal_id)
+        if review is not None and review.is_set_aside:
+            # Kept for the record, counted nowhere: the proposal needs a replacement.
+            row.set_aside += 1
+            totals["set_aside"] += 1
+            if prow is not None:
+                prow.set_aside += 1
+            continue
         submitted = review is not None and review.is_submitted
         deadline = a.deadline(settings.review_deadline)
         overdue = not submitted and deadline is not None and now >= deadline
@@ -200,7 +232,6 @@ def call_progress(call: Call, *, now=None) -> CallProgress:
         totals["submitted"] += submitted
         totals["drafts"] += review is not None and not submitted
         totals["overdue"] += overdue
-        prow = proposals.get(a.proposal_id)
         if prow is not None:
             prow.assigned += 1
             prow.submitted += submitted
@@ -241,20 +272,41 @@ class ReviewRow:
     z_score: float | None
     tendency: str
     outcome: object = None
+    hidden: bool = False
+    set_aside: bool = False
 
 
-def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Analysis) -> list:
+def proposal_reviews_for_manager(
+    proposal: Proposal, *, criteria, analysis: Analysis, hidden: bool = False
+) -> list:
     """Each assignment of the proposal with its review, total, and the evaluator's z-score
-    for this proposal (their total on their own scale) and tendency."""
+    for this proposal (their total on their own scale) and tendency. ``hidden`` (the reader
+    has not submitted their own review of it) keeps who and the review's state only: no
+    score, comment, total or z-score. A review set aside keeps its scores and total for the
+    record, marked ``set_aside``, without a z-score or tendency (it counts nowhere)."""
     rows = []
     assignments = (
         Assignment.objects.filter(proposal=proposal)
-        .select_related("evaluator", "review")
+        .select_related("evaluator", "review__set_aside_by")
         .prefetch_related("review__scores")
         .order_by("pk")
     )
     for a in assignments:
         review = review_of(a)
+        if hidden:
+            rows.append(
+                ReviewRow(
+                    a,
+                    review,
+                    [],
+                    None,
+                    None,
+                    "",
+                    hidden=True,
+                    set_aside=review is not None and review.is_set_aside,
+                )
+            )
+            continue
         values = review_values(review)
         scores = [(c, values.get(c.pk)) for c in criteria]
         total = z = None
@@ -263,18 +315,35 @@ def proposal_reviews_for_manager(proposal: Proposal, *, criteria, analysis: Anal
         if review is not None and review.is_submitted:
             outcome = score_outcome(values, criteria, analysis.rules)
             total = outcome.total
+        if review is not None and review.counts:
             calibration = analysis.calibration.get(a.evaluator_id)
             if calibration is not None:
                 z = calibration.z_scores.get(proposal.pk)
                 tendency = calibration.tendency.value
-        rows.append(ReviewRow(a, review, scores, total, z, tendency, outcome))
+        rows.append(
+            ReviewRow(
+                a,
+                review,
+                scores,
+                total,
+                z,
+                tendency,
+                outcome,
+                set_aside=review is not None and review.is_set_aside,
+            )
+        )
     return rows
 
 
 def reviews_complete(proposal: Proposal) -> bool:
-    """Whether the proposal has evaluators and every one of them has submitted a review."""
-    counts = Assignment.objects.filter(proposal=proposal).aggregate(
-        total=Count("pk"),
-        submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+    """Whether the proposal has evaluators and every one of them has submitted a review
+    (assignments whose review is set aside count as missing)."""
+    counts = (
+        Assignment.objects.filter(proposal=proposal)
+        .counted()
+        .aggregate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+        )
     )
     return counts["total"] > 0 and counts["total"] == counts["submitted"]

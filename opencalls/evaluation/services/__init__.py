@@ -49,7 +49,7 @@ from .pool import (
     pool_update,
 )
 from .reminders import review_reminders_send
-from .reviews import review_deadline, review_save_draft, review_submit
+from .reviews import review_deadline, review_save_draft, review_set_aside, review_submit
 from .runs import STALE_RUN, assignment_run_execute, assignment_run_start
 from .scores import DraftOutcome
 
@@ -92,6 +92,7 @@ __all__ = [
     "review_deadline",
     "review_reminders_send",
     "review_save_draft",
+    "review_set_aside",
     "review_submit",
     "score_error_message",
     "settings_update",

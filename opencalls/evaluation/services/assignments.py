@@ -75,7 +75,8 @@ def assignment_add(*, proposal: Proposal, evaluator, actor, locked: bool = False
             code="overloaded",
         )
     k = call.evaluators_per_proposal
-    if Assignment.objects.filter(proposal=proposal).count() >= k:
+    # An assignment whose review is set aside counts as missing: it takes a replacement.
+    if Assignment.objects.filter(proposal=proposal).counted().count() >= k:
         raise PortalError(
             _("%(ref)s already has its %(k)s evaluators: remove one first.")
             % {"ref": proposal.reference, "k": k},
@@ -114,7 +115,10 @@ def assignment_remove(*, assignment: Assignment, actor) -> None:
     review = selectors.review_of(assignment)
     if review is not None and review.is_submitted:
         raise PortalError(
-            _("%(name)s has submitted a review of %(ref)s: the assignment stays.")
+            _(
+                "%(name)s has submitted a review of %(ref)s: the assignment stays for the "
+                "record. Set the review aside to leave it out and assign a replacement."
+            )
             % {"name": assignment.evaluator.display_name, "ref": assignment.proposal.reference}
         )
     log_action(

@@ -17,8 +17,9 @@ from ...engine import conflicts as engine
 from ...models import Call, Proposal
 from .. import selectors
 from ..enums import ConflictReason, ConflictSource, PoolStatus
-from ..models import Assignment, Conflict, PoolMember
+from ..models import Assignment, Conflict, PoolMember, Review
 from .common import PS
+from .reviews import set_aside
 
 
 def _proposal_keys(proposal: Proposal) -> engine.ProposalKeys:
@@ -127,9 +128,13 @@ def _conflict_proposals(call: Call):
     )
 
 
-def _drop_conflicted_assignment(proposal_id: int, evaluator_id: int, actor, reason: str) -> None:
-    """A new conflict takes the evaluator off the proposal unless their review is already
-    submitted (then a call manager decides; the evaluator sees nothing of it meanwhile)."""
+def _drop_conflicted_assignment(
+    proposal_id: int, evaluator_id: int, actor, reason: str, *, standing: bool = False
+) -> None:
+    """A new conflict takes the evaluator off the proposal. A review they already submitted
+    stays: set aside at once when the conflict ``standing`` (declared or confirmed), else
+    until a call manager confirms or dismisses the conflict (the evaluator sees nothing of the
+    proposal meanwhile)."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .filter(proposal_id=proposal_id, evaluator_id=evaluator_id)
@@ -140,6 +145,14 @@ def _drop_conflicted_assignment(proposal_id: int, evaluator_id: int, actor, reas
         return
     review = selectors.review_of(assignment)
     if review is not None and review.is_submitted:
+        if standing and not review.is_set_aside:
+            review = Review.objects.select_for_update().get(pk=review.pk)
+            set_aside(
+                review,
+                actor=actor,
+                reason=_("Conflict of interest: %(reason)s") % {"reason": reason},
+                why="conflict",
+            )
         return
     log_action(
         "opencalls.evaluation.assignment.remove",
@@ -229,7 +242,7 @@ def conflicts_detect(
                 reason=text,
             )
             counts["new"] += 1
-            _drop_conflicted_assignment(pid, keys.id, actor, text)
+            _drop_conflicted_assignment(pid, keys.id, actor, text, standing=True)
     stale = [
         c
         for key, c in existing.items()
@@ -334,7 +347,9 @@ def conflict_declare_organisation(*, call: Call, actor, organisation: str) -> No
 @transaction.atomic
 def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
     """A call manager confirms a detected conflict (it stays, even if detection changes); not
-    one who is a party to the proposal."""
+    one who is a party to the proposal. An evaluator who had already submitted a review of the
+    proposal has it set aside (kept for the record, counted nowhere; a replacement can be
+    assigned)."""
     conflict = (
         Conflict.objects.select_for_update(of=("self",))
         .select_related("proposal")
@@ -351,6 +366,10 @@ def conflict_confirm(*, conflict: Conflict, actor) -> Conflict:
         actor=actor,
         target=conflict.proposal,
         data={"evaluator": conflict.evaluator_id},
+    )
+    # A review written before the conflict came to light stops counting.
+    _drop_conflicted_assignment(
+        conflict.proposal_id, conflict.evaluator_id, actor, conflict.reason, standing=True
     )
     return conflict
 

@@ -15,6 +15,7 @@ from ...models import Proposal
 from .. import selectors
 from ..enums import CONSENSUS_TRANSITIONS, ConsensusStatus
 from ..models import Assignment, ConsensusReport, ConsensusScore
+from ..predicates import awaiting_own_review, peer_reviews_open
 from .common import PS, _ensure_evaluating
 from .scores import DraftOutcome, require_complete_scores, score_rows_save
 
@@ -31,19 +32,37 @@ def _report_for(proposal: Proposal) -> ConsensusReport:
 @transaction.atomic
 def consensus_set_rapporteur(*, proposal: Proposal, actor, rapporteur) -> ConsensusReport:
     """Choose the rapporteur of a proposal's consensus: one of its evaluators without a
-    conflict. They are told (now, or when the last review is in). Call managers who are not
-    a party to the proposal."""
+    conflict who has submitted their review (the rapporteur reads the others': the
+    blind-review rule). They are told (now, or when the last review is in). Call managers who
+    are not a party to the proposal."""
     require_perm(actor, "opencalls.evaluate_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     _ensure_evaluating(proposal.call)
-    if (
-        rapporteur is None
-        or not Assignment.objects.filter(proposal=proposal, evaluator=rapporteur).exists()
-        or selectors.active_conflict(proposal.pk, rapporteur.pk)
-    ):
+    assignment = (
+        Assignment.objects.filter(proposal=proposal, evaluator=rapporteur)
+        .counted()
+        .select_related("review")
+        .first()
+        if rapporteur is not None
+        else None
+    )
+    if assignment is None or selectors.active_conflict(proposal.pk, rapporteur.pk):
         raise PortalError(
             _("The rapporteur must be one of the proposal's evaluators, without a conflict."),
             field="rapporteur",
+        )
+    if not peer_reviews_open(assignment):
+        # The rapporteur reads every review: they must have written theirs first.
+        raise PortalError(
+            _(
+                "%(name)s has not submitted their review of this proposal yet: a rapporteur "
+                "reads the other reviews, so choose them once their own is in."
+            )
+            % {"name": rapporteur.display_name},
+            field="rapporteur",
+            code="review_not_submitted",
         )
     report = _report_for(proposal)
     if report.is_final:
@@ -77,6 +96,14 @@ def _consensus_editable(proposal: Proposal, actor) -> ConsensusReport:
         )
     report = _report_for(proposal)
     require_perm(actor, "opencalls.write_consensus", report)
+    if awaiting_own_review(actor).filter(proposal=proposal).exists():
+        raise PortalError(
+            _(
+                "You evaluate this proposal: submit your own review before you read or write "
+                "its consensus."
+            ),
+            code="own_review_pending",
+        )
     manager = can(actor, "opencalls.manage_evaluation")
     if not manager and not selectors.reviews_complete(proposal):
         raise PortalError(
@@ -100,7 +127,9 @@ def consensus_save(
     """Save the consensus draft: agreed scores (validated like reviews) and comments per
     criterion, and the overall comments the applicant will read. The rapporteur (once all
     reviews are in) or a call manager."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     report = _consensus_editable(proposal, actor)
     errors = score_rows_save(
         report,
@@ -126,7 +155,9 @@ def consensus_save(
 def consensus_finalise(*, proposal: Proposal, actor) -> ConsensusReport:
     """Make the consensus final: every criterion has an agreed score and comment (a
     ``ValidationError`` lists what is missing). The ranking uses final reports only."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     report = _consensus_editable(proposal, actor)
     criteria = selectors.criteria_of(proposal.call)
     values = selectors.consensus_values(report)
@@ -148,7 +179,9 @@ def consensus_reopen(*, proposal: Proposal, actor) -> ConsensusReport:
     """Reopen a final consensus for changes, until the proposal is decided. Call managers who
     are not a party to the proposal."""
     require_perm(actor, "opencalls.evaluate_proposal", proposal)
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     _ensure_evaluating(proposal.call)
     if proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
         raise PortalError(_("The proposal is decided: its consensus can no longer change."))

@@ -30,7 +30,7 @@ def decisions_apply(*, call: Call, actor, message: str = "") -> dict[str, int]:
     call = _lock_call(call)
     _ensure_evaluating(call)
     refuse_own_cases(call, actor)
-    blockers = selectors.decision_blockers(call)
+    blockers = selectors.decision_blockers(call, actor=actor)
     if blockers:
         raise PortalError(" ".join(blockers), code="not_ready")
     counts = {"selected": 0, "reserve": 0, "rejected": 0}

@@ -281,7 +281,9 @@ def pool_accept(
     (their version and time are recorded), says how many proposals they take and completes
     their profile. They receive the evaluator role (and so must protect their account with a
     second factor) and their conflicts are detected at once."""
-    member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
+    member = (
+        PoolMember.objects.select_for_update(of=("self",)).select_related("call").get(pk=member.pk)
+    )
     if actor is None or member.evaluator_id != actor.pk:
         raise PermissionDenied
     if member.call.stage == CallStage.RESULTS_PUBLISHED:
@@ -331,7 +333,9 @@ def pool_accept(
 @transaction.atomic
 def pool_decline(*, member: PoolMember, actor, reason: str = "") -> PoolMember:
     """The invited evaluator declines; the call team can invite them again later."""
-    member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
+    member = (
+        PoolMember.objects.select_for_update(of=("self",)).select_related("call").get(pk=member.pk)
+    )
     if actor is None or member.evaluator_id != actor.pk:
         raise PermissionDenied
     member.decline_reason = reason.strip()[:500]
@@ -352,7 +356,9 @@ def pool_update(
 ) -> PoolMember:
     """Change how many proposals an evaluator takes in a call (the evaluator or a call
     manager); never below what they are already assigned."""
-    member = PoolMember.objects.select_for_update().select_related("call").get(pk=member.pk)
+    member = (
+        PoolMember.objects.select_for_update(of=("self",)).select_related("call").get(pk=member.pk)
+    )
     manager = can(actor, "opencalls.manage_evaluation")
     if not manager and (actor is None or member.evaluator_id != actor.pk):
         raise PermissionDenied

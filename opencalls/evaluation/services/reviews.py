@@ -1,4 +1,4 @@
-"""Reviews: drafts, submission and the hand-over to the rapporteur."""
+"""Reviews: drafts, submission, the hand-over to the rapporteur, and setting a review aside."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,9 +14,9 @@ from ai4media_portal.core.workflow import ensure_transition, set_state
 
 from ...models import Proposal
 from .. import selectors
-from ..enums import REVIEW_TRANSITIONS, ReviewStatus
+from ..enums import REVIEW_TRANSITIONS, ConsensusStatus, ReviewStatus
 from ..models import Assignment, ConsensusReport, Review, ReviewScore
-from .common import _ensure_evaluating, _local
+from .common import PS, _ensure_evaluating, _local
 from .scores import DraftOutcome, require_complete_scores, score_rows_save
 
 # --- Reviews ----------------------------------------------------------------------------------
@@ -74,10 +74,14 @@ def review_submit(*, assignment: Assignment, actor) -> Review:
     """Submit the saved review: every criterion scored (0–5 in half points) and commented
     (a ``ValidationError`` lists every problem by field; the draft stays as it is), before the
     review deadline (or the evaluator's extension). A submitted review is locked. When it is
-    the proposal's last review, the rapporteur is told the consensus can start."""
+    the proposal's last review, the rapporteur is told the consensus can start. Submitting a
+    submitted review again (a double click, a retried call) does nothing and returns it: the
+    assignment's row is locked, so two submits at once submit once."""
     assignment = _assignment_for(actor, assignment)
     _ensure_evaluating(assignment.call)
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is not None and review.is_submitted:
+        return review
     if review is None:
         review = Review.objects.create(assignment=assignment)
     ensure_transition(ReviewStatus(review.status), ReviewStatus.SUBMITTED, REVIEW_TRANSITIONS)
@@ -121,3 +125,64 @@ def _tell_rapporteur_if_ready(proposal: Proposal) -> None:
             "url": absolute_url("opencalls:evaluation:consensus", proposal.pk),
         },
     )
+
+
+def set_aside(review: Review, *, actor, reason: str, why: str) -> Review:
+    """Set ``review`` (submitted, locked by the caller) aside with ``reason``: kept for the
+    record, excluded from every computation, its assignment counted as missing. A rapporteur
+    whose review goes aside stops being the rapporteur of a consensus still in draft.
+    ``why`` names the cause in the audit log ("manager", "conflict")."""
+    assignment = review.assignment
+    review.set_aside_at = timezone.now()
+    review.set_aside_by = actor
+    review.set_aside_reason = reason.strip()[:1000]
+    review.full_clean(validate_unique=False, validate_constraints=True)
+    review.save(update_fields=["set_aside_at", "set_aside_by", "set_aside_reason", "updated_at"])
+    dropped = ConsensusReport.objects.filter(
+        proposal_id=assignment.proposal_id,
+        rapporteur_id=assignment.evaluator_id,
+        status=ConsensusStatus.DRAFT,
+    ).update(rapporteur=None, updated_at=timezone.now())
+    log_action(
+        "opencalls.evaluation.review.set_aside",
+        actor=actor,
+        target=assignment.proposal,
+        data={
+            "evaluator": assignment.evaluator_id,
+            "reason": review.set_aside_reason,
+            "why": why,
+            "rapporteur_dropped": bool(dropped),
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def review_set_aside(*, assignment: Assignment, actor, reason: str) -> Review:
+    """A call manager sets a submitted review aside, saying why (a conflict of interest that
+    came to light after it was written, a review that does not assess the proposal...). The
+    review stays, marked, for the record; it no longer counts anywhere (consensus suggestion,
+    disagreement flags, z-scores, ranking, reviews done) and the assignment counts as missing,
+    so a replacement evaluator can be assigned. Audited. Refused for a draft (remove the
+    assignment instead), a review already set aside, without a reason, or once the proposal
+    is decided. Call managers who are not a party to the proposal."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("call", "proposal", "evaluator")
+        .get(pk=assignment.pk)
+    )
+    require_perm(actor, "opencalls.evaluate_proposal", assignment.proposal)
+    _ensure_evaluating(assignment.call)
+    if assignment.proposal.status not in {PS.UNDER_EVALUATION, PS.INTERVIEW}:
+        raise PortalError(_("The proposal is decided: its reviews can no longer change."))
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is None or not review.is_submitted:
+        raise PortalError(
+            _("Only a submitted review can be set aside: remove the assignment instead."),
+            code="not_submitted",
+        )
+    if review.is_set_aside:
+        raise PortalError(_("This review is already set aside."), code="already_set_aside")
+    if not (reason or "").strip():
+        raise PortalError(_("Say why the review is set aside."), field="reason")
+    return set_aside(review, actor=actor, reason=reason, why="manager")

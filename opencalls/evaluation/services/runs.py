@@ -161,6 +161,10 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
             "review", "evaluator"
         )
     )
+    # A review set aside stays for the record but its proposal needs a replacement: the pair
+    # is left alone (never removed, never chosen again) and its work still uses capacity.
+    aside = [a for a in existing if getattr(selectors.review_of(a), "is_set_aside", False)]
+    existing = [a for a in existing if a not in aside]
     kept = [a for a in existing if a.locked or selectors.review_of(a) is not None]
     member_ids = {m.evaluator_id for m in members}
     capacity = {m.evaluator_id: m.max_proposals for m in members}
@@ -179,6 +183,8 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
         .annotate(n=Count("pk"))
         .values_list("evaluator_id", "n")
     )
+    for a in aside:
+        elsewhere[a.evaluator_id] = elsewhere.get(a.evaluator_id, 0) + 1
     _run_progress(run.pk, 0.1, RunProgress.AFFINITIES)
     matrix = selectors.affinity_for(proposals, members)
     evaluator_ids = [*matrix.evaluator_ids, *outsiders]
@@ -192,7 +198,10 @@ def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
     }
     conflict_pairs = [
         pair
-        for pair in selectors.active_conflict_pairs(call)
+        for pair in [
+            *selectors.active_conflict_pairs(call),
+            *((a.proposal_id, a.evaluator_id) for a in aside),
+        ]
         if pair[0] in proposal_ids and pair[1] in set(evaluator_ids)
     ]
     proposal_labels = {p.pk: p.reference for p in proposals}

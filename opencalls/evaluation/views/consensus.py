@@ -57,13 +57,17 @@ def _consensus_page(request, pk: int, *, finalise: bool):
     proposal, assignment = _consensus_proposal(request, pk)
     call = proposal.call
     manager = assignment is None
-    # The rapporteur reads the other reviews (and what is derived from them) only once their
-    # own is submitted: the blind-review rule.
-    reviews_readable = manager or can(request.user, "opencalls.read_peer_reviews", assignment)
+    # Nobody, rapporteur or call manager, reads the reviews (or what derives from them, the
+    # agreed scores included) while their own review of the proposal is not submitted; the
+    # rapporteur besides only once they are one of its evaluators with a submitted review.
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    reviews_readable = proposal.pk not in withheld and (
+        manager or can(request.user, "opencalls.read_peer_reviews", assignment)
+    )
     criteria = selectors.criteria_of(call)
     report = getattr(proposal, "consensus", None)
-    values = selectors.consensus_values(report)
-    analysis = selectors.call_analysis(call, criteria=criteria)
+    values = selectors.consensus_values(report) if reviews_readable else {}
+    analysis = selectors.call_analysis(call, criteria=criteria, withheld=withheld)
     suggestion = analysis.suggestions.get(proposal.pk) if reviews_readable else None
     initial = {int(k): v for k, v in suggestion.scores.items()} if suggestion else {}
     form = ConsensusForm(
@@ -122,6 +126,7 @@ def _consensus_page(request, pk: int, *, finalise: bool):
             "rows": rows,
             "criteria": criteria,
             "manager": manager,
+            "reviews_readable": reviews_readable,
             "flags": analysis.flag_texts(proposal.pk) if reviews_readable else [],
             "suggestion": suggestion,
             "overall_threshold": call.overall_threshold,

@@ -23,7 +23,12 @@ def ranking(request, number: int):
     call = _managed_call(request, number)
     whole = request.GET.get("view") == "call"
     hidden = selectors.own_cases(user=request.user, call=call)
-    rankings = selectors.call_ranking(call, whole_call=whole, hidden=hidden)
+    rankings = selectors.call_ranking(
+        call,
+        whole_call=whole,
+        hidden=hidden,
+        withheld=selectors.blind_proposal_ids(request.user, call),
+    )
     return render(
         request,
         "opencalls/evaluation/manage/ranking.html",
@@ -57,8 +62,9 @@ def decisions(request, number: int):
             )
             return redirect("opencalls:evaluation:decisions", number=number)
     evaluating = call.stage == CallStage.UNDER_EVALUATION
-    plan = selectors.decision_plan(call) if evaluating else []
-    blockers = selectors.decision_blockers(call) if evaluating else []
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    plan = selectors.decision_plan(call, withheld=withheld) if evaluating else []
+    blockers = selectors.decision_blockers(call, actor=request.user) if evaluating else []
     decided = selectors.decided_proposals(call)
     return render(
         request,

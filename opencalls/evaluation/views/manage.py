@@ -12,7 +12,13 @@ from ai4media_portal.core.web import form_error, require
 
 from ...models import Proposal
 from .. import selectors, services
-from ..forms import EvaluationSettingsForm, ExtendForm, RapporteurForm, in_call_timezone
+from ..forms import (
+    EvaluationSettingsForm,
+    ExtendForm,
+    RapporteurForm,
+    SetAsideForm,
+    in_call_timezone,
+)
 from ..models import Assignment
 from .common import _int, _managed_call, _manager_context
 
@@ -22,12 +28,18 @@ def manage(request, number: int):
     """Progress: reviews submitted and overdue per evaluator, and the proposals with their
     reviews, disagreement flags (flagged first) and consensus state."""
     call = _managed_call(request, number)
-    progress = selectors.call_progress(call)
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    progress = selectors.call_progress(call, withheld=withheld)
     return render(
         request,
         "opencalls/evaluation/manage/overview.html",
         _manager_context(
-            request, call, "overview", progress=progress, run=selectors.latest_run(call)
+            request,
+            call,
+            "overview",
+            progress=progress,
+            run=selectors.latest_run(call),
+            withheld=withheld,
         ),
     )
 
@@ -66,10 +78,24 @@ def _managed_proposal(request, number: int, pk: int):
     return call, proposal
 
 
-def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form=None, status=200):
+def _proposal_page(
+    request,
+    call,
+    proposal,
+    *,
+    rapporteur_form=None,
+    extend_form=None,
+    set_aside_form=None,
+    status=200,
+):
     criteria = selectors.criteria_of(call)
-    analysis = selectors.call_analysis(call, criteria=criteria)
-    rows = selectors.proposal_reviews_for_manager(proposal, criteria=criteria, analysis=analysis)
+    withheld = selectors.blind_proposal_ids(request.user, call)
+    # A manager who evaluates this proposal reads nothing of its reviews before theirs is in.
+    blind = proposal.pk in withheld
+    analysis = selectors.call_analysis(call, criteria=criteria, withheld=withheld)
+    rows = selectors.proposal_reviews_for_manager(
+        proposal, criteria=criteria, analysis=analysis, hidden=blind
+    )
     report = getattr(proposal, "consensus", None)
     suggestion = analysis.suggestions.get(proposal.pk)
     return render(
@@ -83,13 +109,17 @@ def _proposal_page(request, call, proposal, *, rapporteur_form=None, extend_form
             version=proposal.current_version,
             rows=rows,
             criteria=criteria,
+            blind=blind,
             flags=analysis.flag_texts(proposal.pk),
             report=report,
-            consensus_rows=[(c, selectors.consensus_values(report).get(c.pk)) for c in criteria],
+            consensus_rows=[]
+            if blind
+            else [(c, selectors.consensus_values(report).get(c.pk)) for c in criteria],
             rapporteur_form=_rapporteur_form(proposal)
             if rapporteur_form is None
             else rapporteur_form,
             extend_form=ExtendForm() if extend_form is None else extend_form,
+            set_aside_form=SetAsideForm() if set_aside_form is None else set_aside_form,
             suggestion=suggestion,
             suggestion_rows=[(c, suggestion.scores.get(str(c.pk))) for c in criteria]
             if suggestion
@@ -113,7 +143,8 @@ def _rapporteur_form(proposal, data=None) -> RapporteurForm:
 def manage_proposal(request, number: int, pk: int):
     """One proposal's evaluation for call managers: each evaluator's review with their total
     and z-score, the disagreement flags, the rapporteur, deadline extensions and the consensus.
-    Its forms post to ``rapporteur_choose``, ``assignment_extend`` and ``consensus_reopen``."""
+    Its forms post to ``rapporteur_choose``, ``assignment_extend``, ``review_set_aside`` and
+    ``consensus_reopen``."""
     call, proposal = _managed_proposal(request, number, pk)
     return _proposal_page(request, call, proposal)
 
@@ -157,6 +188,31 @@ def assignment_extend(request, number: int, pk: int):
             messages.success(request, _("Deadline extended; the evaluator has been told."))
             return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
     return _proposal_page(request, call, proposal, extend_form=form, status=422)
+
+
+@login_required
+@require_POST
+def review_set_aside(request, number: int, pk: int):
+    """Set one of the proposal's submitted reviews aside, with the reason."""
+    call, proposal = _managed_proposal(request, number, pk)
+    form = SetAsideForm(request.POST)
+    if form.is_valid():
+        assignment = get_object_or_404(
+            Assignment, pk=_int(request.POST.get("assignment")), proposal=proposal
+        )
+        try:
+            services.review_set_aside(
+                assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PortalError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The review is set aside: it no longer counts. Assign a replacement evaluator."),
+            )
+            return redirect("opencalls:evaluation:manage_proposal", number=number, pk=pk)
+    return _proposal_page(request, call, proposal, set_aside_form=form, status=422)
 
 
 @login_required

@@ -144,6 +144,10 @@ def review_submit(request, pk: int):
     assignment = _assignment_or_404(request, pk)
     form, problem = _save_review_draft(request, assignment)
     if problem is not None:
+        if getattr(selectors.review_of(_assignment_or_404(request, pk)), "is_submitted", False):
+            # Sent twice: the first one submitted it.
+            messages.info(request, _("Your review is already submitted."))
+            return redirect("opencalls:evaluation:proposal", pk=pk)
         return problem
     try:
         services.review_submit(assignment=assignment, actor=request.user)

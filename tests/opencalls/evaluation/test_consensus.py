@@ -49,8 +49,8 @@ def test_the_rapporteur_is_one_of_the_evaluators_without_a_conflict():
 def test_the_rapporteur_writes_the_consensus_once_every_review_is_in():
     call, (p0,), by = call_under_evaluation(proposals=1)
     first, second = (assign(p0, pool_evaluator(call), by) for _ in range(2))
-    services.consensus_set_rapporteur(proposal=p0, actor=by, rapporteur=first.evaluator)
     review(first)
+    services.consensus_set_rapporteur(proposal=p0, actor=by, rapporteur=first.evaluator)
     with pytest.raises(PortalError) as error:
         services.consensus_save(proposal=p0, actor=first.evaluator, summary="Early")
     assert error.value.code == "reviews_pending"

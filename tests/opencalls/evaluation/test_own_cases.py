@@ -122,6 +122,9 @@ def test_a_party_touches_nothing_of_their_cases_evaluation(case):
         "confirm": lambda: services.conflict_confirm(conflict=conflict, actor=party),
         "dismiss": lambda: services.conflict_dismiss(conflict=conflict, actor=party, reason="No"),
         "interview": lambda: services.interview_record(interview=interview, actor=party, score=5),
+        "set aside": lambda: services.review_set_aside(
+            assignment=assignment, actor=party, reason="Biased"
+        ),
     }
     outcomes = {}
     for name, action in refused.items():
@@ -229,6 +232,7 @@ def test_exports_and_the_api_show_their_case_without_scores(client, api_client, 
         other.reference
     ]
     assert [ref for t in tracks for ref in t["conflict_of_interest"]] == [own.reference]
+    assert [ref for t in tracks for ref in t["hidden"]] == []
 
 
 @pytest.mark.parametrize("action", ["run", "interviews", "decisions"])

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from opencalls.evaluation import services
 from opencalls.evaluation.enums import ConflictSource
-from opencalls.evaluation.models import Conflict, Review
+from opencalls.evaluation.models import Conflict, ConsensusReport, Review
 from tests.factories import UserFactory
 from tests.utils import Access, check_matrix, request_as
 
@@ -45,6 +45,12 @@ def world(people):
     late = assign(p0, conflicted, by)
     assign(p1, in_pool, by)
     review(late)  # submitted, then a conflict comes to light: they must see nothing now
+    # A rapporteur is chosen once their own review is in (they read every review).
+    review(
+        p0.assignments.get(evaluator=rapporteur),
+        (2, 2, 2),
+        {"Excellence": "Rapporteur's secret view."},
+    )
     Conflict.objects.create(
         call=call,
         proposal=p0,
@@ -219,8 +225,6 @@ def test_conflicted_evaluator_sees_not_even_the_title(client, world):
 
 def test_others_reviews_stay_hidden_from_an_evaluator_until_they_submit(client, world):
     people, call, p0, first = world
-    rapporteur_assignment = p0.assignments.get(evaluator=people["rapporteur"])
-    review(rapporteur_assignment, (2, 2, 2), {"Excellence": "Rapporteur's secret view."})
     client.force_login(people["assigned"])
     url = f"/calls/evaluation/proposals/{p0.pk}/"
     assert "Rapporteur&#x27;s secret view." not in client.get(url).content.decode()
@@ -233,24 +237,31 @@ def test_others_reviews_stay_hidden_from_an_evaluator_until_they_submit(client, 
     del call
 
 
-def test_the_rapporteur_reads_the_others_reviews_on_the_consensus_page_once_theirs_is_in(
-    client, world
-):
+def test_a_rapporteur_chosen_before_their_review_reads_nothing_on_the_consensus_page(client, world):
+    # Data from before the rule: the rapporteur was chosen while their review was a draft.
     people, _call, p0, first = world
-    review(first, (4, 4, 4), {"Excellence": "First evaluator's view."})
-    rapporteur_assignment = p0.assignments.get(evaluator=people["rapporteur"])
+    ConsensusReport.objects.filter(proposal=p0).update(rapporteur=people["assigned"])
+    services.consensus_save(
+        proposal=p0, actor=people["call-manager"], summary="Agreed by the panel so far."
+    )
     url = f"/calls/evaluation/proposals/{p0.pk}/consensus/"
-    client.force_login(people["rapporteur"])
+    client.force_login(people["assigned"])
 
     before = client.get(url)
 
     assert before.status_code == 200
-    assert "First evaluator&#x27;s view." not in before.content.decode()
+    assert "Rapporteur&#x27;s secret view." not in before.content.decode()
+    assert "Agreed by the panel so far." not in before.content.decode()
     assert before.context["rows"] == []
     assert before.context["suggestion"] is None
-    review(rapporteur_assignment, (2, 2, 2))
+    assert before.context["flags"] == []
+    refused = client.post(url, {"summary": "Mine"})
+    assert refused.status_code == 422
+    assert "submit your own review" in refused.content.decode()
+    review(first, (4, 4, 4), {"Excellence": "First evaluator's view."})
     after = client.get(url)
-    assert "First evaluator&#x27;s view." in after.content.decode()
+    assert "Rapporteur&#x27;s secret view." in after.content.decode()
+    assert "Agreed by the panel so far." in after.content.decode()
     assert [row.label for row in after.context["rows"]] == ["A", "B", "C"]
     client.force_login(people["call-manager"])
     assert "First evaluator&#x27;s view." in client.get(url).content.decode()

@@ -91,6 +91,10 @@ def test_bad_scores_are_shown_beside_their_fields_and_nothing_typed_is_lost(clie
         f'id="id_score_{impact.pk}_error">Scores go in half points, for example 3 or 3.5.</div>'
         in html
     )
+    summary = html.index("data-error-summary")
+    assert summary < html.index(f'id="id_score_{excellence.pk}_error"')
+    assert f'<a href="#id_score_{excellence.pk}">' in html
+    assert f'<a href="#id_score_{impact.pk}">' in html
     assert f'name="score_{excellence.pk}" value="5.5"' in html  # what was typed stays
     assert "Typed." in html
     values = {s.criterion_id: s for s in Review.objects.get().scores.all()}
@@ -708,3 +712,46 @@ def test_the_settings_page_sets_load_balancing_and_keeps_a_bad_value_beside_the_
     assert 'value="2"' in html
     assert client.post(url, {**data, "balance_weight": "0.5"}).status_code == 302
     assert EvaluationSettings.objects.get(call=call).balance_weight == Decimal("0.5")
+
+
+# --- Finding the evaluation area again --------------------------------------------------------
+
+
+def test_an_evaluator_with_everything_submitted_still_finds_their_reviews_and_export(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    person = pool_evaluator(call)
+    review(assign(p0, person, by))
+    client.force_login(person)
+
+    portal = client.get("/me/").content.decode()
+    calls = client.get("/calls/").content.decode()
+
+    assert "My evaluations" in portal
+    assert "1 review submitted." in portal
+    assert f"/calls/evaluation/my-reviews/?call={call.number}&amp;format=csv" in portal
+    assert 'href="/calls/evaluation/">All my evaluations' in portal
+    icon = '<i class="bi bi-clipboard-check" aria-hidden="true"></i>'
+    assert f'href="/calls/evaluation/">{icon} My evaluations' in calls
+    home = client.get("/calls/evaluation/").content.decode()
+    assert p0.reference in home
+    assert f"/calls/evaluation/my-reviews/?call={call.number}&amp;format=csv" in home
+
+
+def test_an_evaluator_with_a_pending_review_sees_it_in_their_panel(client):
+    call, (p0,), by = call_under_evaluation(proposals=1)
+    person = pool_evaluator(call)
+    assign(p0, person, by)
+    client.force_login(person)
+
+    portal = client.get("/me/").content.decode()
+
+    assert f'href="/calls/evaluation/proposals/{p0.pk}/">{p0.reference}' in portal
+    assert "review submitted" not in portal
+
+
+def test_someone_never_assigned_has_no_evaluation_link(client):
+    call, _proposals, _by = call_under_evaluation(proposals=1)
+    client.force_login(pool_evaluator(call))
+
+    assert "My evaluations" not in client.get("/me/").content.decode()
+    assert "My evaluations" not in client.get("/calls/").content.decode()
