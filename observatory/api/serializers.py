@@ -84,7 +84,7 @@ class ExpertSerializer(portal.ModelSerializer):
     portal's contact relay (``contact_url``, signed in)."""
 
     country = serializers.CharField(source="country.code", read_only=True)
-    organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     photo = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

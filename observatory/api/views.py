@@ -2,7 +2,7 @@ import django_filters
 from rest_framework import permissions, viewsets
 
 from ai4media_portal.core.api.filters import PortalFilterSet
-from ai4media_portal.core.api.pagination import PortalCursorPagination
+from ai4media_portal.core.api.ordering import OrderingFilter
 
 from .. import selectors
 from ..enums import Availability, ContentKind, ContentLanguage, RegulationStatus
@@ -34,10 +34,6 @@ class ContentFilter(PortalFilterSet):
         return queryset.filter(**{field: value}).distinct()
 
 
-class NewestPublishedFirst(PortalCursorPagination):
-    ordering = ("-published_at", "-id")
-
-
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     """The Observatory's published pieces, newest first, open to everyone. Drafts, pieces in
     review, scheduled, unpublished and archived ones are never listed nor found."""
@@ -45,8 +41,9 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ContentItemSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = ContentFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    pagination_class = NewestPublishedFirst
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"published_at": "published_at", "title": "title"}
+    default_ordering = "-published_at"
     lookup_field = "slug"
 
     def get_queryset(self):
@@ -62,12 +59,15 @@ class RegulationFilter(PortalFilterSet):
 
 
 class RegulationViewSet(viewsets.ReadOnlyModelViewSet):
-    """The regulations of the policy tracker with their milestones, open to everyone."""
+    """The regulations of the policy tracker with their milestones, open to everyone, by short
+    name unless ``?ordering=`` says otherwise."""
 
     serializer_class = RegulationSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = RegulationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"short_name": "short_name", "status_as_of": "status_as_of"}
+    default_ordering = "short_name"
     lookup_field = "slug"
 
     def get_queryset(self):
@@ -104,12 +104,15 @@ class ExpertFilter(PortalFilterSet):
 
 
 class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
-    """The listed experts (approved, not hidden), open to everyone; never an email address."""
+    """The listed experts (approved, not hidden), open to everyone, by name unless
+    ``?ordering=`` says otherwise; never an email address."""
 
     serializer_class = ExpertSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = ExpertFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"name": "name"}
+    default_ordering = "name"
     lookup_field = "slug"
 
     def get_queryset(self):

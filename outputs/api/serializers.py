@@ -2,7 +2,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ai4media_portal.core.api import serializers as portal
+from ai4media_portal.core.api.fields import OptionalURLField
 
+from ..enums import BriefType, PublicationType
 from ..models import Creator, Funding, Identifier, Link, Output, Relation
 
 
@@ -62,6 +64,17 @@ class OutputSerializer(portal.ModelSerializer):
 
     date = serializers.CharField(source="date_iso", read_only=True)
     organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    # Blank for the kinds without them: the schema must allow "" (a read-only model field
+    # loses ``allow_blank``) and a missing URL is null, as elsewhere in the API.
+    publication_type = serializers.ChoiceField(
+        choices=PublicationType.choices, allow_blank=True, read_only=True
+    )
+    brief_type = serializers.ChoiceField(
+        choices=BriefType.choices, allow_blank=True, read_only=True
+    )
+    access_url = OptionalURLField(read_only=True)
+    repository_url = OptionalURLField(read_only=True)
+    documentation_url = OptionalURLField(read_only=True)
     creators = CreatorSerializer(many=True, read_only=True)
     identifiers = IdentifierSerializer(many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)

@@ -2,6 +2,7 @@ import django_filters
 from rest_framework import permissions, viewsets
 
 from ai4media_portal.core.api.filters import IntegerFilter, PortalFilterSet
+from ai4media_portal.core.api.ordering import OrderingFilter
 
 from .. import selectors
 from ..enums import Access, OutputKind, ResearchArea, UseCase
@@ -51,14 +52,16 @@ class OutputFilter(PortalFilterSet):
 
 
 class OutputViewSet(viewsets.ReadOnlyModelViewSet):
-    """The published research outputs of the network, newest first, open to everyone."""
+    """The published research outputs of the network, open to everyone; the most recently
+    published first unless ``?ordering=`` says otherwise (keyset pages order by one key and
+    the id, so the catalogue's year-then-month sort is not offered)."""
 
     serializer_class = OutputSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = OutputFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"year": "date_year", "title": "title", "published_at": "published_at"}
+    default_ordering = "-published_at"
 
     def get_queryset(self):
-        return selectors.with_relations(
-            selectors.published_outputs().order_by(*selectors.SORTS["newest"])
-        )
+        return selectors.with_relations(selectors.published_outputs())

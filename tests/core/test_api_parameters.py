@@ -79,9 +79,13 @@ def test_every_list_is_walked(db):
         "call",
         "evaluation-assignment",
         "evaluation-review",
+        "expert",
         "funded-project",
         "membership-application",
+        "observatory-content",
+        "observatory-policy",
         "organisation",
+        "output",
         "proposal",
     ]
 

@@ -14,7 +14,7 @@ from django.urls.resolvers import RoutePattern, URLResolver
 from django.utils.datastructures import MultiValueDict
 from rest_framework.test import APIClient
 
-from ai4media_portal.core.forms import PortalFormMixin
+from ai4media_portal.core.forms import PortalFormMixin, is_multiline
 from ai4media_portal.core.pillars import PILLAR_APPS
 from tests.core.api_catalogue import list_routes, openapi_schema, writable_operations
 from tests.core.world import build_world
@@ -290,6 +290,7 @@ def test_every_form_refuses_control_characters_by_construction():
 
 def _form_kwargs(world, form_class) -> dict:
     from ai4media_portal.accounts.models import User
+    from network.models import Organisation
     from opencalls.evaluation.models import InterviewSlot
     from opencalls.models import Call, EligibilityItem, EvaluationCriterion
 
@@ -309,6 +310,20 @@ def _form_kwargs(world, form_class) -> dict:
             "BookForm": {"slots": InterviewSlot.objects.all(), "call": call},
         }
         return by_name.get(name, {})
+    if module == "outputs.forms":
+        organisations = Organisation.objects.all()
+        by_name = {
+            "OutputForm": {"organisations": organisations},
+            "ImportForm": {"organisations": organisations},
+        }
+        return by_name.get(name, {})
+    if module == "observatory.forms":
+        by_name = {
+            "ContentForm": {"may_credit": True, "organisations": Organisation.objects.all()},
+            "AcceptProposalForm": {"team": User.objects.filter(is_staff=True)},
+            "ExpertForm": {"organisations": Organisation.objects.all(), "with_contact_email": True},
+        }
+        return by_name.get(name, {})
     by_name = {
         "ChallengeForm": {"call": call},
         "ProposalForm": {"proposal": proposal},
@@ -324,7 +339,7 @@ def _form_kwargs(world, form_class) -> dict:
 
 
 def _multiline(field: forms.Field) -> bool:
-    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+    return is_multiline(field)
 
 
 def test_every_form_field_refuses_control_characters(db):

@@ -75,6 +75,10 @@ VIEWER_OF = {
     "membership-application": "network_manager",
     "evaluation-assignment": "evaluator",
     "evaluation-review": "evaluator",
+    "output": "anonymous",
+    "observatory-content": "anonymous",
+    "observatory-policy": "anonymous",
+    "expert": "anonymous",
 }
 
 

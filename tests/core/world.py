@@ -2,14 +2,20 @@
 network, calls with proposals of two applicants, funded projects of two teams, and a call
 under evaluation with an evaluator's assignments and reviews. The people are keyed by what
 they are, so tests say who looks: ``anonymous`` sees least, ``member`` (signed in, in no team
-or role) next."""
+or role) next. The Outputs pillar has published records, the Observatory published pieces (and
+a draft), tracked regulations and listed experts (and one awaiting approval)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from ai4media_portal.core.roles import Role
 from network.enums import ApplicationStatus, NetworkRole
+from observatory import services as observatory_services
+from observatory.enums import ContentStatus
+from outputs.enums import OutputStatus
 from tests.factories import UserFactory
 from tests.network.factories import ApplicationFactory, OrganisationFactory
+from tests.observatory.factories import ContentItemFactory, topic
 from tests.opencalls.evaluation.factories import (
     assign,
     call_under_evaluation,
@@ -17,6 +23,7 @@ from tests.opencalls.evaluation.factories import (
     review,
 )
 from tests.opencalls.factories import CallFactory, complete_draft, funded, manager, submitted
+from tests.outputs.factories import OutputFactory
 
 
 @dataclass
@@ -69,4 +76,54 @@ def build_world() -> World:
     world.objects["free_assignment"] = assign(proposals[1], evaluator, call_manager)
     world.objects["review"] = review(first, submit=False)
     world.calls.append(call)
+    _observatory_and_outputs(world)
     return world
+
+
+def _observatory_and_outputs(world: World) -> None:
+    editor = UserFactory(roles=[Role.OBSERVATORY_EDITOR])
+    chief = UserFactory(roles=[Role.EDITOR_IN_CHIEF])
+    world.people["observatory_editor"] = editor
+    OutputFactory(date_month=None)
+    OutputFactory(creators=[("Rossi", "Luca"), ("Media Lab", "")])
+    OutputFactory(status=OutputStatus.DRAFT)
+    ContentItemFactory(status=ContentStatus.PUBLISHED, topics=[topic()])
+    ContentItemFactory(status=ContentStatus.PUBLISHED)
+    ContentItemFactory(created_by=editor)
+    for short_name, status in [("AI Act", "in-force"), ("DSA", "in-force")]:
+        observatory_services.regulation_save(
+            actor=editor,
+            data={
+                "short_name": short_name,
+                "name": f"The {short_name}",
+                "celex": "",
+                "oj_reference": "",
+                "official_url": "",
+                "status": status,
+                "status_as_of": date(2025, 8, 2),
+                "summary": "",
+            },
+        )
+    for index, name in enumerate(["Ioanna Papadaki", "Jan Novak", "Eva Horvat"]):
+        expert = observatory_services.expert_create(
+            actor=editor,
+            data={
+                "name": name,
+                "headline": "Media forensics researcher",
+                "bio": "Works on deepfake detection.",
+                "organisation": None,
+                "organisation_name": "Independent",
+                "country": "GR",
+                "expertise": ["deepfake detection"],
+                "languages": ["en"],
+                "available_for": ["interviews"],
+                "orcid": "",
+                "website": "",
+                "accepts_contact": True,
+                "contact_email": f"expert{index}@uni.example.org",
+            },
+            topics=[topic("ai-technologies-for-media")],
+            for_self=False,
+        )
+        if index < 2:
+            observatory_services.expert_approve(expert=expert, actor=chief)
