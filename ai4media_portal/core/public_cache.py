@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from .htmx import is_htmx
 from .pillars import PILLAR_APPS, pillar_modules
 
 logger = logging.getLogger(__name__)
@@ -230,7 +231,7 @@ def _page_key(request, variant: str) -> str:
             request.build_absolute_uri(),
             get_language() or "",
             timezone.get_current_timezone_name(),
-            request.headers.get("HX-Request", ""),
+            "htmx" if is_htmx(request) else "",
             variant,
         ]
     )
