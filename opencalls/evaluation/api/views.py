@@ -4,9 +4,11 @@ filtered per user, so anything else is not found (404)."""
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ai4media_portal.core.api import serializers as portal
@@ -195,10 +197,13 @@ class EvaluationCallViewSet(viewsets.GenericViewSet):
         consensus yet. Provisional rows use the suggested consensus. The proposals you are a party
         to are only named, in ``conflict_of_interest``: their evaluation is not yours to read.
         Proposals you evaluate without having submitted your review are left out (``hidden``)."""
+        view = request.query_params.get("view", "")
+        if view not in {"", "call"}:
+            raise ValidationError({"view": [_("Use “call” for one ranking of the whole call.")]})
         call = self.get_object()
         rankings = selectors.call_ranking(
             call,
-            whole_call=request.query_params.get("view") == "call",
+            whole_call=view == "call",
             hidden=selectors.own_cases(user=request.user, call=call),
             withheld=selectors.blind_proposal_ids(request.user, call),
         )

@@ -181,3 +181,11 @@ def test_managers_read_the_ranking(api_client):
     assert whole["track"] is None
     api_client.force_authenticate(person)
     assert api_client.get(f"/api/v1/evaluation/calls/{call.number}/ranking/").status_code == 404
+
+
+def test_an_unknown_ranking_view_is_refused(api_client):
+    call, _proposals, by = call_under_evaluation(proposals=1)
+    api_client.force_authenticate(by)
+    response = api_client.get(f"/api/v1/evaluation/calls/{call.number}/ranking/?view=true")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "view"
