@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import Accept, UploadField, get_private_storage
-from ai4media_portal.core.models import TimeStampedModel, Topic
+from ai4media_portal.core.models import StateChange, TimeStampedModel, Topic
 
 from .enums import (
     AWAITING_MANAGER_STATUSES,
@@ -390,7 +390,7 @@ class MembershipApplication(TimeStampedModel):
         )
 
 
-class ApplicationStatusChange(models.Model):
+class ApplicationStatusChange(StateChange):
     """One step of an application's history: what it went from and to, who did it, and the
     message they gave."""
 
@@ -401,20 +401,10 @@ class ApplicationStatusChange(models.Model):
         _("from"), max_length=24, choices=ApplicationStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=24, choices=ApplicationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["application", "created_at"], name="application_history_idx")
         ]

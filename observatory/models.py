@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import Accept, UploadField, get_private_storage
-from ai4media_portal.core.models import TimeStampedModel
+from ai4media_portal.core.models import StateChange, TimeStampedModel
 from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
@@ -343,22 +343,16 @@ class ContentAuthor(models.Model):
         return f"{self.user} on {self.item}"
 
 
-class ContentStatusChange(models.Model):
+class ContentStatusChange(StateChange):
     """One step of an item's editorial history: from, to, who, why."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=ContentStatus.choices)
     to_status = models.CharField(max_length=20, choices=ContentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.item}: {self.from_status} → {self.to_status}"

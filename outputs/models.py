@@ -6,7 +6,6 @@ harvesters and old links learn that it is gone.
 
 import uuid
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -15,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ai4media_portal.core.models import TimeStampedModel
+from ai4media_portal.core.models import StateChange, TimeStampedModel
 from network.models import Organisation
 
 from .enums import (
@@ -329,18 +328,14 @@ class Relation(models.Model):
         return f"{self.relation_type} {self.target_id or self.target_doi}"
 
 
-class OutputStatusChange(models.Model):
+class OutputStatusChange(StateChange):
     output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12, choices=OutputStatus.choices)
     to_status = models.CharField(max_length=12, choices=OutputStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StateChange.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"

@@ -10,6 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from .enums import EmailStatus
 
 
+class StateChange(models.Model):
+    """One step of a workflow's history, written only by that workflow's state writer: who
+    moved it (kept as empty if the account is deleted), the message they gave and when (UTC).
+    A concrete history adds the object it belongs to and its from/to states, and extends
+    ``Meta`` (``class Meta(StateChange.Meta)``) with its names and index."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

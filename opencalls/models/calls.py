@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.files import Accept, UploadField
-from ai4media_portal.core.models import TimeStampedModel, Topic
+from ai4media_portal.core.models import StateChange, TimeStampedModel, Topic
 
 from ..enums import CallStage, CallStatus, TrackKind
 from .common import MONEY
@@ -342,7 +342,7 @@ class CallFaq(models.Model):
         return self.question
 
 
-class CallStageChange(models.Model):
+class CallStageChange(StateChange):
     """One step of a call's history: the stage it went from and to, who moved it and when.
     Written only by ``services.call_set_stage`` (and by the services that create a call, as the
     step from nothing to draft)."""
@@ -350,20 +350,10 @@ class CallStageChange(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stage_history")
     from_stage = models.CharField(_("from"), max_length=32, choices=CallStage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=32, choices=CallStage.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
-        ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["call", "created_at"], name="call_history_idx")]
 
     def __str__(self) -> str:

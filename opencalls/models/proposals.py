@@ -7,12 +7,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ai4media_portal.core.files import Accept, UploadField, get_private_storage
-from ai4media_portal.core.models import TimeStampedModel
+from ai4media_portal.core.models import StateChange, TimeStampedModel
 from network.selectors import organisations_of_contact
 
 from ..engine.conflicts import same_organisation
@@ -191,7 +190,7 @@ class Proposal(TimeStampedModel):
         return known[user.pk]
 
 
-class ProposalStatusChange(models.Model):
+class ProposalStatusChange(StateChange):
     """One step of a proposal's history: the status it went from and to, who moved it, the
     message they gave (to the applicant) and when. Written only by
     ``services.proposal_set_status``; the proposal's start is the step from nothing to draft."""
@@ -201,20 +200,10 @@ class ProposalStatusChange(models.Model):
         _("from"), max_length=32, choices=ProposalStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=32, choices=ProposalStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["proposal", "created_at"], name="proposal_history_idx")]
 
     def __str__(self) -> str:
