@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
+from ai4media_portal.core.exceptions import PortalError
 from opencalls import services
 from opencalls.enums import ProposalStatus
 from opencalls.evaluation.models import Review
@@ -218,3 +219,33 @@ def test_a_deliverable_uploaded_twice_at_once_is_recorded_once():
     )
 
     assert DeliverableSubmission.objects.filter(deliverable=deliverable).count() == 1
+
+
+# --- One proposal per organisation --------------------------------------------------------------
+
+
+def test_colleagues_submitting_for_one_organisation_at_once_get_one_proposal_in():
+    """Two people of the same organisation (country and registration number, typed
+    differently) submit at the same moment: the call's lock lets exactly one in, the other is
+    told why, and no second version or receipt exists."""
+    call = CallFactory()
+    drafts = [
+        complete_draft(call=call, registration="0123.456.789"),
+        complete_draft(call=call, registration="0123456789"),
+    ]
+
+    def submit(i):
+        try:
+            return services.proposal_submit(proposal=drafts[i], actor=drafts[i].applicant)
+        except (ValidationError, PortalError) as error:  # what one of them must get
+            return error
+
+    outcomes = run_in_parallel(2, submit)
+
+    versions = [o for o in outcomes if isinstance(o, ProposalVersion)]
+    refusals = [o for o in outcomes if not isinstance(o, ProposalVersion)]
+    assert len(versions) == 1
+    assert len(refusals) == 1
+    assert "already has a proposal submitted" in str(refusals[0])
+    assert Proposal.objects.filter(call=call, status=ProposalStatus.SUBMITTED).count() == 1
+    assert ProposalVersion.objects.filter(proposal__call=call).count() == 1
