@@ -17,7 +17,9 @@ it was after the warm-up. Writes ``benchmarks/results/web.json`` and prints a Ma
 
 Environment: ``BENCH_WEB_SCALE`` (21), ``BENCH_WEB_SECONDS`` (5 a pass), ``BENCH_WEB_PASSES``
 (2), ``BENCH_WEB_CONNECTIONS`` (8), ``WEB_CONCURRENCY`` and ``WEB_THREADS`` (gunicorn's
-workers and threads, see ``gunicorn.conf.py``).
+workers and threads, see ``gunicorn.conf.py``); ``BENCH_WEB_KINDS`` (e.g. ``signed-in`` or
+``page,api``) measures only those kinds of URL, for a quick look while working on them, and
+writes ``web-<kinds>.json`` beside the reference.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ SCALE = int(os.environ.get("BENCH_WEB_SCALE", "21"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "5"))
 PASSES = int(os.environ.get("BENCH_WEB_PASSES", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_WEB_CONNECTIONS", "8"))
+KINDS = tuple(kind for kind in os.environ.get("BENCH_WEB_KINDS", "").split(",") if kind)
+if KINDS:
+    RESULTS = RESULTS.with_name(f"web-{'-'.join(KINDS)}.json")
 WARM_UP_SECONDS = 1
 CHEAPEST = "/healthz"
 
@@ -67,7 +72,7 @@ def run() -> list[Row]:
     env = _server_env(_bench_database(os.environ["DATABASE_URL"]))
     print(f"  preparing {env['DATABASE_URL'].rpartition('/')[2]} (scale {SCALE}) …", flush=True)
     setup = _setup(env)
-    urls = setup["urls"]
+    urls = [url for url in setup["urls"] if not KINDS or url["kind"] in KINDS]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()
@@ -307,8 +312,10 @@ def _report(setup, urls, cheapest, memory_before, memory_after, load_before, loa
         }
         rows.append(result)
     for row in rows:
-        if row["deep_of"]:
-            first_page = next(r for r in rows if r["url"] == row["deep_of"] and not r["deep_of"])
+        first_page = next(
+            (r for r in rows if r["url"] == row["deep_of"] and not r["deep_of"]), None
+        )
+        if row["deep_of"] and first_page is not None:  # None: the first page was left out
             row["deep_slowdown"] = round(first_page["rps"] / row["rps"], 2)
             row["met"]["deep"] = row["deep_slowdown"] <= DEEP_LIMIT
     memory = [
@@ -403,6 +410,8 @@ def _rows(report: dict) -> list[Row]:
     rows = [Row(NAME, f"cheapest view {cheapest['url']}", f"{cheapest['rps']:,.0f} req/s")]
     for kind, name in KIND_NAMES.items():
         of_kind = [row for row in report["urls"] if row["kind"] == kind]
+        if not of_kind:  # left out by BENCH_WEB_KINDS
+            continue
         met = [row for row in of_kind if row["met"]["ratio"]]
         lowest = min(of_kind, key=lambda row: row["ratio"])
         rows.append(

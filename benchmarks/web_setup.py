@@ -128,8 +128,8 @@ def _resolve_urls() -> list[dict]:
 
 
 def _sign_in(emails: set[str]) -> dict[str, str]:
-    """A session cookie for each account; privileged ones get an authenticator first, as
-    production requires before they reach their tools."""
+    """The cookies of each account's browser (session and CSRF); privileged ones get an
+    authenticator first, as production requires before they reach their tools."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt
     from django.conf import settings
@@ -146,10 +146,14 @@ def _sign_in(emails: set[str]) -> dict[str, str]:
                 type=Authenticator.Type.TOTP,
                 defaults={"data": {"secret": encrypt("BENCHMARKBENCHMARKBENCHMARK2345")}},
             )
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookies[email] = f"{settings.SESSION_COOKIE_NAME}={session}"
+        # A browser holds the CSRF cookie from its first page on; so does the benchmark.
+        client.get("/privacy/")
+        cookies[email] = "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        )
     return cookies
 
 
@@ -163,7 +167,7 @@ def _own_costs(urls: list[dict]) -> None:
     from ai4media_portal.accounts.models import User
 
     clients = {}
-    with override_settings(PUBLIC_CACHE_ALIAS=None):
+    with override_settings(PUBLIC_CACHE_ALIAS=None, PRIVATE_CACHE_ALIAS=None):
         for url in urls:
             client = clients.get(url["user"])
             if client is None:

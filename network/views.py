@@ -15,6 +15,7 @@ from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
@@ -513,6 +514,7 @@ def application_reject(request, pk):
 
 @login_required
 @require_GET
+@private_page
 def queue(request):
     require(request, "network.manage_membershipapplications")
     form = QueueFilterForm(request.GET or None)

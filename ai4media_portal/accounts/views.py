@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.dashboard import dashboard_panels
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.private_cache import private_page
 
 from . import services
 from .forms import ApiTokenForm, ProfileForm
@@ -15,6 +16,7 @@ from .models import ApiToken
 
 
 @login_required
+@private_page
 def dashboard(request):
     return render(
         request,

@@ -64,7 +64,7 @@ def _version_key(scope: str) -> str:
     return f"public-version:1:{scope}"
 
 
-def _new_token() -> str:
+def new_token() -> str:
     # Random rather than a counter: two writers bumping at once can never produce a token
     # that an entry rendered before either change already carries.
     return uuid.uuid4().hex[:16]
@@ -85,7 +85,7 @@ def _bump(scopes: tuple[str, ...]) -> None:
     if cache is None or not scopes:
         return
     try:
-        cache.set_many({_version_key(scope): _new_token() for scope in scopes}, timeout=None)
+        cache.set_many({_version_key(scope): new_token() for scope in scopes}, timeout=None)
     except Exception:  # a cache outage must not fail a committed write
         logger.exception("Could not invalidate the public cache of %s", ", ".join(scopes))
 
@@ -123,7 +123,13 @@ def _scopes(scopes: Iterable[str]) -> tuple[str, ...]:
 def _lookup(cache, key: str, scopes: tuple[str, ...]):
     """The item stored under ``key`` (None when absent or stale) and the scopes' current
     versions (None when they cannot be known), in one round trip."""
-    version_keys = [_version_key(scope) for scope in scopes]
+    return lookup_versioned(cache, key, [_version_key(scope) for scope in scopes])
+
+
+def lookup_versioned(cache, key: str, version_keys):
+    """The item stored under ``key`` if it was stored with the current tokens of
+    ``version_keys`` and has not expired, else None; and those tokens (None when the cache
+    cannot keep them). One round trip when the tokens exist."""
     try:
         found = cache.get_many([*version_keys, key])
     except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
@@ -134,7 +140,7 @@ def _lookup(cache, key: str, scopes: tuple[str, ...]):
     for version_key in version_keys:
         token = found.get(version_key)
         if token is None:  # never set, or the cache was flushed
-            cache.add(version_key, _new_token(), timeout=None)
+            cache.add(version_key, new_token(), timeout=None)
             token = cache.get(version_key)
             if token is None:
                 return None, None
@@ -155,10 +161,14 @@ def _expires_at(scopes: Iterable[str]) -> float | None:
 
 
 def _store(cache, key: str, versions: tuple[str, ...], scopes: tuple[str, ...], item) -> None:
+    store_versioned(cache, key, versions, scopes, item, timeout=settings.PUBLIC_CACHE_TIMEOUT)
+
+
+def store_versioned(cache, key: str, versions, scopes, item, *, timeout: int) -> None:
     """Store ``item`` (plain data only — builtins unpickle whatever code is deployed next)
-    with the versions it was made from and the moment the clock makes it stale."""
+    with the versions it was made from and the moment the clocks of ``scopes`` make it stale;
+    kept at most ``timeout`` seconds."""
     expires_at = _expires_at(scopes)
-    timeout = settings.PUBLIC_CACHE_TIMEOUT
     if expires_at is not None:
         timeout = min(timeout, int(expires_at - time.time()))
         if timeout < 1:
@@ -166,7 +176,7 @@ def _store(cache, key: str, versions: tuple[str, ...], scopes: tuple[str, ...], 
     try:
         cache.set(key, (versions, expires_at, item), timeout=timeout)
     except Exception:  # the response is ready anyway
-        logger.exception("Could not store %s in the public cache", key)
+        logger.exception("Could not store %s in the cache", key)
 
 
 # --- Values ------------------------------------------------------------------------------------

@@ -139,6 +139,10 @@ else:
 # Entries are invalidated by version when the data they show changes, not by this timeout.
 PUBLIC_CACHE_ALIAS = env.str("PUBLIC_CACHE_ALIAS", default="default") or None
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=24 * 60 * 60)
+# Each signed-in person's list pages (ai4media_portal/core/private_cache.py): dropped on any
+# write to the database; the timeout only bounds writes made outside the portal (psql).
+PRIVATE_CACHE_ALIAS = env.str("PRIVATE_CACHE_ALIAS", default="default") or None
+PRIVATE_CACHE_TIMEOUT = env.int("PRIVATE_CACHE_TIMEOUT", default=5 * 60)
 
 # Sessions are read from the shared cache and written through to the database: a signed-in
 # request costs one query fewer, and a flushed cache loses no session.

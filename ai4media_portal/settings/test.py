@@ -12,9 +12,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Tests roll their transactions back, so invalidation on commit never runs: the public cache is
-# off, except in the tests of the cache itself (tests/core/test_public_cache.py).
+# Tests roll their transactions back, so invalidation on commit never runs: the page caches are
+# off, except in the tests of the caches themselves (tests/core/test_public_cache.py,
+# tests/core/test_private_cache.py).
 PUBLIC_CACHE_ALIAS = None
+PRIVATE_CACHE_ALIAS = None
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

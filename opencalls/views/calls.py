@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from .. import selectors, services
@@ -164,6 +165,7 @@ def call_stage(request, number: int):
 
 
 @login_required
+@private_page
 def manage_proposals(request, number: int):
     """A call's submitted proposals, filtered and sorted, with CSV and Excel exports."""
     require(request, "opencalls.manage_calls")

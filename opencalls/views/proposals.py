@@ -18,6 +18,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import ErrorItem, error_summary
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.web import form_error, paginate, require
 
 from .. import selectors, services
@@ -65,6 +66,7 @@ def proposal_start(request, number: int):
 
 
 @login_required
+@private_page
 def my_proposals(request):
     proposals = selectors.proposals_of_applicant(user=request.user)
     return render(

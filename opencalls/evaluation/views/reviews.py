@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.web import form_error
 
 from ...enums import CallStage
@@ -22,6 +23,7 @@ from ..models import Assignment, EvaluatorProfile
 
 
 @login_required
+@private_page
 def home(request):
     """The evaluator's page: invitations to answer, the queue with deadlines, their pools
     (with a form to declare a conflict with an applicant organisation) and their profile."""
