@@ -149,3 +149,21 @@ def test_apa_citation_of_datasets_and_software(kind, fields, apa):
     )
     text = csl.formatted_citation(output, "apa", page_url="https://portal.example/outputs/1/")
     assert text == f"{apa} https://portal.example/outputs/1/"
+
+
+def test_citations_through_the_api(client):
+    output = article()
+    response = client.get(f"/api/v1/outputs/{output.pk}/citations/")
+    assert response.status_code == 200
+    body = response.json()
+    assert [(entry["style"], entry["label"]) for entry in body] == [
+        ("apa", "APA (7th edition)"),
+        ("ieee", "IEEE"),
+    ]
+    assert body[0]["text"].startswith("Papadopoulou, M., & Rossi, L. (2023). Robust Deepfake")
+    assert body[1]["html"].endswith(
+        "<i>IEEE Transactions on Multimedia</i>, vol. 25, no. 4, pp. 101–115, May 2023,"
+        " doi: 10.1109/tmm.2023.1."
+    )
+    draft = article(doi="", status=OutputStatus.DRAFT)
+    assert client.get(f"/api/v1/outputs/{draft.pk}/citations/").status_code == 404
