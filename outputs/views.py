@@ -16,10 +16,11 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import citation, selectors, services
-from .bibtex_import import read_bibtex
 from .enums import OutputKind, ResearchArea, UseCase
 from .formats import csl, datacite
 from .forms import CatalogueFilterForm, DeleteForm, ImportForm, OutputForm
+from .imports.doi import configured_lookup
+from .imports.files import read_import_file
 from .models import Output
 
 CATALOGUE_PAGE_SIZE = 25
@@ -328,8 +329,10 @@ def delete(request, pk):
 
 @login_required
 def import_bibtex(request):
-    """Upload a BibTeX file, see per entry what would be created, updated or skipped and
-    why, then import all of it at once ("commit") or nothing."""
+    """Upload a BibTeX, CSL-JSON, DataCite/Zenodo JSON or DataCite XML file or a list of
+    DOIs (looked up when the portal is configured for it), see per entry what would be
+    created, updated or skipped and why, then import all of it at once ("commit") or
+    nothing."""
     require(request, "outputs.curate_outputs")
     organisations = selectors.curated_organisations(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
@@ -343,7 +346,7 @@ def import_bibtex(request):
                 rows = services.outputs_import(
                     actor=request.user,
                     organisation=form.cleaned_data["organisation"],
-                    candidates=read_bibtex(content),
+                    candidates=read_import_file(content, lookup=configured_lookup()),
                     commit=commit,
                 )
             except PortalError as error:
