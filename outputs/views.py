@@ -17,7 +17,7 @@ from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import citation, selectors, services
 from .enums import OutputKind, ResearchArea, UseCase
-from .formats import csl, datacite
+from .formats import aiod, csl, datacite
 from .forms import CatalogueFilterForm, DeleteForm, ImportForm, OutputForm
 from .imports.doi import configured_lookup
 from .imports.files import read_import_file
@@ -429,3 +429,14 @@ def detail_formatted_citation(request, pk):
             content_type="text/plain; charset=utf-8",
         )
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def export_aiod(request):
+    """The catalogue's published outputs under the list's filters as JSON shaped like the
+    AI-on-demand metadata catalogue (at most ``EXPORT_LIMIT`` records)."""
+    outputs = selectors.catalogue(_filters(request))[:EXPORT_LIMIT]
+    data = aiod.aiod_export(outputs, page_url=_page_url_of(request))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="outputs.aiod.json"'
+    return response
