@@ -125,3 +125,13 @@ def candidate(
     found.creators = list(creators)
     found.identifiers = list(identifiers)
     return found
+
+
+def guarded(read, entry, number: int) -> Candidate:
+    """``read(entry, number)``, or a skipped entry when the entry's values have shapes the
+    format does not allow (a string where an object belongs…): one odd entry never stops the
+    file."""
+    try:
+        return read(entry, number)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return Candidate(key="", line=number, reason=_("This entry could not be read."))

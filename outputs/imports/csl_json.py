@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..bibtex_import import Candidate
 from ..enums import IdentifierScheme
-from .common import CSL_TYPES, candidate, organisation, pages, person, text
+from .common import CSL_TYPES, candidate, guarded, organisation, pages, person, text
 
 
 def _creators(item: dict) -> list:
@@ -69,4 +69,4 @@ def read_csl_item(item, number: int) -> Candidate:
 
 def read_csl_json(items: list) -> list[Candidate]:
     """Every item of a CSL-JSON array, in order."""
-    return [read_csl_item(item, number) for number, item in enumerate(items, start=1)]
+    return [guarded(read_csl_item, item, number) for number, item in enumerate(items, start=1)]

@@ -16,6 +16,7 @@ from .common import (
     ACCESS_TERMS,
     DATACITE_TYPES,
     candidate,
+    guarded,
     organisation,
     pages,
     parse_date,
@@ -89,7 +90,9 @@ def read_datacite_record(data, number: int) -> Candidate:
     ``attributes``) as a candidate."""
     if not isinstance(data, dict):
         return Candidate(key="", line=number, reason=_("This entry is not a DataCite record."))
-    data = data.get("attributes", data)
+    data = data.get("attributes") or data
+    if not isinstance(data, dict):
+        return Candidate(key="", line=number, reason=_("This entry is not a DataCite record."))
     titles = [t for t in data.get("titles") or [] if isinstance(t, dict)]
     title = next((t.get("title", "") for t in titles if not t.get("titleType")), "")
     types = data.get("types") or {}
@@ -224,12 +227,13 @@ def read_datacite_json(data) -> list[Candidate]:
     elif isinstance(data, dict) and "data" in data:
         data = data["data"]
     records = data if isinstance(data, list) else [data]
-    return [
-        read_zenodo_record(record, number)
-        if isinstance(record, dict) and isinstance(record.get("metadata"), dict)
-        else read_datacite_record(record, number)
-        for number, record in enumerate(records, start=1)
-    ]
+    return [guarded(_read_record, record, number) for number, record in enumerate(records, start=1)]
+
+
+def _read_record(record, number: int) -> Candidate:
+    if isinstance(record, dict) and isinstance(record.get("metadata"), dict):
+        return read_zenodo_record(record, number)
+    return read_datacite_record(record, number)
 
 
 # --- DataCite XML -------------------------------------------------------------------------------
@@ -347,6 +351,6 @@ def read_datacite_xml(content: bytes) -> list[Candidate]:
             _("This XML is not DataCite metadata (kernel 4 <resource>)."), field="file"
         )
     return [
-        read_datacite_record(_resource_as_json(resource), number)
+        guarded(read_datacite_record, _resource_as_json(resource), number)
         for number, resource in enumerate(resources, start=1)
     ]

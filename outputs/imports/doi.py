@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..bibtex_import import Candidate
 from ..validators import normalise_doi
+from .common import guarded
 from .csl_json import read_csl_item
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
@@ -116,7 +117,7 @@ def read_doi_list(lines: list[str], *, lookup: DOILookup) -> list[Candidate]:
         except LookupFailed as failure:
             candidates.append(Candidate(key=doi, line=number, reason=failure.reason))
             continue
-        found = read_csl_item(item, number)
+        found = guarded(read_csl_item, item, number)
         found.key = doi
         if found.data and not found.data.get("doi"):
             found.data["doi"] = doi

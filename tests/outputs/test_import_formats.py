@@ -375,3 +375,24 @@ def test_import_page_looks_dois_up_only_when_configured(client, contact, setting
     assert [row.reason for row in response.context["rows"]] == [
         "Looking DOIs up is not available on this portal."
     ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"type": "dataset", "title": "T", "issued": "2023", "author": "Rossi"}]',
+        b'[{"type": "report", "title": ["T"], "issued": {"date-parts": "2023"}}]',
+        b'{"data": [{"attributes": {"titles": "T", "types": ["Dataset"], "creators": 3}}]}',
+        b'{"hits": {"hits": [{"metadata": {"title": 5, "creators": ["Rossi"]}}]}}',
+        b'{"data": [{"attributes": null, "titles": [{"title": "T"}], "dates": [1]}]}',
+    ],
+)
+def test_entries_of_odd_shapes_are_skipped_not_fatal(contact, content):
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_import_file(content, lookup=RECORDED),
+        commit=False,
+    )
+    assert [row.action.value for row in rows] == ["skip"]
+    assert rows[0].reason
