@@ -311,3 +311,31 @@ def test_creator_kinds_in_openaire(client):
     root = record_of(client, output, "oai_openaire")
     name = root.find(".//datacite:creator/datacite:creatorName", NS)
     assert (name.text, name.get("nameType")) == ("AI4Media Consortium", "Organizational")
+
+
+@pytest.mark.parametrize("prefix", ["oai_openaire", "oai_datacite"])
+def test_resumed_harvest_keeps_the_format_and_its_records(client, monkeypatch, prefix):
+    monkeypatch.setattr(oai, "PAGE_SIZE", 2)
+    with_doi = [published(doi=f"10.5281/zenodo.{n}") for n in range(900, 905)]
+    without = [published() for _ in range(2)]
+    root = get(client, verb="ListRecords", metadataPrefix=prefix)
+    seen = texts(root, ".//oai:header/oai:identifier")
+    pages = 1
+    token = root.find(".//oai:resumptionToken", NS)
+    while token is not None and token.text:
+        root = get(client, verb="ListRecords", resumptionToken=token.text)
+        seen += texts(root, ".//oai:header/oai:identifier")
+        pages += 1
+        token = root.find(".//oai:resumptionToken", NS)
+    expected = with_doi + (without if prefix == "oai_openaire" else [])
+    assert sorted(seen) == sorted(oai.oai_identifier(o) for o in expected)
+    assert len(seen) == len(set(seen))
+    assert pages == -(-len(expected) // 2)
+    # The last page's records are in the requested format too.
+    assert (
+        root.find(".//oai:metadata", NS)[0].tag
+        == {
+            "oai_openaire": f"{{{NS['oaire']}}}resource",
+            "oai_datacite": f"{{{NS['oai_datacite']}}}oai_datacite",
+        }[prefix]
+    )
