@@ -13,7 +13,7 @@ from outputs.formats import datacite
 from outputs.models import Creator, Funding, Identifier, Output, Relation
 
 from .factories import OutputFactory
-from .xml_schemas import assert_valid_oai, json_errors
+from .xml_schemas import _payload_errors, assert_valid_oai, json_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +339,23 @@ def test_resumed_harvest_keeps_the_format_and_its_records(client, monkeypatch, p
             "oai_datacite": f"{{{NS['oai_datacite']}}}oai_datacite",
         }[prefix]
     )
+
+
+def test_payload_checks_catch_a_payload_that_breaks_its_format():
+    root = ET.fromstring(
+        f'<OAI-PMH xmlns="{oai.OAI}"><GetRecord><record><metadata>'
+        '<oaire:resource xmlns:oaire="http://namespace.openaire.eu/schema/oaire/"'
+        ' xmlns:datacite="http://datacite.org/schema/kernel-4">'
+        "<datacite:titles><datacite:title>T</datacite:title></datacite:titles>"
+        '<oaire:resourceType resourceTypeGeneral="literature">article</oaire:resourceType>'
+        "</oaire:resource></metadata></record><record><metadata>"
+        f'<oai_dc:dc xmlns:oai_dc="{oai.OAI_DC}" xmlns:dc="{oai.DC}"><dc:author>A</dc:author>'
+        "</oai_dc:dc></metadata></record></GetRecord></OAI-PMH>"
+    )
+    assert [error.split("}")[-1] for error in _payload_errors(root)] == [
+        "creatorName",
+        "resourceType[@resourceTypeGeneral][@uri]",
+        "identifier[@identifierType]",
+        "rights[@rightsURI]",
+        "author",
+    ]
