@@ -100,6 +100,9 @@ def datacite_json(output, *, page_url: Callable) -> dict:
         types["resourceType"] = brief_label(output)
     elif output.kind == OutputKind.PUBLICATION and output.publication_type:
         types["resourceType"] = output.get_publication_type_display()
+    else:
+        # The kernel's free-text type beside the general one: never left empty.
+        types["resourceType"] = output.get_kind_display()
     data = {
         "doi": output.doi,
         "url": page_url(output),

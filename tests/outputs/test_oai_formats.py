@@ -265,7 +265,7 @@ def test_datacite_json_of_every_kind_is_valid_against_the_datacite_schema(client
     dataset_data = datacite.datacite_json(
         records.get(pk=dataset.pk), page_url=lambda o: "https://portal.example/"
     )
-    assert dataset_data["types"] == {"resourceTypeGeneral": "Dataset"}
+    assert dataset_data["types"] == {"resourceTypeGeneral": "Dataset", "resourceType": "Dataset"}
     assert dataset_data["sizes"] == ["2048 bytes", "12 items"]
     assert dataset_data["formats"] == ["text/csv"]
     brief_data = datacite.datacite_json(records.get(pk=brief.pk), page_url=lambda o: "https://p/")
