@@ -317,9 +317,12 @@ class ImportForm(PortalForm):
         help_text=_("The imported outputs are its drafts."),
     )
     file = forms.FileField(
-        label=_("BibTeX file"),
+        label=_("File"),
         required=False,
-        help_text=_("UTF-8, at most 5 MB. You see what would happen before anything is saved."),
+        help_text=_(
+            "BibTeX, CSL-JSON, DataCite or Zenodo JSON, DataCite XML, or a list of DOIs (one a "
+            "line); UTF-8, at most 5 MB. You see what would happen before anything is saved."
+        ),
     )
     text = HiddenTextField(required=False)
 
@@ -338,7 +341,7 @@ class ImportForm(PortalForm):
         elif cleaned.get("text"):
             content = cleaned["text"].encode("utf-8")
         else:
-            self.add_error("file", _("Choose a BibTeX file."))
+            self.add_error("file", _("Choose a file."))
             return cleaned
         try:
             content.decode("utf-8")

@@ -1,6 +1,9 @@
 """OAI-PMH 2.0 data provider at ``/oai/`` (the Open Archives Initiative Protocol for Metadata
 Harvesting, version 2.0, 2002/2015 edition): the six verbs by GET and POST, Dublin Core
-(``oai_dc``), sets by kind and research area, persistent deleted records.
+(``oai_dc``), the OpenAIRE Literature Guidelines v4 profile (``oai_openaire``) and DataCite
+(``oai_datacite``, records with a DOI only, as the DataCite kernel requires one); sets by kind,
+research area and ``openaire`` (the records funded by the European Commission); persistent
+deleted records.
 
 What harvesters rely on, and how it holds here:
 - every published output is a record; an output that was published and then deleted (or
@@ -21,7 +24,7 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +32,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .enums import Access, CreatorKind, OutputKind, OutputStatus, PublicationType, ResearchArea
-from .models import Output
+from .enums import (
+    DEFAULT_FUNDER,
+    Access,
+    CreatorKind,
+    OutputKind,
+    OutputStatus,
+    PublicationType,
+    ResearchArea,
+)
+from .formats import datacite, openaire
+from .models import Funding, Output
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -42,9 +54,17 @@ for _prefix, _uri in (("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
 PAGE_SIZE = 100
 TOKEN_SALT = "outputs.oai.resumption"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+OAI_DATACITE = "http://schema.datacite.org/oai/oai-1.1/"
 METADATA_FORMATS = {
     "oai_dc": (OAI_DC, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"),
+    "oai_openaire": (openaire.OAIRE, openaire.SCHEMA_LOCATION),
+    "oai_datacite": (OAI_DATACITE, "http://schema.datacite.org/oai/oai-1.1/oai.xsd"),
 }
+# The records a format can describe (OAI-PMH 2.0, 4.4: a list holds only the records available
+# in the requested format): DataCite metadata needs a DOI.
+FORMAT_FILTERS = {"oai_datacite": ~Q(doi="")}
+ET.register_namespace("oai_datacite", OAI_DATACITE)
+OPENAIRE_SET = "openaire"
 # Which arguments each verb takes: (required, optional, exclusive).
 VERBS = {
     "Identify": (set(), set(), None),
@@ -110,16 +130,30 @@ def _parse_datestamp(value: str, *, until: bool) -> tuple[datetime.datetime, str
 
 
 def _sets(output: Output) -> list[str]:
-    return [f"kind:{output.kind}", *(f"area:{area}" for area in output.research_areas)]
+    sets = [f"kind:{output.kind}", *(f"area:{area}" for area in output.research_areas)]
+    if output.ec_funded:
+        sets.append(OPENAIRE_SET)
+    return sets
 
 
 ALL_SETS = [
     *((f"kind:{value}", f"{label}") for value, label in OutputKind.choices),
     *((f"area:{value}", f"{label}") for value, label in ResearchArea.choices),
+    (OPENAIRE_SET, "OpenAIRE: outputs funded by the European Commission"),
 ]
 
 
+def _harvestable():
+    """The harvestable records, each knowing whether it belongs to the ``openaire`` set (a
+    funding reference of the European Commission) without a query per record."""
+    return selectors.harvestable().annotate(
+        ec_funded=Exists(Funding.objects.filter(output=OuterRef("pk"), funder=DEFAULT_FUNDER))
+    )
+
+
 def _set_filter(spec: str) -> Q:
+    if spec == OPENAIRE_SET:
+        return Q(ec_funded=True)
     kind, _sep, value = spec.partition(":")
     if kind == "kind" and value in OutputKind.values:
         return Q(kind=value)
@@ -189,11 +223,32 @@ def _oai_dc(parent, output: Output, page_url: str):
     dc("source", output.venue)
 
 
-def _record(parent, output: Output, page_url):
+def _oai_datacite(parent, output: Output, page_url):
+    root = _el(
+        parent,
+        f"{{{OAI_DATACITE}}}oai_datacite",
+        **{f"{{{XSI}}}schemaLocation": f"{OAI_DATACITE} {METADATA_FORMATS['oai_datacite'][1]}"},
+    )
+    _el(root, f"{{{OAI_DATACITE}}}schemaVersion", "4.5")
+    _el(root, f"{{{OAI_DATACITE}}}datacentreSymbol", datacentre_symbol())
+    payload = _el(root, f"{{{OAI_DATACITE}}}payload")
+    payload.append(ET.fromstring(datacite.datacite_xml(output, page_url=page_url)))
+
+
+def datacentre_symbol() -> str:
+    return getattr(settings, "OAI_DATACENTRE_SYMBOL", repository_identifier().upper())
+
+
+def _record(parent, output: Output, page_url, prefix: str):
     record = _el(parent, f"{{{OAI}}}record")
     if not _header(record, output):
         metadata = _el(record, f"{{{OAI}}}metadata")
-        _oai_dc(metadata, output, page_url(output))
+        if prefix == "oai_openaire":
+            openaire.openaire_element(metadata, output, page_url=page_url)
+        elif prefix == "oai_datacite":
+            _oai_datacite(metadata, output, page_url)
+        else:
+            _oai_dc(metadata, output, page_url(output))
 
 
 def _envelope(request, base_url: str, arguments: dict | None):
@@ -244,14 +299,14 @@ def _find(identifier: str) -> Output:
     uid = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
     if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", uid):
         raise OAIError("idDoesNotExist", f"No record has the identifier {identifier}.")
-    output = _with_metadata(selectors.harvestable().filter(uid=uid)).first()
+    output = _with_metadata(_harvestable().filter(uid=uid)).first()
     if output is None:
         raise OAIError("idDoesNotExist", f"No record has the identifier {identifier}.")
     return output
 
 
 def _with_metadata(queryset):
-    return queryset.prefetch_related("creators", "identifiers", "funding")
+    return selectors.with_relations(queryset)
 
 
 def _check_prefix(prefix: str) -> None:
@@ -272,10 +327,13 @@ def identify(root, arguments, base_url, page_url):
 
 
 def list_metadata_formats(root, arguments, base_url, page_url):
+    formats = dict(METADATA_FORMATS)
     if "identifier" in arguments:
-        _find(arguments["identifier"])
+        output = _find(arguments["identifier"])
+        if not datacite.has_datacite(output):
+            del formats["oai_datacite"]
     node = _el(root, f"{{{OAI}}}ListMetadataFormats")
-    for prefix, (namespace, schema) in METADATA_FORMATS.items():
+    for prefix, (namespace, schema) in formats.items():
         format_node = _el(node, f"{{{OAI}}}metadataFormat")
         _el(format_node, f"{{{OAI}}}metadataPrefix", prefix)
         _el(format_node, f"{{{OAI}}}schema", schema)
@@ -294,9 +352,12 @@ def list_sets(root, arguments, base_url, page_url):
 
 
 def get_record(root, arguments, base_url, page_url):
-    _check_prefix(arguments["metadataPrefix"])
+    prefix = arguments["metadataPrefix"]
+    _check_prefix(prefix)
     output = _find(arguments["identifier"])
-    _record(_el(root, f"{{{OAI}}}GetRecord"), output, page_url)
+    if prefix == "oai_datacite" and not datacite.has_datacite(output):
+        raise OAIError("cannotDisseminateFormat", f"This record has no {prefix} metadata.")
+    _record(_el(root, f"{{{OAI}}}GetRecord"), output, page_url, prefix)
 
 
 def _list_query(arguments) -> dict:
@@ -325,7 +386,9 @@ def _list_query(arguments) -> dict:
 
 def _list(root, arguments, base_url, page_url, *, verb: str, full: bool):
     query = _list_query(arguments)
-    queryset = selectors.harvestable()
+    queryset = _harvestable()
+    if query["p"] in FORMAT_FILTERS:
+        queryset = queryset.filter(FORMAT_FILTERS[query["p"]])
     if query.get("s"):
         queryset = queryset.filter(_set_filter(query["s"]))
     if query.get("f"):
@@ -350,7 +413,7 @@ def _list(root, arguments, base_url, page_url, *, verb: str, full: bool):
     node = _el(root, f"{{{OAI}}}{verb}")
     for output in outputs:
         if full:
-            _record(node, output, page_url)
+            _record(node, output, page_url, query["p"])
         else:
             _header(node, output)
     if more:

@@ -23,4 +23,8 @@ urlpatterns = [
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/unpublish/", views.unpublish, name="unpublish"),
     path("<int:pk>/delete/", views.delete, name="delete"),
+    path("export.datacite.xml", views.export_datacite, name="export_datacite"),
+    path("export.aiod.json", views.export_aiod, name="export_aiod"),
+    path("<int:pk>/datacite.xml", views.detail_datacite, name="detail_datacite"),
+    path("<int:pk>/cite.txt", views.detail_formatted_citation, name="detail_citation_text"),
 ]

@@ -16,9 +16,11 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import citation, selectors, services
-from .bibtex_import import read_bibtex
 from .enums import OutputKind, ResearchArea, UseCase
+from .formats import aiod, csl, datacite
 from .forms import CatalogueFilterForm, DeleteForm, ImportForm, OutputForm
+from .imports.doi import configured_lookup
+from .imports.files import read_import_file
 from .models import Output
 
 CATALOGUE_PAGE_SIZE = 25
@@ -100,6 +102,8 @@ def detail(request, pk):
             "can_edit": can(request.user, "outputs.change_output", output),
             "can_publish": can(request.user, "outputs.publish_output", output),
             "can_delete": can(request.user, "outputs.delete_output", output),
+            "citations": csl.citations(output, page_url=page_url) if output.is_published else [],
+            "has_datacite": datacite.has_datacite(output),
         },
     )
 
@@ -325,8 +329,10 @@ def delete(request, pk):
 
 @login_required
 def import_bibtex(request):
-    """Upload a BibTeX file, see per entry what would be created, updated or skipped and
-    why, then import all of it at once ("commit") or nothing."""
+    """Upload a BibTeX, CSL-JSON, DataCite/Zenodo JSON or DataCite XML file or a list of
+    DOIs (looked up when the portal is configured for it), see per entry what would be
+    created, updated or skipped and why, then import all of it at once ("commit") or
+    nothing."""
     require(request, "outputs.curate_outputs")
     organisations = selectors.curated_organisations(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
@@ -340,7 +346,7 @@ def import_bibtex(request):
                 rows = services.outputs_import(
                     actor=request.user,
                     organisation=form.cleaned_data["organisation"],
-                    candidates=read_bibtex(content),
+                    candidates=read_import_file(content, lookup=configured_lookup()),
                     commit=commit,
                 )
             except PortalError as error:
@@ -370,3 +376,67 @@ def import_bibtex(request):
         },
         status=status,
     )
+
+
+# --- DataCite XML and formatted citations (outputs.formats) ------------------------------------
+
+
+def _page_url_of(request):
+    return lambda output: _page_url(request, output)
+
+
+@require_GET
+def detail_datacite(request, pk):
+    """The DataCite 4.5 XML of a published record with a DOI (the kernel requires one)."""
+    output = selectors.output_for_page(pk, request.user)
+    if output is None or not output.is_published or not datacite.has_datacite(output):
+        raise Http404
+    response = HttpResponse(
+        datacite.datacite_xml(output, page_url=_page_url_of(request)),
+        content_type="application/vnd.datacite.datacite+xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="output-{output.pk}.datacite.xml"'
+    return response
+
+
+@require_GET
+def export_datacite(request):
+    """The catalogue's published outputs with a DOI, under the list's filters, as DataCite
+    XML (one ``<resource>`` each; at most ``EXPORT_LIMIT`` records)."""
+    outputs = selectors.catalogue(_filters(request)).exclude(doi="")[:EXPORT_LIMIT]
+    response = HttpResponse(
+        datacite.datacite_xml_list(outputs, page_url=_page_url_of(request)),
+        content_type="application/xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="outputs.datacite.xml"'
+    return response
+
+
+@require_GET
+def detail_formatted_citation(request, pk):
+    """A published record's citation as plain text in ``?style=`` (``apa`` unless said;
+    ``ieee``); another style answers 400 with the styles offered."""
+    output = selectors.output_for_page(pk, request.user)
+    if output is None or not output.is_published:
+        raise Http404
+    style = request.GET.get("style", "apa")
+    try:
+        text = csl.formatted_citation(output, style, page_url=_page_url(request, output))
+    except csl.UnknownStyle:
+        return HttpResponse(
+            _("Unknown citation style. Styles: %(styles)s.") % {"styles": ", ".join(csl.STYLES)},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def export_aiod(request):
+    """The catalogue's published outputs under the list's filters as JSON shaped like the
+    AI-on-demand metadata catalogue (at most ``EXPORT_LIMIT`` records)."""
+    outputs = selectors.catalogue(_filters(request))[:EXPORT_LIMIT]
+    data = aiod.aiod_export(outputs, page_url=_page_url_of(request))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="outputs.aiod.json"'
+    return response

@@ -1,8 +1,13 @@
 """Endpoints of this pillar under /api/v1/."""
 
+from django.urls import path
+
+from .formats import OutputCitationsView
 from .views import OutputViewSet
 
-urlpatterns = []
+urlpatterns = [
+    path("outputs/<int:pk>/citations/", OutputCitationsView.as_view(), name="output-citations"),
+]
 
 
 def register(router) -> None:

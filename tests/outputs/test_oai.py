@@ -1,7 +1,6 @@
 """/oai/: OAI-PMH 2.0 verbs, errors, resumption and deleted records.
 
-The responses are checked for the protocol's structure here; they are not validated against
-the official OAI-PMH XSD, which is not available offline in this repository yet."""
+Every response is validated against the OAI-PMH 2.0 XSD kept in tests/outputs/schemas."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -15,6 +14,7 @@ from outputs.services import CreatorData
 from tests.utils import assert_constant_queries
 
 from .factories import OutputFactory
+from .xml_schemas import assert_valid_oai
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def get(client, method="get", **params):
     response = getattr(client, method)(URL, params)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert_valid_oai(response.content)
     return ET.fromstring(response.content)
 
 
@@ -135,6 +136,7 @@ def test_get_record_in_dublin_core(client):
     assert [n.text for n in record.iterfind("oai:header/oai:setSpec", NS)] == [
         "kind:publication",
         "area:trustworthy-ai",
+        "openaire",
     ]
     dc = record.find("oai:metadata/oai_dc:dc", NS)
     values = [(node.tag.split("}")[1], node.text) for node in dc]
@@ -250,7 +252,7 @@ def test_sets(client):
     root = get(client, verb="ListSets")
     specs = [n.text for n in root.iterfind(".//oai:setSpec", NS)]
     assert specs[:2] == ["kind:publication", "kind:dataset"]
-    assert len(specs) == 8
+    assert len(specs) == 9
     for spec in ("kind:dataset", "area:content-centred-ai"):
         root = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set=spec)
         assert identifiers(root) == [oai.oai_identifier(dataset)]
@@ -269,12 +271,35 @@ def test_datestamp_moves_when_creators_change(client, staff_user):
     assert output.updated_at > datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC)
 
 
-def test_list_records_queries_constant(client):
-    url = f"{URL}?verb=ListRecords&metadataPrefix=oai_dc"
-    assert assert_constant_queries(client, url, published) == 4
+@pytest.mark.parametrize("prefix", ["oai_dc", "oai_openaire", "oai_datacite"])
+def test_list_records_queries_constant(client, prefix):
+    url = f"{URL}?verb=ListRecords&metadataPrefix={prefix}"
+
+    def with_doi():
+        output = published()
+        type(output).objects.filter(pk=output.pk).update(doi=f"10.5281/zenodo.{output.pk}")
+
+    # The record, its creators with their affiliations, identifiers, links, funding, relations.
+    assert assert_constant_queries(client, url, with_doi) == 7
 
 
 def test_list_metadata_formats(client):
     output = published()
     root = get(client, verb="ListMetadataFormats", identifier=oai.oai_identifier(output))
-    assert [n.text for n in root.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc"]
+    assert [n.text for n in root.iterfind(".//oai:metadataPrefix", NS)] == [
+        "oai_dc",
+        "oai_openaire",
+    ]
+    with_doi = published(doi="10.5281/zenodo.9")
+    root = get(client, verb="ListMetadataFormats", identifier=oai.oai_identifier(with_doi))
+    assert [n.text for n in root.iterfind(".//oai:metadataPrefix", NS)] == [
+        "oai_dc",
+        "oai_openaire",
+        "oai_datacite",
+    ]
+    root = get(client, verb="ListMetadataFormats")
+    assert [n.text for n in root.iterfind(".//oai:metadataNamespace", NS)] == [
+        "http://www.openarchives.org/OAI/2.0/oai_dc/",
+        "http://namespace.openaire.eu/schema/oaire/",
+        "http://schema.datacite.org/oai/oai-1.1/",
+    ]
