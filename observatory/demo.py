@@ -11,7 +11,7 @@ from ai4media_portal.core.roles import Role
 from network.selectors import member_organisations
 
 from . import services
-from .enums import ContentKind, ContentStatus
+from .enums import ContentKind, ContentStatus, ExpertStatus
 from .models import ContentItem, ContentProposal, EditorialTopic, Expert, Regulation
 from .validators import orcid_check_digit
 
@@ -800,6 +800,36 @@ def seed(ctx) -> None:
                 reply="Thank you. Purely technical papers are outside the Observatory's scope.",
             )
     _seed_experts(ctx, chief, editors[0], topics)
+    _credit_experts(editors[0])
+
+
+def _credit_experts(editor) -> None:
+    """Experts of the directory sign the perspectives, interviews and analyses that are not
+    archived, beside the contributor who drafted them (their profiles list these pieces)."""
+    experts = list(Expert.objects.filter(status=ExpertStatus.APPROVED, hidden=False)[:8])
+    pieces = (
+        ContentItem.objects.filter(
+            kind__in=[
+                ContentKind.EXPERT_PERSPECTIVE,
+                ContentKind.INTERVIEW_VIDEO,
+                ContentKind.ANALYSIS,
+            ]
+        )
+        .exclude(status=S.ARCHIVED)
+        .exclude(credits__expert__isnull=False)
+        .select_related("created_by")
+        .order_by("pk")
+    )
+    for number, item in enumerate(pieces):
+        if not experts:
+            return
+        services.content_update(
+            item=item,
+            actor=editor,
+            data={},
+            authors=[experts[number % len(experts)], item.created_by],
+            comment="Credited the expert",
+        )
 
 
 def _seed_experts(ctx, chief, editor, topics) -> None:

@@ -29,6 +29,10 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
 
 
+# How many authors an editor can name on a piece.
+AUTHOR_SLOTS = 5
+
+
 class ContentForm(PortalModelForm):
     """A piece's text, image and vocabularies. Editors also name the authors, in order."""
 
@@ -80,15 +84,6 @@ class ContentForm(PortalModelForm):
     source_url = forms.URLField(
         label=_l("Source link"), required=False, max_length=300, assume_scheme="https"
     )
-    authors = forms.CharField(
-        label=_l("Authors"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_l(
-            "The email addresses of the portal accounts to credit, one a line, in the order "
-            "shown. Empty: the person who created the piece."
-        ),
-    )
 
     class Meta:
         model = ContentItem
@@ -99,7 +94,13 @@ class ContentForm(PortalModelForm):
         }
 
     def __init__(
-        self, *args, may_credit: bool = False, published=None, organisations=None, **kwargs
+        self,
+        *args,
+        may_credit: bool = False,
+        published=None,
+        organisations=None,
+        author_choices=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         if published is not None:
@@ -110,12 +111,8 @@ class ContentForm(PortalModelForm):
         self.fields["slug"].help_text = _(
             "The last part of the address; made from the title when empty."
         )
-        if not may_credit:
-            del self.fields["authors"]
-        elif self.instance.pk and not self.is_bound:
-            self.initial["authors"] = "\n".join(
-                credit.user.email for credit in self.instance.credits.all()
-            )
+        if may_credit:
+            self._add_author_fields(author_choices or ([], []))
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
@@ -129,17 +126,57 @@ class ContentForm(PortalModelForm):
                 self.instance.related_organisations.values_list("pk", flat=True)
             )
 
-    def clean_authors(self):
-        emails = split_names(self.cleaned_data.get("authors", ""))
-        if not emails:
-            return None
-        users = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
-        missing = [email for email in emails if email.lower() not in users]
-        if missing:
-            raise forms.ValidationError(
-                _("No portal account has the address %(emails)s.") % {"emails": ", ".join(missing)}
+    def _add_author_fields(self, choices) -> None:
+        """``AUTHOR_SLOTS`` selects, in the order shown: approved experts of the directory,
+        then the staff (and whoever is credited already, so that a save keeps them)."""
+        experts, staff = choices
+        credits = list(self.instance.credits.all()) if self.instance.pk else []
+        self._authors = {f"e{expert.pk}": expert for expert in experts}
+        self._authors.update({f"u{user.pk}": user for user in staff})
+        for credit in credits:
+            key = f"e{credit.expert_id}" if credit.expert_id else f"u{credit.user_id}"
+            self._authors.setdefault(key, credit.expert if credit.expert_id else credit.user)
+        expert_options = [(k, v.name) for k, v in self._authors.items() if k[0] == "e"]
+        user_options = [
+            (k, f"{v.display_name} ({v.email})") for k, v in self._authors.items() if k[0] == "u"
+        ]
+        options = [
+            ("", _("— nobody —")),
+            (_("Experts of the directory"), expert_options),
+            (_("Staff and editorial team"), user_options),
+        ]
+        for slot in range(1, AUTHOR_SLOTS + 1):
+            self.fields[f"author_{slot}"] = forms.ChoiceField(
+                label=_("Author %(n)s") % {"n": slot},
+                choices=options,
+                required=False,
+                help_text=(
+                    _(
+                        "In the order shown on the piece; experts link to their profile. "
+                        "None chosen: the person who created the piece."
+                    )
+                    if slot == 1
+                    else ""
+                ),
             )
-        return [users[email.lower()] for email in emails]
+            if credits and not self.is_bound and slot <= len(credits):
+                credit = credits[slot - 1]
+                self.initial[f"author_{slot}"] = (
+                    f"e{credit.expert_id}" if credit.expert_id else f"u{credit.user_id}"
+                )
+
+    def _clean_authors(self, cleaned) -> list | None:
+        chosen, seen = [], set()
+        for slot in range(1, AUTHOR_SLOTS + 1):
+            key = cleaned.get(f"author_{slot}")
+            if not key:
+                continue
+            if key in seen:
+                self.add_error(f"author_{slot}", _("This author is already named above."))
+                continue
+            seen.add(key)
+            chosen.append(self._authors[key])
+        return chosen or None
 
     def clean_tags(self):
         return split_names(self.cleaned_data.get("tags", ""))
@@ -151,6 +188,8 @@ class ContentForm(PortalModelForm):
         )
         if has_image and not (cleaned.get("hero_alt") or "").strip():
             self.add_error("hero_alt", _("Describe the image for people who cannot see it."))
+        if "author_1" in self.fields:
+            cleaned["authors"] = self._clean_authors(cleaned)
         return cleaned
 
     def _post_clean(self):
@@ -170,7 +209,7 @@ class ContentForm(PortalModelForm):
             "related_organisations": list(self.cleaned_data["related_organisations"]),
             "hero_image": image or None,
         }
-        if "authors" in self.fields and self.cleaned_data.get("authors"):
+        if self.cleaned_data.get("authors"):
             kwargs["authors"] = self.cleaned_data["authors"]
         return kwargs
 

@@ -318,16 +318,33 @@ class ContentItem(TimeStampedModel):
             return True
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "credits" in cache:
-            return any(credit.user_id == user.pk for credit in cache["credits"])
-        return self.credits.filter(user_id=user.pk).exists()
+            return any(credit.account_id == user.pk for credit in cache["credits"])
+        return self.credits.filter(
+            models.Q(user_id=user.pk) | models.Q(expert__user_id=user.pk)
+        ).exists()
 
 
 class ContentAuthor(models.Model):
-    """An author named on a piece, in the order shown."""
+    """An author named on a piece, in the order shown: an expert of the directory (linked to
+    their profile while it is listed) or a portal account (the editorial team, staff, or the
+    contributor who wrote it). Exactly one of ``expert`` and ``user`` is set."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="credits")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="observatory_credits"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observatory_credits",
+    )
+    # An expert who deletes their profile leaves the pieces they signed (the credit goes).
+    expert = models.ForeignKey(
+        "Expert",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("expert"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -336,11 +353,39 @@ class ContentAuthor(models.Model):
         verbose_name_plural = _("authors")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "user"], name="observatory_author_once")
+            models.UniqueConstraint(fields=["item", "user"], name="observatory_author_once"),
+            models.UniqueConstraint(
+                fields=["item", "expert"], name="observatory_expert_author_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, expert__isnull=True)
+                    | models.Q(user__isnull=True, expert__isnull=False)
+                ),
+                name="observatory_author_expert_or_user",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} on {self.item}"
+        return f"{self.name} on {self.item}"
+
+    @property
+    def name(self) -> str:
+        """The name shown: the expert's name on their profile, or the account's name."""
+        return self.expert.name if self.expert_id else self.user.display_name
+
+    @property
+    def profile_url(self) -> str:
+        """The expert's public profile while it is listed (approved, not hidden); else ""."""
+        expert = self.expert if self.expert_id else None
+        if expert and expert.status == ExpertStatus.APPROVED and not expert.hidden:
+            return expert.get_absolute_url()
+        return ""
+
+    @property
+    def account_id(self):
+        """The portal account behind the credit (the expert's own account, if any)."""
+        return self.expert.user_id if self.expert_id else self.user_id
 
 
 class ContentStatusChange(StateChange):

@@ -42,7 +42,7 @@ def with_list_relations(queryset: QuerySet[ContentItem]) -> QuerySet[ContentItem
     return queryset.prefetch_related(
         "topics",
         "tags",
-        Prefetch("credits", queryset=ContentAuthor.objects.select_related("user")),
+        Prefetch("credits", queryset=ContentAuthor.objects.select_related("user", "expert")),
     )
 
 
@@ -154,7 +154,9 @@ def item_for_editorial(user, pk: int) -> ContentItem | None:
 def my_items(user) -> QuerySet[ContentItem]:
     """The pieces ``user`` created or is named an author of, latest change first."""
     return with_list_relations(
-        ContentItem.objects.filter(Q(created_by=user) | Q(credits__user=user))
+        ContentItem.objects.filter(
+            Q(created_by=user) | Q(credits__user=user) | Q(credits__expert__user=user)
+        )
         .distinct()
         .select_related("claimed_by")
         .order_by("-updated_at", "-pk")
@@ -413,6 +415,31 @@ def expert_page(slug: str) -> Expert | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def items_by_expert(expert: Expert, *, limit: int = 20) -> list[ContentItem]:
+    """The published pieces ``expert`` is credited on, newest first (at most ``limit``;
+    four queries however many)."""
+    return list(
+        with_list_relations(published_content().filter(credits__expert=expert))
+        .distinct()
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def author_choices() -> tuple[list[Expert], list]:
+    """Whom an editor may credit on a piece: the approved experts of the directory and the
+    staff (the editorial team and staff accounts), each by name (two queries)."""
+    experts = list(Expert.objects.filter(status=ExpertStatus.APPROVED).order_by("name", "pk"))
+    names = [Role.OBSERVATORY_EDITOR.value, Role.EDITOR_IN_CHIEF.value]
+    staff = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(groups__name__in=names))
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    return experts, staff
 
 
 def own_expert(user) -> Expert | None:

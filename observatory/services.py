@@ -121,13 +121,49 @@ def _render(item: ContentItem) -> None:
     item.reading_minutes = reading_minutes(item.standfirst, item.body)
 
 
+def _author_key(author) -> tuple[str, int]:
+    return ("expert", author.pk) if isinstance(author, Expert) else ("user", author.pk)
+
+
+def _check_authors(item: ContentItem, authors: Sequence) -> None:
+    """Authors are approved experts of the directory, or the editorial team, staff and the
+    person who wrote the piece. Raises ``PortalError`` on ``authors`` otherwise."""
+    for author in authors:
+        if isinstance(author, Expert):
+            if author.status != ExpertStatus.APPROVED:
+                raise PortalError(
+                    _("%(name)s's profile is not approved yet.") % {"name": author.name},
+                    field="authors",
+                    code="not_listed",
+                )
+        elif not (
+            author.pk == item.created_by_id
+            or author.is_staff
+            or author.has_role(Role.OBSERVATORY_EDITOR)
+            or author.has_role(Role.EDITOR_IN_CHIEF)
+        ):
+            raise PortalError(
+                _("%(name)s is neither an expert of the directory nor on the staff.")
+                % {"name": author.display_name},
+                field="authors",
+                code="not_staff",
+            )
+
+
 def _set_authors(item: ContentItem, authors: Sequence) -> None:
+    """Credit ``authors`` (``Expert`` or user objects) in the order given, repeats dropped."""
+    _check_authors(item, authors)
     ContentAuthor.objects.filter(item=item).delete()
     seen = set()
-    for position, user in enumerate(authors):
-        if user.pk not in seen:
-            seen.add(user.pk)
-            ContentAuthor.objects.create(item=item, user=user, position=position)
+    for position, author in enumerate(authors):
+        key = _author_key(author)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key[0] == "expert":
+            ContentAuthor.objects.create(item=item, expert=author, position=position)
+        else:
+            ContentAuthor.objects.create(item=item, user=author, position=position)
 
 
 def _check_slug(item: ContentItem) -> None:
@@ -153,7 +189,8 @@ def content_create(
     """A new draft by ``actor`` (any signed-in user), its first revision kept.
 
     ``data`` holds any of ``ContentItem.EDITABLE_FIELDS`` (a missing slug is made from the
-    title); ``authors`` are users in the order shown (default: the actor); ``hero_image`` is an
+    title); ``authors`` are approved ``Expert`` profiles and users (the actor, the editorial
+    team, staff) in the order shown (default: the actor); ``hero_image`` is an
     upload already checked by content. Raises ``PortalError`` naming the field at fault.
     """
     require_perm(actor, "observatory.add_contentitem")
@@ -234,8 +271,11 @@ def content_update(
                 locked.tags.set(tags)
                 changed.append("tags")
         if authors is not None:
-            before = list(locked.credits.values_list("user_id", flat=True))
-            if before != list(dict.fromkeys(user.pk for user in authors)):
+            before = [
+                ("expert", expert_id) if expert_id else ("user", user_id)
+                for user_id, expert_id in locked.credits.values_list("user_id", "expert_id")
+            ]
+            if before != list(dict.fromkeys(_author_key(author) for author in authors)):
                 _set_authors(locked, authors)
                 changed.append("authors")
         if changed:
@@ -347,9 +387,11 @@ def transition_perm(current: ContentStatus, target: ContentStatus) -> str:
 
 
 def _author_emails(item: ContentItem) -> list[str]:
+    """The creator and every credited author (an expert at their relay address)."""
     emails = [item.created_by.email]
-    emails += [credit.user.email for credit in item.credits.select_related("user")]
-    return sorted(set(emails))
+    for credit in item.credits.select_related("user", "expert__user"):
+        emails.append(credit.expert.address if credit.expert_id else credit.user.email)
+    return sorted({email for email in emails if email})
 
 
 def _write_status(

@@ -101,6 +101,13 @@ def content_list(request):
     )
 
 
+def _json_ld_person(credit) -> dict:
+    person = {"@type": "Person", "name": credit.name}
+    if credit.profile_url:
+        person["url"] = absolute_url(credit.profile_url)
+    return person
+
+
 def _json_ld(item, request) -> str:
     data = {
         "@context": "https://schema.org",
@@ -111,9 +118,7 @@ def _json_ld(item, request) -> str:
         "datePublished": item.published_at,
         "dateModified": item.updated_at,
         "url": absolute_url(item.get_absolute_url()),
-        "author": [
-            {"@type": "Person", "name": credit.user.display_name} for credit in item.credits.all()
-        ],
+        "author": [_json_ld_person(credit) for credit in item.credits.all()],
         "publisher": {"@type": "Organization", "name": "European AI Media Observatory"},
         "keywords": [tag.name for tag in item.tags.all()],
         "about": [topic.name for topic in item.topics.all()],
@@ -154,11 +159,20 @@ def _relation_choices() -> dict:
     }
 
 
+def _credit(request) -> dict:
+    """The editorial team names the authors (experts of the directory or staff), in order."""
+    if not can(request.user, "observatory.manage_content"):
+        return {"may_credit": False}
+    return {"may_credit": True, "author_choices": selectors.author_choices()}
+
+
 @login_required
 def write(request):
     """A new draft by any signed-in user."""
     require(request, "observatory.add_contentitem")
-    form = ContentForm(request.POST or None, request.FILES or None, **_relation_choices())
+    form = ContentForm(
+        request.POST or None, request.FILES or None, **_relation_choices(), **_credit(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.content_create(actor=request.user, **form.service_kwargs())
@@ -182,13 +196,12 @@ def _item_or_404(request, pk):
 def edit(request, pk):
     item = _item_or_404(request, pk)
     require(request, "observatory.change_contentitem", item)
-    may_credit = can(request.user, "observatory.manage_content")
     form = ContentForm(
         request.POST or None,
         request.FILES or None,
         instance=item,
-        may_credit=may_credit,
         **_relation_choices(),
+        **_credit(request),
     )
     form.fields["hero_image"].widget.current_url = item.hero_image.url if item.hero_image else ""
     if request.method == "POST" and form.is_valid():
@@ -648,6 +661,7 @@ def _expert_page(request, expert, *, contact_form=None, status=200):
         "observatory/expert_detail.html",
         {
             "expert": expert,
+            "items": selectors.items_by_expert(expert),
             "contact_form": contact_form or ContactForm(),
             "may_contact": can(request.user, "observatory.contact_expert", expert)
             and expert.accepts_contact,
