@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from ai4media_portal.core.roles import Role
 from network.selectors import member_organisations
+from outputs.selectors import published_outputs
 
 from . import services
 from .enums import ContentKind, ContentStatus, ExpertStatus
@@ -801,6 +802,31 @@ def seed(ctx) -> None:
             )
     _seed_experts(ctx, chief, editors[0], topics)
     _credit_experts(editors[0])
+    _relate_outputs(editors[1])
+
+
+def _relate_outputs(editor) -> None:
+    """Research summaries and reports point to records of the public Outputs catalogue."""
+    outputs = list(
+        published_outputs().order_by("-date_year", "-pk").values_list("pk", flat=True)[:30]
+    )
+    pieces = (
+        ContentItem.objects.filter(kind__in=[ContentKind.RESEARCH_SUMMARY, ContentKind.REPORT])
+        .exclude(status=S.ARCHIVED)
+        .filter(related_outputs__isnull=True)
+        .order_by("pk")
+    )
+    for number, item in enumerate(pieces):
+        if len(outputs) < 2:
+            return
+        chosen = [outputs[(2 * number) % len(outputs)], outputs[(2 * number + 1) % len(outputs)]]
+        services.content_update(
+            item=item,
+            actor=editor,
+            data={},
+            related_outputs=chosen,
+            comment="Linked the research outputs it summarises",
+        )
 
 
 def _credit_experts(editor) -> None:

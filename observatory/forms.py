@@ -68,6 +68,15 @@ class ContentForm(PortalModelForm):
         required=False,
         help_text=_l("Organisations of the network the piece is about; listed on their pages."),
     )
+    related_outputs = forms.CharField(
+        label=_l("Related research outputs"),
+        required=False,
+        max_length=300,
+        help_text=_l(
+            "Numbers of records of the public Outputs catalogue, separated by commas: the "
+            "number at the end of a record's address, e.g. 42 for /outputs/42/."
+        ),
+    )
     tags = forms.CharField(
         label=_l("Tags"),
         required=False,
@@ -121,6 +130,9 @@ class ContentForm(PortalModelForm):
             )
             self.initial["related_items"] = list(
                 self.instance.related_items.values_list("pk", flat=True)
+            )
+            self.initial["related_outputs"] = ", ".join(
+                str(pk) for pk in self.instance.related_outputs.values_list("pk", flat=True)
             )
             self.initial["related_organisations"] = list(
                 self.instance.related_organisations.values_list("pk", flat=True)
@@ -178,6 +190,19 @@ class ContentForm(PortalModelForm):
             chosen.append(self._authors[key])
         return chosen or None
 
+    def clean_related_outputs(self) -> list[int]:
+        """Whole numbers only (``#42`` and ``/outputs/42/`` read as 42); whether each is a
+        public record is for the service to say, beside this field."""
+        ids = []
+        for part in split_names(self.cleaned_data.get("related_outputs", "")):
+            digits = part.strip().strip("/").rsplit("/", 1)[-1].lstrip("#")
+            if not digits.isdigit() or len(digits) > 9:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not an output number.") % {"value": part}
+                )
+            ids.append(int(digits))
+        return ids
+
     def clean_tags(self):
         return split_names(self.cleaned_data.get("tags", ""))
 
@@ -207,6 +232,7 @@ class ContentForm(PortalModelForm):
             "regulations": list(self.cleaned_data["regulations"]),
             "related_items": list(self.cleaned_data["related_items"]),
             "related_organisations": list(self.cleaned_data["related_organisations"]),
+            "related_outputs": self.cleaned_data["related_outputs"],
             "hero_image": image or None,
         }
         if self.cleaned_data.get("authors"):

@@ -247,6 +247,14 @@ class ContentItem(TimeStampedModel):
         blank=True,
         verbose_name=_("related organisations"),
     )
+    # The Outputs pillar's records, named by label only: the Observatory never imports their
+    # model, and reads them through ``outputs.selectors.published_outputs()``.
+    related_outputs = models.ManyToManyField(
+        "outputs.Output",
+        related_name="observatory_items",
+        blank=True,
+        verbose_name=_("related research outputs"),
+    )
 
     status = models.CharField(
         _("status"),

@@ -16,6 +16,7 @@ from reversion.models import Version
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.roles import Role
 from network.models import Organisation
+from outputs.selectors import published_outputs
 
 from .enums import ContentKind, ContentStatus, ExpertStatus, ProposalStatus
 from .models import (
@@ -92,10 +93,19 @@ def published_item(slug: str) -> ContentItem | None:
                 to_attr="related_published",
             ),
             Prefetch("related_organisations", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "related_outputs", queryset=related_outputs_queryset(), to_attr="public_outputs"
+            ),
         )
         .filter(slug=slug)
         .first()
     )
+
+
+def related_outputs_queryset():
+    """The related research outputs a reader may see: public records of the Outputs
+    catalogue (``outputs.selectors.published_outputs``), newest first."""
+    return published_outputs().order_by("-date_year", "-pk")
 
 
 def featured_and_latest(*, latest: int = 6) -> tuple[list[ContentItem], list[ContentItem]]:
@@ -223,6 +233,10 @@ def _as_text(name: str, value) -> str:
     if name == "related_items":
         names = dict(ContentItem.objects.filter(pk__in=value or []).values_list("pk", "title"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
+    if name == "related_outputs":
+        # A record no longer public shows as its number.
+        names = dict(published_outputs().filter(pk__in=value or []).values_list("pk", "title"))
+        return "\n".join(sorted(names.get(pk, f"#{pk}") for pk in value or []))
     if name == "related_organisations":
         names = dict(Organisation.objects.filter(pk__in=value or []).values_list("pk", "name"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
@@ -243,6 +257,7 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
         "regulations",
         "related_items",
         "related_organisations",
+        "related_outputs",
     ]:
         old = _as_text(name, (before or {}).get(name))
         new = _as_text(name, after.get(name))

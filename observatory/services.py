@@ -39,6 +39,7 @@ from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
+from outputs.selectors import published_outputs
 
 from .enums import (
     EXPERT_TRANSITIONS,
@@ -166,6 +167,23 @@ def _set_authors(item: ContentItem, authors: Sequence) -> None:
             ContentAuthor.objects.create(item=item, user=author, position=position)
 
 
+def _check_outputs(ids: Iterable[int], *, already: Iterable[int] = ()) -> list[int]:
+    """The output ids, each a record of the public catalogue (``published_outputs()``), in
+    the order given, repeats dropped; ids ``already`` related may stay even if no longer
+    public. Raises ``PortalError`` on ``related_outputs`` naming the others."""
+    wanted = list(dict.fromkeys(int(pk) for pk in ids))
+    new = set(wanted) - set(already)
+    public = set(published_outputs().filter(pk__in=new).values_list("pk", flat=True))
+    refused = [str(pk) for pk in wanted if pk in new and pk not in public]
+    if refused:
+        raise PortalError(
+            _("No public output has the number %(ids)s.") % {"ids": ", ".join(refused)},
+            field="related_outputs",
+            code="not_public",
+        )
+    return wanted
+
+
 def _check_slug(item: ContentItem) -> None:
     if ContentItem.objects.filter(slug=item.slug).exclude(pk=item.pk).exists():
         raise PortalError(_("Another piece already has this address."), field="slug", code="unique")
@@ -185,13 +203,15 @@ def content_create(
     regulations: Iterable[Regulation] = (),
     related_items: Iterable[ContentItem] = (),
     related_organisations: Iterable = (),
+    related_outputs: Iterable[int] = (),
 ) -> ContentItem:
     """A new draft by ``actor`` (any signed-in user), its first revision kept.
 
     ``data`` holds any of ``ContentItem.EDITABLE_FIELDS`` (a missing slug is made from the
     title); ``authors`` are approved ``Expert`` profiles and users (the actor, the editorial
     team, staff) in the order shown (default: the actor); ``hero_image`` is an
-    upload already checked by content. Raises ``PortalError`` naming the field at fault.
+    upload already checked by content; ``related_outputs`` are ids of records of the public
+    Outputs catalogue. Raises ``PortalError`` naming the field at fault.
     """
     require_perm(actor, "observatory.add_contentitem")
     item = ContentItem(created_by=actor)
@@ -202,6 +222,7 @@ def content_create(
     _render(item)
     _check_slug(item)
     _full_clean(item, exclude=["created_by"])
+    output_ids = _check_outputs(related_outputs)
     with transaction.atomic(), reversion.create_revision():
         item.save()
         item.topics.set(list(topics))
@@ -209,6 +230,7 @@ def content_create(
         item.regulations.set(list(regulations))
         item.related_items.set(list(related_items))
         item.related_organisations.set(list(related_organisations))
+        item.related_outputs.set(output_ids)
         _set_authors(item, authors or [actor])
         reversion.set_user(actor)
         reversion.set_comment(_("Created"))
@@ -231,6 +253,7 @@ def content_update(
     regulations: Iterable[Regulation] | None = None,
     related_items: Iterable[ContentItem] | None = None,
     related_organisations: Iterable | None = None,
+    related_outputs: Iterable[int] | None = None,
 ) -> ContentItem:
     """Change a piece: its author while it is a draft or changes are requested, an editor in
     any state but archived. Every save that changes something keeps a revision (with
@@ -265,6 +288,12 @@ def content_update(
             if set(manager.values_list("pk", flat=True)) != after:
                 manager.set(after)
                 changed.append(name)
+        if related_outputs is not None:
+            before = set(locked.related_outputs.values_list("pk", flat=True))
+            after = set(_check_outputs(related_outputs, already=before))
+            if before != after:
+                locked.related_outputs.set(after)
+                changed.append("related_outputs")
         if tag_names is not None:
             tags = tags_from_names(tag_names)
             if set(locked.tags.values_list("pk", flat=True)) != {tag.pk for tag in tags}:
@@ -316,6 +345,7 @@ def content_restore(*, item: ContentItem, actor, version_id: int) -> ContentItem
         locked.regulations.set(fields.get("regulations", []))
         locked.related_items.set(fields.get("related_items", []))
         locked.related_organisations.set(fields.get("related_organisations", []))
+        locked.related_outputs.set(fields.get("related_outputs", []))
         reversion.set_user(actor)
         reversion.set_comment(_("Restored the revision of %s") % _when(version))
         reversion.add_to_revision(locked)

@@ -26,6 +26,19 @@ class ContentAuthorSerializer(portal.Serializer):
         return self.context["request"].build_absolute_uri(credit.profile_url)
 
 
+class RelatedOutputSerializer(portal.Serializer):
+    """A public record of the Outputs catalogue the piece relates to: its id
+    (``/api/v1/outputs/{id}/``), title, year and page."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    year = serializers.IntegerField(source="date_year", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, output) -> str:
+        return self.context["request"].build_absolute_uri(output.get_absolute_url())
+
+
 class ContentItemSerializer(portal.ModelSerializer):
     """A published piece of the Observatory. ``body_html`` is the body rendered from Markdown
     and sanitised (no script, event handler, style or iframe); ``body`` is the Markdown."""
@@ -34,6 +47,12 @@ class ContentItemSerializer(portal.ModelSerializer):
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     authors = ContentAuthorSerializer(
         source="credits", many=True, read_only=True, help_text="The authors, in order."
+    )
+    related_outputs = RelatedOutputSerializer(
+        source="public_outputs",
+        many=True,
+        read_only=True,
+        help_text="Public research outputs of the catalogue the piece relates to, newest first.",
     )
     hero_image = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -60,6 +79,7 @@ class ContentItemSerializer(portal.ModelSerializer):
             "topics",
             "tags",
             "authors",
+            "related_outputs",
             "published_at",
             "updated_at",
             "url",

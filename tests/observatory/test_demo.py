@@ -59,3 +59,20 @@ def demo_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_demo_credits_experts_and_relates_public_outputs():
+    from observatory.models import ContentAuthor
+    from tests.outputs.factories import OutputFactory
+
+    outputs = {OutputFactory().pk for _ in range(3)}
+    _seed()
+    signed = ContentItem.objects.filter(credits__expert__isnull=False).distinct()
+    assert signed.count() >= 5
+    assert all(
+        credit.expert.status == "approved"
+        for credit in ContentAuthor.objects.filter(expert__isnull=False)
+    )
+    related = ContentItem.objects.filter(related_outputs__isnull=False).distinct()
+    assert related.exists()
+    assert set(related.values_list("related_outputs", flat=True)) <= outputs
