@@ -26,6 +26,7 @@ from .enums import (
     RegulationStatus,
 )
 from .validators import validate_orcid
+from .video import VideoEmbed, video_embed
 
 # The five editorial topics the board publishes under; editors may rename or add to them in
 # the admin. (The core ``Topic`` vocabulary is a fine-grained research taxonomy of some thirty
@@ -308,6 +309,12 @@ class ContentItem(TimeStampedModel):
             raise ValidationError(
                 {"hero_alt": _("Describe the image for people who cannot see it.")}
             )
+
+    @property
+    def video_embed(self) -> VideoEmbed | None:
+        """The privacy-enhanced player of the video link, loaded only on the reader's click
+        (``observatory.video``); None when the link is not YouTube or Vimeo."""
+        return video_embed(self.video_url)
 
     @property
     def display_seo_title(self) -> str:

@@ -3,6 +3,7 @@ editorial board's pages. Thin: parse, call one service or selector, render."""
 
 import json
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,6 +42,7 @@ from .forms import (
 )
 from .markdown import render_markdown
 from .models import ContentProposal, Expert, Milestone
+from .video import EMBED_ORIGINS
 
 LIST_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 30
@@ -129,7 +131,13 @@ def _json_ld(item, request) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+# The pages that show a piece may frame its video player (after the reader's click), from
+# the privacy-enhanced players only; every other page keeps frames off (default-src 'none').
+allow_video_players = csp_update({"frame-src": list(EMBED_ORIGINS)})
+
+
 @require_GET
+@allow_video_players
 def item_detail(request, slug):
     """A published piece. Anything else answers 404, whoever asks: the editorial team reads
     unpublished pieces on their own pages."""
@@ -280,6 +288,7 @@ def _item_page(request, item, *, bound=None, status=200):
 
 @login_required
 @require_GET
+@allow_video_players
 def manage_item(request, pk):
     """A piece as the editorial team and its authors see it, whatever its state: a preview,
     the moves the viewer may make, its editorial history."""
@@ -367,6 +376,7 @@ def history(request, pk):
 
 @login_required
 @require_GET
+@allow_video_players
 def revision(request, pk, version_id):
     """A preview of one revision with its differences from the one before and from the
     version last published."""
