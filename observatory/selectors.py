@@ -213,11 +213,24 @@ def revisions(item: ContentItem) -> list[Version]:
 
 @dataclass(frozen=True)
 class FieldDiff:
-    """How one field differs: ``lines`` are (tag, text) with tag "+", "-" or " "."""
+    """How one field differs: ``lines`` are (tag, text) with tag "+", "-" or " ". For the
+    hero image, ``before_url`` and ``after_url`` are the two images' addresses ("" for none),
+    so that the editorial team sees them side by side."""
 
     name: str
     label: str
     lines: list[tuple[str, str]]
+    before_url: str = ""
+    after_url: str = ""
+
+
+def hero_image_url(value) -> str:
+    """The address of a revision's hero image (a stored file name or ``FieldFile``), "" for
+    none. Replaced images stay in storage, so every revision keeps its own."""
+    name = getattr(value, "name", value) or ""
+    if not name:
+        return ""
+    return ContentItem._meta.get_field("hero_image").storage.url(name)
 
 
 def _as_text(name: str, value) -> str:
@@ -267,7 +280,13 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
         for line in difflib.ndiff(old.splitlines(), new.splitlines()):
             if line[:1] in ("+", "-", " "):
                 lines.append((line[:1], line[2:]))
-        diffs.append(FieldDiff(name=name, label=str(labels.get(name, name)), lines=lines))
+        urls = {}
+        if name == "hero_image":
+            urls = {
+                "before_url": hero_image_url((before or {}).get(name)),
+                "after_url": hero_image_url(after.get(name)),
+            }
+        diffs.append(FieldDiff(name=name, label=str(labels.get(name, name)), lines=lines, **urls))
     return diffs
 
 
@@ -282,9 +301,11 @@ def revision_context(item: ContentItem, version_id: int) -> dict | None:
     version = history[index]
     previous = history[index + 1] if index + 1 < len(history) else None
     published = next((v for v in history if v.pk == item.published_version_id), None)
+    fields = version.field_dict
     return {
         "version": version,
-        "fields": version.field_dict,
+        "fields": fields,
+        "hero_url": hero_image_url(fields.get("hero_image")),
         "previous": previous,
         "diff_previous": diff_fields(previous.field_dict if previous else None, version.field_dict),
         "published": published,
