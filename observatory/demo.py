@@ -914,3 +914,10 @@ def _seed_experts(ctx, chief, editor, topics) -> None:
             services.expert_approve(expert=expert, actor=chief)
         if number == 8 and owner is not None:
             services.expert_set_hidden(expert=expert, actor=owner, hidden=True)
+        if number == 4 and owner is not None:
+            # An edit of an approved profile, waiting in the editors' queue.
+            services.expert_update(
+                expert=expert,
+                actor=owner,
+                data={"headline": f"{headline}; now also advising newsrooms"},
+            )

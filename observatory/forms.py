@@ -458,7 +458,9 @@ class ExpertForm(PortalModelForm):
         fields = [*Expert.PROFILE_FIELDS, "photo", "contact_email"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, organisations=None, with_contact_email=False, **kwargs):
+    def __init__(
+        self, *args, organisations=None, with_contact_email=False, show_pending=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].required = False
@@ -467,6 +469,14 @@ class ExpertForm(PortalModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["expertise"] = ", ".join(self.instance.expertise)
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
+            if show_pending:
+                # The owner goes on from the changes waiting for approval, not the approved
+                # version: nothing they typed is lost.
+                for name, value in self.instance.pending_changes.items():
+                    if name == "expertise":
+                        self.initial[name] = ", ".join(value)
+                    elif name in self.fields and name != "photo":
+                        self.initial[name] = value
 
     def clean_expertise(self):
         return split_names(self.cleaned_data.get("expertise", ""))[:20]
@@ -504,6 +514,15 @@ class ExpertFilterForm(PortalForm):
         data["search"] = data.pop("q")
         data["country"] = data["country"].upper()
         return data
+
+
+class DeclineChangesForm(PortalForm):
+    reply = forms.CharField(
+        label=_l("Reply to the expert"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _l("Tell the expert why: they receive this reply.")},
+    )
 
 
 class ContactForm(PortalForm):

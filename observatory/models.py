@@ -577,6 +577,22 @@ class Expert(TimeStampedModel):
         default=ExpertStatus.PENDING,
         editable=False,
     )
+    # An expert's edit of an approved profile waits here for an editor, the approved version
+    # staying public meanwhile: {field: value} for ``PROFILE_FIELDS`` (an organisation by its
+    # pk, a country by its code), "topics" as a list of pks, "photo" as "new" (the file is in
+    # ``pending_photo``) or "clear".
+    pending_changes = models.JSONField(
+        _("changes waiting for approval"), default=dict, blank=True, editable=False
+    )
+    pending_photo = UploadField(
+        _("photo waiting for approval"),
+        accept=Accept.IMAGE,
+        upload_to="observatory/experts/%Y/",
+        blank=True,
+        editable=False,
+        validators=[validate_image],
+    )
+    changes_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("expert")
@@ -596,6 +612,10 @@ class Expert(TimeStampedModel):
     @property
     def language_labels(self) -> list[str]:
         return [str(ContentLanguage(value).label) for value in self.languages]
+
+    @property
+    def has_pending_changes(self) -> bool:
+        return bool(self.pending_changes)
 
     @property
     def address(self) -> str:

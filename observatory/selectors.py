@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from ai4media_portal.core.permissions import can
@@ -484,10 +485,60 @@ def own_expert(user) -> Expert | None:
     return Expert.objects.select_related("organisation").filter(user=user).first()
 
 
+@dataclass(frozen=True)
+class ProfileChange:
+    """One field an expert changed on their approved profile: the public value and the one
+    waiting for approval, as text."""
+
+    label: str
+    public: str
+    proposed: str
+
+
+def _profile_text(name: str, value) -> str:
+    if name == "organisation":
+        return str(Organisation.objects.filter(pk=value).first() or "") if value else ""
+    if name == "topics":
+        return ", ".join(EditorialTopic.objects.filter(pk__in=value).values_list("name", flat=True))
+    if name == "country":
+        from django_countries import countries
+
+        return str(countries.name(value) or value)
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
+
+def pending_profile_changes(expert: Expert) -> list[ProfileChange]:
+    """The changes of ``expert``'s profile waiting for an editor, field by field, in the
+    form's order (the photo as "a new photo" or "no photo")."""
+    labels = {field.name: field.verbose_name for field in Expert._meta.get_fields()
+              if hasattr(field, "verbose_name")}  # fmt: skip
+    pending = expert.pending_changes
+    changes = []
+    for name in [*Expert.PROFILE_FIELDS, "topics", "photo"]:
+        if name not in pending:
+            continue
+        if name == "photo":
+            public = _("a photo") if expert.photo else _("no photo")
+            proposed = _("a new photo") if pending[name] == "new" else _("no photo")
+        elif name == "topics":
+            public = _profile_text(name, list(expert.topics.values_list("pk", flat=True)))
+            proposed = _profile_text(name, pending[name])
+        else:
+            current = getattr(expert, name)
+            public = _profile_text(name, getattr(current, "pk", getattr(current, "code", current)))
+            proposed = _profile_text(name, pending[name])
+        changes.append(ProfileChange(str(labels.get(name, name)).capitalize(), public, proposed))
+    return changes
+
+
 def expert_queue() -> QuerySet[Expert]:
-    """The editors' list of profiles: waiting ones first, then the rest by name."""
+    """The editors' list of profiles: those waiting (new, or with changes to approve) first,
+    then the rest by name."""
     waiting = Case(
         When(status=ExpertStatus.PENDING, then=Value(0)),
+        When(~Q(pending_changes={}), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )

@@ -813,6 +813,71 @@ def expert_create(
     return expert
 
 
+# Fields the expert changes at once even on an approved profile: whether readers may write to
+# them is a privacy control, not a claim an editor checks.
+IMMEDIATE_PROFILE_FIELDS = frozenset({"accepts_contact"})
+
+
+def _profile_value(name: str, value):
+    """A profile field's value as ``Expert.pending_changes`` stores it (JSON)."""
+    if name == "organisation":
+        return getattr(value, "pk", value)
+    if name == "country":
+        return str(getattr(value, "code", value) or "")
+    if isinstance(value, tuple | list):
+        return list(value)
+    return value
+
+
+def _apply_profile_value(expert: Expert, name: str, value) -> None:
+    if name == "organisation":
+        expert.organisation_id = value
+    else:
+        setattr(expert, name, value)
+
+
+def _propose_changes(
+    locked: Expert, *, actor, data: dict, topics, photo, clear_photo: bool
+) -> list[str]:
+    """Keep an owner's edit of their approved profile for an editor's approval: fields equal
+    to the approved version leave the waiting list, the others join it. Checks the result as
+    a whole (``PortalError`` naming the field). Returns the fields now waiting."""
+    pending = dict(locked.pending_changes)
+    for name, value in data.items():
+        if name not in Expert.PROFILE_FIELDS or name in IMMEDIATE_PROFILE_FIELDS:
+            continue
+        proposed = _profile_value(name, value)
+        if proposed == _profile_value(name, getattr(locked, name)):
+            pending.pop(name, None)
+        else:
+            pending[name] = proposed
+    if topics is not None:
+        proposed_topics = sorted(topic.pk for topic in topics)
+        if proposed_topics == sorted(locked.topics.values_list("pk", flat=True)):
+            pending.pop("topics", None)
+        else:
+            pending["topics"] = proposed_topics
+    if photo is not None:
+        locked.pending_photo = photo
+        pending["photo"] = "new"
+    elif clear_photo:
+        pending["photo"] = "clear" if locked.photo else None
+        if pending["photo"] is None:
+            pending.pop("photo")
+    # Check the proposed profile as it would be published.
+    preview = Expert.objects.get(pk=locked.pk)
+    for name, value in pending.items():
+        if name in Expert.PROFILE_FIELDS:
+            _apply_profile_value(preview, name, value)
+    _full_clean(preview, exclude=["user", "photo", "pending_photo"])
+    if pending != locked.pending_changes or photo is not None:
+        locked.pending_changes = pending
+        locked.changes_submitted_at = timezone.now() if pending else None
+        if not pending:
+            locked.pending_photo = ""
+    return sorted(pending)
+
+
 def expert_update(
     *,
     expert: Expert,
@@ -822,14 +887,29 @@ def expert_update(
     photo=None,
     clear_photo: bool = False,
 ) -> Expert:
-    """Change a profile: its owner or an editor. Returns the expert."""
+    """Change a profile: its owner or an editor. Returns the expert.
+
+    An editor's change (of a profile not their own) applies at once. The owner's change of a
+    profile not yet approved applies at once too; of an approved one, it waits for an
+    editor's approval in ``pending_changes`` while the approved version stays public (the
+    editorial team is told), except ``accepts_contact``, which applies at once. Raises
+    ``PortalError`` naming the field at fault."""
     require_perm(actor, "observatory.change_expert", expert)
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if locked.is_party(actor) and locked.status == ExpertStatus.APPROVED:
+            return _owner_edit_of_approved(
+                locked, actor=actor, data=data, topics=topics, photo=photo, clear_photo=clear_photo
+            )
         changed = apply_changes(locked, data, Expert.PROFILE_FIELDS)
         if apply_file_change(locked, "photo", photo, clear=clear_photo):
             changed.append("photo")
-        _full_clean(locked, exclude=["user"] if photo is not None else ["user", "photo"])
+        _full_clean(
+            locked,
+            exclude=["user", "pending_photo"]
+            if photo is not None
+            else ["user", "photo", "pending_photo"],
+        )
         if changed:
             locked.save()
         if topics is not None:
@@ -841,6 +921,93 @@ def expert_update(
         if changed:
             log_action(
                 "observatory.expert.update", actor=actor, target=locked, data={"fields": changed}
+            )
+    return locked
+
+
+def _owner_edit_of_approved(locked: Expert, *, actor, data, topics, photo, clear_photo) -> Expert:
+    immediate = {name: data[name] for name in IMMEDIATE_PROFILE_FIELDS if name in data}
+    changed_now = apply_changes(locked, immediate, Expert.PROFILE_FIELDS)
+    before = dict(locked.pending_changes)
+    waiting = _propose_changes(
+        locked, actor=actor, data=data, topics=topics, photo=photo, clear_photo=clear_photo
+    )
+    if changed_now or locked.pending_changes != before or photo is not None:
+        locked.save()
+        log_action(
+            "observatory.expert.update",
+            actor=actor,
+            target=locked,
+            data={"fields": changed_now, "waiting": waiting},
+        )
+    if waiting and (locked.pending_changes != before or photo is not None):
+        team = _team_emails()
+        if team:
+            email_queue(
+                to=team,
+                template="observatory/expert_changes_pending",
+                context={
+                    "expert": locked,
+                    "fields": waiting,
+                    "url": absolute_url("observatory:expert_edit", locked.pk),
+                },
+            )
+    return locked
+
+
+def expert_review_changes(*, expert: Expert, actor, approve: bool, reply: str = "") -> Expert:
+    """An editor decides on the changes an expert made to their approved profile: approved,
+    they replace the public version; declined (``reply`` required, ``PortalError`` on
+    ``reply``), they are dropped. The expert is told either way. Raises ``PortalError`` when
+    nothing waits (code ``nothing_waiting``)."""
+    require_perm(actor, "observatory.approve_expert", expert)
+    reply = (reply or "").strip()
+    if not approve and not reply:
+        raise PortalError(
+            _("Tell the expert why: they receive this reply."), field="reply", code="required"
+        )
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        pending = dict(locked.pending_changes)
+        if not pending:
+            raise PortalError(_("No change waits for approval."), code="nothing_waiting")
+        if approve:
+            for name, value in pending.items():
+                if name in Expert.PROFILE_FIELDS:
+                    _apply_profile_value(locked, name, value)
+            if pending.get("photo") == "new":
+                locked.photo = locked.pending_photo.name
+            elif pending.get("photo") == "clear":
+                locked.photo = ""
+            if "topics" in pending:
+                locked.topics.set(
+                    EditorialTopic.objects.filter(pk__in=pending["topics"]).values_list(
+                        "pk", flat=True
+                    )
+                )
+        locked.pending_changes = {}
+        locked.pending_photo = ""
+        locked.changes_submitted_at = None
+        locked.save()
+        log_action(
+            "observatory.expert.changes_approved"
+            if approve
+            else "observatory.expert.changes_declined",
+            actor=actor,
+            target=locked,
+            data={"fields": sorted(pending), "reply": reply},
+        )
+        if locked.address:
+            email_queue(
+                to=locked.address,
+                template="observatory/expert_changes_approved"
+                if approve
+                else "observatory/expert_changes_declined",
+                context={
+                    "expert": locked,
+                    "reply": reply,
+                    "url": absolute_url(locked.get_absolute_url()),
+                },
             )
     return locked
 

@@ -32,6 +32,7 @@ from .forms import (
     ContactForm,
     ContentFilterForm,
     ContentForm,
+    DeclineChangesForm,
     DeclineProposalForm,
     ExpertFilterForm,
     ExpertForm,
@@ -728,6 +729,7 @@ def my_expert_profile(request):
             request.FILES or None,
             instance=expert,
             organisations=organisations,
+            show_pending=True,
         ),
     )
     if request.method == "POST" and form.is_valid():
@@ -743,7 +745,7 @@ def my_expert_profile(request):
                 )
                 messages.success(request, _("Thank you: an editor will approve your profile."))
             else:
-                services.expert_update(
+                expert = services.expert_update(
                     expert=expert,
                     actor=request.user,
                     data=form.profile_data(),
@@ -751,7 +753,16 @@ def my_expert_profile(request):
                     photo=photo,
                     clear_photo=form.cleaned_data.get("photo") is False,
                 )
-                messages.success(request, _("Saved."))
+                if expert.has_pending_changes:
+                    messages.success(
+                        request,
+                        _(
+                            "Saved. An editor checks your changes; until then your profile "
+                            "shows the version approved before."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Saved."))
         except PortalError as error:
             form_error(form, error)
         else:
@@ -789,8 +800,9 @@ def expert_queue(request):
 
 
 @login_required
-def expert_edit(request, pk=None):
-    """An editor makes a profile for an expert, or changes one."""
+def expert_edit(request, pk=None, *, decline_form=None, status=None):
+    """An editor makes a profile for an expert, or changes one; the changes an expert made
+    to their approved profile wait here for approval."""
     require(request, "observatory.create_any_expert")
     expert = None
     if pk is not None:
@@ -800,14 +812,14 @@ def expert_edit(request, pk=None):
     form = _expert_form(
         request,
         ExpertForm(
-            request.POST or None,
-            request.FILES or None,
+            (request.POST or None) if decline_form is None else None,
+            (request.FILES or None) if decline_form is None else None,
             instance=expert,
             organisations=member_organisations().order_by("name"),
             with_contact_email=expert is None or expert.user_id is None,
         ),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and decline_form is None and form.is_valid():
         photo = form.cleaned_data.get("photo") or None
         try:
             if expert is None:
@@ -832,13 +844,56 @@ def expert_edit(request, pk=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("observatory:expert_queue")
-    status = 422 if form.is_bound else 200
+    if status is None:
+        status = 422 if form.is_bound else 200
     return render(
         request,
         "observatory/expert_form.html",
-        {"form": form, "expert": expert, "own": False},
+        {
+            "form": form,
+            "expert": expert,
+            "own": False,
+            "waiting": selectors.pending_profile_changes(expert) if expert else [],
+            "decline_form": decline_form or DeclineChangesForm(),
+            "may_review": expert is not None
+            and can(request.user, "observatory.approve_expert", expert),
+        },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def expert_changes(request, pk):
+    """An editor approves or declines the changes an expert made to their approved profile."""
+    require(request, "observatory.create_any_expert")
+    expert = Expert.objects.filter(pk=pk).first()
+    if expert is None:
+        raise Http404
+    approve = "approve" in request.POST
+    form = DeclineChangesForm(request.POST)
+    if not approve and not form.is_valid():
+        return expert_edit(request, pk, decline_form=form, status=422)
+    try:
+        services.expert_review_changes(
+            expert=expert,
+            actor=request.user,
+            approve=approve,
+            reply="" if approve else form.cleaned_data["reply"],
+        )
+    except PortalError as error:
+        if approve:
+            messages.error(request, error.message)
+            return redirect("observatory:expert_edit", pk)
+        form_error(form, error)
+        return expert_edit(request, pk, decline_form=form, status=422)
+    messages.success(
+        request,
+        _("The changes are public.")
+        if approve
+        else _("The changes are declined; the expert is told."),
+    )
+    return redirect("observatory:expert_queue")
 
 
 @login_required

@@ -76,3 +76,10 @@ def test_demo_credits_experts_and_relates_public_outputs():
     related = ContentItem.objects.filter(related_outputs__isnull=False).distinct()
     assert related.exists()
     assert set(related.values_list("related_outputs", flat=True)) <= outputs
+
+
+def test_demo_has_a_profile_edit_waiting_for_approval():
+    _seed()
+    waiting = Expert.objects.exclude(pending_changes={})
+    assert waiting.count() == 1
+    assert waiting.get().status == "approved"
