@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.utils.text import slugify
 
+from ai4media_portal.core.models import OutboundEmail
 from ai4media_portal.core.roles import Role
 from network.selectors import member_organisations
 from outputs.selectors import published_outputs
@@ -705,6 +706,18 @@ def _seed_regulations(chief) -> dict[str, Regulation]:
 
 
 def seed(ctx) -> None:
+    """The demo goes through the real services, which queue the workflow's emails (review
+    requests, approvals, proposal replies ...). Those to the demo accounts are dropped from
+    the outbox before the seeding transaction commits, so none is handed to the worker and
+    `make run`'s console shows the portal, not a hundred made-up emails."""
+    last_before = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
+    _seed(ctx)
+    OutboundEmail.objects.filter(
+        pk__gt=last_before or 0, template__startswith="observatory/"
+    ).delete()
+
+
+def _seed(ctx) -> None:
     chief = ctx.demo_user("chief", "Clara Chief", roles=[Role.EDITOR_IN_CHIEF])
     editors = [
         ctx.demo_user("editor", "Elias Editor", roles=[Role.OBSERVATORY_EDITOR]),

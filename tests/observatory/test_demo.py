@@ -83,3 +83,13 @@ def test_demo_has_a_profile_edit_waiting_for_approval():
     waiting = Expert.objects.exclude(pending_changes={})
     assert waiting.count() == 1
     assert waiting.get().status == "approved"
+
+
+def test_seeding_sends_no_workflow_email(django_capture_on_commit_callbacks, mailoutbox):
+    from ai4media_portal.core.models import OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _seed()
+    assert callbacks  # the services did queue their emails ...
+    assert not OutboundEmail.objects.filter(template__startswith="observatory/").exists()
+    assert mailoutbox == []  # ... and none was delivered
