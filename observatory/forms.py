@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ai4media_portal.core.forms import PortalForm, PortalModelForm, StoredFileInput
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
@@ -22,6 +23,12 @@ from .models import (
 from .validators import normalise_orcid, validate_orcid
 
 User = get_user_model()
+
+
+def form_token_field() -> forms.UUIDField:
+    """The hidden token of a create form (``core.idempotency``): fresh each time the form is
+    drawn, so the same form sent twice (a double click, a retry) creates once."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=new_form_token)
 
 
 def split_names(text: str) -> list[str]:
@@ -68,6 +75,7 @@ class ContentForm(PortalModelForm):
         required=False,
         help_text=_l("Organisations of the network the piece is about; listed on their pages."),
     )
+    form_token = form_token_field()
     related_outputs = forms.CharField(
         label=_l("Related research outputs"),
         required=False,
@@ -295,6 +303,7 @@ class ContentFilterForm(PortalForm):
 class ProposalForm(PortalModelForm):
     """What a signed-in user proposes to the editorial board."""
 
+    form_token = form_token_field()
     link = forms.URLField(
         label=_l("Link"),
         required=False,
@@ -417,6 +426,7 @@ class OrcidField(forms.CharField):
 class ExpertForm(PortalModelForm):
     """An expert's profile, by the expert or an editor."""
 
+    form_token = form_token_field()
     photo = forms.FileField(
         label=_l("Photo"),
         required=False,
@@ -526,6 +536,7 @@ class DeclineChangesForm(PortalForm):
 
 
 class ContactForm(PortalForm):
+    form_token = form_token_field()
     subject = forms.CharField(label=_l("Subject"), max_length=150)
     body = forms.CharField(
         label=_l("Message"),

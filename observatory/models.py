@@ -281,6 +281,8 @@ class ContentItem(TimeStampedModel):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     go_live_at = models.DateTimeField(_("goes live"), null=True, blank=True)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The revision (a django-reversion ``Version``) that was live when last published.
     published_version_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
@@ -466,6 +468,8 @@ class ContentProposal(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     draft = models.OneToOneField(
         ContentItem,
         on_delete=models.SET_NULL,
@@ -593,6 +597,8 @@ class Expert(TimeStampedModel):
         validators=[validate_image],
     )
     changes_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("expert")
@@ -634,6 +640,8 @@ class ContactMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=150)
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message to an expert")

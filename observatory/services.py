@@ -23,8 +23,9 @@ import nh3
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.idempotency import create_once
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
@@ -82,6 +84,19 @@ def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
         instance.full_clean(exclude=list(exclude))
     except DjangoValidationError as exc:
         raise _portal_error(exc) from exc
+
+
+def _sent_before(model, form_token, *, owner_field: str | None, actor):
+    """What an earlier request with this create form's ``form_token`` made, or None. Someone
+    else's token raises ``PermissionDenied`` (``owner_field`` None: any of the team)."""
+    if form_token is None:
+        return None
+    existing = model.objects.filter(form_token=form_token).first()
+    if existing is None:
+        return None
+    if owner_field is not None and getattr(existing, f"{owner_field}_id") != actor.pk:
+        raise PermissionDenied
+    return existing
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -204,8 +219,11 @@ def content_create(
     related_items: Iterable[ContentItem] = (),
     related_organisations: Iterable = (),
     related_outputs: Iterable[int] = (),
+    form_token=None,
 ) -> ContentItem:
-    """A new draft by ``actor`` (any signed-in user), its first revision kept.
+    """A new draft by ``actor`` (any signed-in user), its first revision kept. The same
+    ``form_token`` (the write form's hidden token) sent again, even at the same moment,
+    returns the draft the first request made.
 
     ``data`` holds any of ``ContentItem.EDITABLE_FIELDS`` (a missing slug is made from the
     title); ``authors`` are approved ``Expert`` profiles and users (the actor, the editorial
@@ -214,29 +232,46 @@ def content_create(
     Outputs catalogue. Raises ``PortalError`` naming the field at fault.
     """
     require_perm(actor, "observatory.add_contentitem")
-    item = ContentItem(created_by=actor)
+    repeat = {"owner_field": "created_by", "actor": actor}
+    if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
+        return earlier
+    item = ContentItem(created_by=actor, form_token=form_token)
     apply_changes(item, data, ContentItem.EDITABLE_FIELDS)
     if not item.slug:
         item.slug = unique_slug(item.title)
     apply_file_change(item, "hero_image", hero_image)
     _render(item)
-    _check_slug(item)
-    _full_clean(item, exclude=["created_by"])
+    try:
+        _check_slug(item)
+    except PortalError:
+        # The same form, sent at the same moment, may have just taken the address.
+        if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
+            return earlier
+        raise
+    _full_clean(item, exclude=["created_by", "form_token"])
     output_ids = _check_outputs(related_outputs)
-    with transaction.atomic(), reversion.create_revision():
-        item.save()
-        item.topics.set(list(topics))
-        item.tags.set(tags_from_names(tag_names))
-        item.regulations.set(list(regulations))
-        item.related_items.set(list(related_items))
-        item.related_organisations.set(list(related_organisations))
-        item.related_outputs.set(output_ids)
-        _set_authors(item, authors or [actor])
-        reversion.set_user(actor)
-        reversion.set_comment(_("Created"))
-        reversion.add_to_revision(item)
-        log_action("observatory.content.create", actor=actor, target=item)
-    return item
+
+    def create() -> ContentItem:
+        with reversion.create_revision():
+            item.save()
+            item.topics.set(list(topics))
+            item.tags.set(tags_from_names(tag_names))
+            item.regulations.set(list(regulations))
+            item.related_items.set(list(related_items))
+            item.related_organisations.set(list(related_organisations))
+            item.related_outputs.set(output_ids)
+            _set_authors(item, authors or [actor])
+            reversion.set_user(actor)
+            reversion.set_comment(_("Created"))
+            reversion.add_to_revision(item)
+            log_action("observatory.content.create", actor=actor, target=item)
+        return item
+
+    with transaction.atomic():
+        made, _created = create_once(
+            ContentItem, form_token=form_token, owner_field="created_by", owner=actor, create=create
+        )
+    return made
 
 
 def content_update(
@@ -576,20 +611,27 @@ def _team_emails() -> list[str]:
     return sorted(set(emails_of(Role.OBSERVATORY_EDITOR) + emails_of(Role.EDITOR_IN_CHIEF)))
 
 
-def proposal_submit(*, actor, data: dict, file=None) -> ContentProposal:
+def proposal_submit(*, actor, data: dict, file=None, form_token=None) -> ContentProposal:
     """A signed-in user proposes content: ``data`` holds ``ContentProposal.PROPOSER_FIELDS``
     (``topic`` an ``EditorialTopic``); ``file`` an optional PDF already checked by content.
-    A link or a file is required (``PortalError`` on ``link``). The editorial team is told."""
+    A link or a file is required (``PortalError`` on ``link``). The editorial team is told.
+    The same ``form_token`` sent again, even at the same moment, returns the first proposal
+    (one email to the team)."""
     require_perm(actor, "observatory.add_contentproposal")
+    repeat = {"owner_field": "proposer", "actor": actor}
+    if (earlier := _sent_before(ContentProposal, form_token, **repeat)) is not None:
+        return earlier
     proposal = ContentProposal(
         proposer=actor,
+        form_token=form_token,
         **{name: data[name] for name in ContentProposal.PROPOSER_FIELDS if name in data},
     )
     if file is not None:
         proposal.file = file
         proposal.file_name = str(getattr(file, "name", ""))[:255]
-    _full_clean(proposal, exclude=["proposer"])
-    with transaction.atomic():
+    _full_clean(proposal, exclude=["proposer", "form_token"])
+
+    def create() -> ContentProposal:
         proposal.save()
         log_action("observatory.proposal.submit", actor=actor, target=proposal)
         team = _team_emails()
@@ -602,7 +644,17 @@ def proposal_submit(*, actor, data: dict, file=None) -> ContentProposal:
                     "url": absolute_url("observatory:proposal", proposal.pk),
                 },
             )
-    return proposal
+        return proposal
+
+    with transaction.atomic():
+        made, _created = create_once(
+            ContentProposal,
+            form_token=form_token,
+            owner_field="proposer",
+            owner=actor,
+            create=create,
+        )
+    return made
 
 
 def _write_proposal_status(
@@ -774,22 +826,31 @@ def _expert_slug(name: str, *, exclude_pk=None) -> str:
 
 
 def expert_create(
-    *, actor, data: dict, topics: Iterable[EditorialTopic] = (), photo=None, for_self: bool
+    *,
+    actor,
+    data: dict,
+    topics: Iterable[EditorialTopic] = (),
+    photo=None,
+    for_self: bool,
+    form_token=None,
 ) -> Expert:
     """A new expert profile, waiting for an editor's approval. ``for_self``: the actor's own
     profile (anyone signed in, one each); otherwise an editor makes it for someone else and
-    ``data`` must hold ``contact_email``. The editorial team is told."""
+    ``data`` must hold ``contact_email``. The editorial team is told. The same ``form_token``
+    sent again, even at the same moment, returns the profile the first request made."""
+    owner_field = "user" if for_self else None
+    require_perm(actor, "observatory.add_expert" if for_self else "observatory.create_any_expert")
+    earlier = _sent_before(Expert, form_token, owner_field=owner_field, actor=actor)
+    if earlier is not None:
+        return earlier
     if for_self:
-        require_perm(actor, "observatory.add_expert")
         if Expert.objects.filter(user=actor).exists():
             raise PortalError(_("You already have a profile."), code="exists")
-    else:
-        require_perm(actor, "observatory.create_any_expert")
-        if not data.get("contact_email"):
-            raise PortalError(
-                _("Give the address where the expert receives messages."), field="contact_email"
-            )
-    expert = Expert(user=actor if for_self else None)
+    elif not data.get("contact_email"):
+        raise PortalError(
+            _("Give the address where the expert receives messages."), field="contact_email"
+        )
+    expert = Expert(user=actor if for_self else None, form_token=form_token)
     for name in (*Expert.PROFILE_FIELDS, "contact_email"):
         if name in data:
             setattr(expert, name, data[name])
@@ -798,8 +859,9 @@ def expert_create(
     expert.slug = _expert_slug(expert.name)
     if photo is not None:
         expert.photo = photo
-    _full_clean(expert, exclude=["user"])
-    with transaction.atomic():
+    _full_clean(expert, exclude=["user", "form_token"])
+
+    def create() -> Expert:
         expert.save()
         expert.topics.set(list(topics))
         log_action("observatory.expert.create", actor=actor, target=expert)
@@ -810,7 +872,22 @@ def expert_create(
                 template="observatory/expert_pending",
                 context={"expert": expert, "url": absolute_url("observatory:expert_queue")},
             )
-    return expert
+        return expert
+
+    with transaction.atomic():
+        try:
+            made, _created = create_once(
+                Expert, form_token=form_token, owner_field="user", owner=actor, create=create
+            )
+        except PermissionDenied:
+            # An editor's profile for someone else has no owner: any of the team may get it.
+            if for_self:
+                raise
+            made = Expert.objects.get(form_token=form_token)
+        except IntegrityError:
+            # The same person's profile made at the same moment by another form: one each.
+            raise PortalError(_("You already have a profile."), code="exists") from None
+    return made
 
 
 # Fields the expert changes at once even on an approved profile: whether readers may write to
@@ -1065,14 +1142,18 @@ def plain_text(text: str) -> str:
     return html.unescape(stripped).strip()
 
 
-def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMessage:
+def contact_send(
+    *, expert: Expert, actor, subject: str, body: str, form_token=None
+) -> ContactMessage:
     """Relay a signed-in reader's message to an expert by email, Reply-To the reader; the
     expert's address is never shown. HTML is stripped; at most
     ``OBSERVATORY_CONTACT_PER_HOUR`` and ``OBSERVATORY_CONTACT_PER_DAY`` messages per sender
     (counted under a lock on the sender, so parallel requests cannot pass the limit). Raises
     ``PermissionDenied`` (not signed in, or writing to oneself), ``PortalError`` when the
     expert is not listed or takes no messages (code ``closed``), when a limit is reached
-    (code ``rate_limited``) or when the subject or message is empty."""
+    (code ``rate_limited``) or when the subject or message is empty. The same ``form_token``
+    (the contact form's hidden token) sent again, even at the same moment, returns the
+    message already sent: one email, one message counted."""
     require_perm(actor, "observatory.contact_expert", expert)
     subject = " ".join(plain_text(subject).split())[:150]
     body = plain_text(body)[:5000]
@@ -1082,6 +1163,10 @@ def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMe
         raise PortalError(_("Write a message."), field="body", code="required")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)
+        # Under the sender's lock: a repeat of this form waits for the first, then finds it.
+        earlier = _sent_before(ContactMessage, form_token, owner_field="sender", actor=actor)
+        if earlier is not None:
+            return earlier
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         listed = locked.status == ExpertStatus.APPROVED and not locked.hidden
         if not listed or not locked.accepts_contact or not locked.address:
@@ -1099,7 +1184,7 @@ def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMe
                 code="rate_limited",
             )
         message = ContactMessage.objects.create(
-            expert=locked, sender=actor, subject=subject, body=body
+            expert=locked, sender=actor, subject=subject, body=body, form_token=form_token
         )
         email_queue(
             to=locked.address,

@@ -184,7 +184,11 @@ def write(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.content_create(actor=request.user, **form.service_kwargs())
+            item = services.content_create(
+                actor=request.user,
+                form_token=form.cleaned_data.get("form_token"),
+                **form.service_kwargs(),
+            )
         except PortalError as error:
             form_error(form, error)
         else:
@@ -419,7 +423,10 @@ def propose(request):
         data = {name: form.cleaned_data[name] for name in ContentProposal.PROPOSER_FIELDS}
         try:
             proposal = services.proposal_submit(
-                actor=request.user, data=data, file=form.cleaned_data.get("file") or None
+                actor=request.user,
+                data=data,
+                file=form.cleaned_data.get("file") or None,
+                form_token=form.cleaned_data.get("form_token"),
             )
         except PortalError as error:
             form_error(form, error)
@@ -742,6 +749,7 @@ def my_expert_profile(request):
                     topics=form.cleaned_data["topics"],
                     photo=photo,
                     for_self=True,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
                 messages.success(request, _("Thank you: an editor will approve your profile."))
             else:
@@ -829,6 +837,7 @@ def expert_edit(request, pk=None, *, decline_form=None, status=None):
                     topics=form.cleaned_data["topics"],
                     photo=photo,
                     for_self=False,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
             else:
                 services.expert_update(
