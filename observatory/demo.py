@@ -17,7 +17,7 @@ from .enums import ContentKind, ContentStatus, ExpertStatus
 from .models import ContentItem, ContentProposal, EditorialTopic, Expert, Regulation
 from .validators import orcid_check_digit
 
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 
 # (name, headline, country, expertise, topic slugs, languages, available for)
 EXPERTS = [
@@ -659,6 +659,14 @@ See the [AI4Media project](https://www.ai4media.eu/) for the research behind thi
 """
 
 
+def _demo_video(number: int) -> str:
+    """The series' demo links: most play in the click-to-load player (Vimeo's own public
+    demonstration video), some stay plain links to another platform."""
+    if number % 3 == 2:
+        return "https://video.example.org/lets-talk"
+    return "https://vimeo.com/76979871"
+
+
 def _path(target: ContentStatus) -> list[ContentStatus]:
     """The moves that take a new draft to ``target``."""
     to_approved = [S.IN_REVIEW, S.APPROVED]
@@ -749,9 +757,7 @@ def _seed(ctx) -> None:
                 "body": BODY.format(standfirst=standfirst),
                 "language": "en",
                 "featured": number in (0, 8, 16),
-                "video_url": "https://video.example.org/lets-talk"
-                if kind == ContentKind.INTERVIEW_VIDEO
-                else "",
+                "video_url": _demo_video(number) if kind == ContentKind.INTERVIEW_VIDEO else "",
             },
             topics=[topics[topic]],
             tag_names=tags,

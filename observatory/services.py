@@ -243,12 +243,12 @@ def content_create(
     _render(item)
     try:
         _check_slug(item)
+        _full_clean(item, exclude=["created_by", "form_token"])
     except PortalError:
         # The same form, sent at the same moment, may have just taken the address.
         if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
             return earlier
         raise
-    _full_clean(item, exclude=["created_by", "form_token"])
     output_ids = _check_outputs(related_outputs)
 
     def create() -> ContentItem:
@@ -843,6 +843,25 @@ def expert_create(
     earlier = _sent_before(Expert, form_token, owner_field=owner_field, actor=actor)
     if earlier is not None:
         return earlier
+    try:
+        return _expert_create(
+            actor=actor,
+            data=data,
+            topics=topics,
+            photo=photo,
+            for_self=for_self,
+            form_token=form_token,
+        )
+    except PortalError:
+        # The same form, sent at the same moment, may have just made the profile (its
+        # address, or the one profile per account, is then taken).
+        earlier = _sent_before(Expert, form_token, owner_field=owner_field, actor=actor)
+        if earlier is not None:
+            return earlier
+        raise
+
+
+def _expert_create(*, actor, data, topics, photo, for_self: bool, form_token) -> Expert:
     if for_self:
         if Expert.objects.filter(user=actor).exists():
             raise PortalError(_("You already have a profile."), code="exists")

@@ -93,3 +93,9 @@ def test_seeding_sends_no_workflow_email(django_capture_on_commit_callbacks, mai
     assert callbacks  # the services did queue their emails ...
     assert not OutboundEmail.objects.filter(template__startswith="observatory/").exists()
     assert mailoutbox == []  # ... and none was delivered
+
+
+def test_demo_videos_play_in_the_click_to_load_player_or_stay_links():
+    _seed()
+    videos = ContentItem.objects.filter(kind=ContentKind.INTERVIEW_VIDEO)
+    assert any(item.video_embed is not None for item in videos)
