@@ -185,6 +185,13 @@ class ContentForm(PortalModelForm):
                     f"e{credit.expert_id}" if credit.expert_id else f"u{credit.user_id}"
                 )
 
+    def service_error(self, error):
+        """The service's refusal, to show with ``core.web.form_error``: one about the authors
+        (one field for the services) goes beside the first author slot."""
+        if error.field == "authors" and "author_1" in self.fields:
+            error.field = "author_1"
+        return error
+
     def _clean_authors(self, cleaned) -> list | None:
         chosen, seen = [], set()
         for slot in range(1, AUTHOR_SLOTS + 1):

@@ -190,7 +190,7 @@ def write(request):
                 **form.service_kwargs(),
             )
         except PortalError as error:
-            form_error(form, error)
+            form_error(form, form.service_error(error))
         else:
             messages.success(request, _("Draft saved. Send it for review when it is ready."))
             return redirect("observatory:manage_item", item.pk)
@@ -223,7 +223,7 @@ def edit(request, pk):
         try:
             services.content_update(item=item, actor=request.user, **kwargs)
         except PortalError as error:
-            form_error(form, error)
+            form_error(form, form.service_error(error))
         else:
             messages.success(request, _("Saved."))
             return redirect("observatory:manage_item", item.pk)

@@ -264,3 +264,19 @@ def test_lists_and_the_api_run_a_constant_number_of_queries_with_expert_authors(
 
     for url in ("/observatory/content/", "/api/v1/observatory/content/"):
         assert_constant_queries(client, url, add)
+
+
+def test_a_service_refusal_of_an_author_shows_beside_the_authors(client, editor):
+    # A piece credited to an account outside the staff (as older pieces may be) cannot be
+    # re-credited to it: the refusal appears beside the first author slot.
+    outsider = UserFactory(full_name="Olga Outsider")
+    item = ContentItemFactory(created_by=editor)
+    ContentAuthor.objects.create(item=item, user=outsider, position=1)
+    client.force_login(editor)
+    response = client.post(
+        f"/observatory/manage/{item.pk}/edit/", _form(author_1=f"u{outsider.pk}")
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="id_author_1_error"' in page
+    assert "Olga Outsider is neither an expert of the directory nor on the staff." in page
