@@ -39,6 +39,7 @@ class ObservatoryConfig(AppConfig):
                     "regulations",
                     "related_items",
                     "related_organisations",
+                    "related_outputs",
                 ],
             )
         register_tones(

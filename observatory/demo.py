@@ -7,15 +7,17 @@ from datetime import date, timedelta
 
 from django.utils.text import slugify
 
+from ai4media_portal.core.models import OutboundEmail
 from ai4media_portal.core.roles import Role
 from network.selectors import member_organisations
+from outputs.selectors import published_outputs
 
 from . import services
-from .enums import ContentKind, ContentStatus
+from .enums import ContentKind, ContentStatus, ExpertStatus
 from .models import ContentItem, ContentProposal, EditorialTopic, Expert, Regulation
 from .validators import orcid_check_digit
 
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 
 # (name, headline, country, expertise, topic slugs, languages, available for)
 EXPERTS = [
@@ -657,6 +659,14 @@ See the [AI4Media project](https://www.ai4media.eu/) for the research behind thi
 """
 
 
+def _demo_video(number: int) -> str:
+    """The series' demo links: most play in the click-to-load player (Vimeo's own public
+    demonstration video), some stay plain links to another platform."""
+    if number % 3 == 2:
+        return "https://video.example.org/lets-talk"
+    return "https://vimeo.com/76979871"
+
+
 def _path(target: ContentStatus) -> list[ContentStatus]:
     """The moves that take a new draft to ``target``."""
     to_approved = [S.IN_REVIEW, S.APPROVED]
@@ -704,6 +714,18 @@ def _seed_regulations(chief) -> dict[str, Regulation]:
 
 
 def seed(ctx) -> None:
+    """The demo goes through the real services, which queue the workflow's emails (review
+    requests, approvals, proposal replies ...). Those to the demo accounts are dropped from
+    the outbox before the seeding transaction commits, so none is handed to the worker and
+    `make run`'s console shows the portal, not a hundred made-up emails."""
+    last_before = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
+    _seed(ctx)
+    OutboundEmail.objects.filter(
+        pk__gt=last_before or 0, template__startswith="observatory/"
+    ).delete()
+
+
+def _seed(ctx) -> None:
     chief = ctx.demo_user("chief", "Clara Chief", roles=[Role.EDITOR_IN_CHIEF])
     editors = [
         ctx.demo_user("editor", "Elias Editor", roles=[Role.OBSERVATORY_EDITOR]),
@@ -735,9 +757,7 @@ def seed(ctx) -> None:
                 "body": BODY.format(standfirst=standfirst),
                 "language": "en",
                 "featured": number in (0, 8, 16),
-                "video_url": "https://video.example.org/lets-talk"
-                if kind == ContentKind.INTERVIEW_VIDEO
-                else "",
+                "video_url": _demo_video(number) if kind == ContentKind.INTERVIEW_VIDEO else "",
             },
             topics=[topics[topic]],
             tag_names=tags,
@@ -800,6 +820,61 @@ def seed(ctx) -> None:
                 reply="Thank you. Purely technical papers are outside the Observatory's scope.",
             )
     _seed_experts(ctx, chief, editors[0], topics)
+    _credit_experts(editors[0])
+    _relate_outputs(editors[1])
+
+
+def _relate_outputs(editor) -> None:
+    """Research summaries and reports point to records of the public Outputs catalogue."""
+    outputs = list(
+        published_outputs().order_by("-date_year", "-pk").values_list("pk", flat=True)[:30]
+    )
+    pieces = (
+        ContentItem.objects.filter(kind__in=[ContentKind.RESEARCH_SUMMARY, ContentKind.REPORT])
+        .exclude(status=S.ARCHIVED)
+        .filter(related_outputs__isnull=True)
+        .order_by("pk")
+    )
+    for number, item in enumerate(pieces):
+        if len(outputs) < 2:
+            return
+        chosen = [outputs[(2 * number) % len(outputs)], outputs[(2 * number + 1) % len(outputs)]]
+        services.content_update(
+            item=item,
+            actor=editor,
+            data={},
+            related_outputs=chosen,
+            comment="Linked the research outputs it summarises",
+        )
+
+
+def _credit_experts(editor) -> None:
+    """Experts of the directory sign the perspectives, interviews and analyses that are not
+    archived, beside the contributor who drafted them (their profiles list these pieces)."""
+    experts = list(Expert.objects.filter(status=ExpertStatus.APPROVED, hidden=False)[:8])
+    pieces = (
+        ContentItem.objects.filter(
+            kind__in=[
+                ContentKind.EXPERT_PERSPECTIVE,
+                ContentKind.INTERVIEW_VIDEO,
+                ContentKind.ANALYSIS,
+            ]
+        )
+        .exclude(status=S.ARCHIVED)
+        .exclude(credits__expert__isnull=False)
+        .select_related("created_by")
+        .order_by("pk")
+    )
+    for number, item in enumerate(pieces):
+        if not experts:
+            return
+        services.content_update(
+            item=item,
+            actor=editor,
+            data={},
+            authors=[experts[number % len(experts)], item.created_by],
+            comment="Credited the expert",
+        )
 
 
 def _seed_experts(ctx, chief, editor, topics) -> None:
@@ -858,3 +933,10 @@ def _seed_experts(ctx, chief, editor, topics) -> None:
             services.expert_approve(expert=expert, actor=chief)
         if number == 8 and owner is not None:
             services.expert_set_hidden(expert=expert, actor=owner, hidden=True)
+        if number == 4 and owner is not None:
+            # An edit of an approved profile, waiting in the editors' queue.
+            services.expert_update(
+                expert=expert,
+                actor=owner,
+                data={"headline": f"{headline}; now also advising newsrooms"},
+            )

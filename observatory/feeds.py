@@ -54,7 +54,7 @@ class ContentFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return ", ".join(credit.user.display_name for credit in item.credits.all()) or None
+        return ", ".join(credit.name for credit in item.credits.all()) or None
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()] + [tag.name for tag in item.tags.all()]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ai4media_portal.core.forms import PortalForm, PortalModelForm, StoredFileInput
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
@@ -24,9 +25,19 @@ from .validators import normalise_orcid, validate_orcid
 User = get_user_model()
 
 
+def form_token_field() -> forms.UUIDField:
+    """The hidden token of a create form (``core.idempotency``): fresh each time the form is
+    drawn, so the same form sent twice (a double click, a retry) creates once."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=new_form_token)
+
+
 def split_names(text: str) -> list[str]:
     """Comma- or line-separated names, trimmed, empty ones dropped."""
     return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
+
+
+# How many authors an editor can name on a piece.
+AUTHOR_SLOTS = 5
 
 
 class ContentForm(PortalModelForm):
@@ -64,6 +75,16 @@ class ContentForm(PortalModelForm):
         required=False,
         help_text=_l("Organisations of the network the piece is about; listed on their pages."),
     )
+    form_token = form_token_field()
+    related_outputs = forms.CharField(
+        label=_l("Related research outputs"),
+        required=False,
+        max_length=300,
+        help_text=_l(
+            "Numbers of records of the public Outputs catalogue, separated by commas: the "
+            "number at the end of a record's address, e.g. 42 for /outputs/42/."
+        ),
+    )
     tags = forms.CharField(
         label=_l("Tags"),
         required=False,
@@ -80,15 +101,6 @@ class ContentForm(PortalModelForm):
     source_url = forms.URLField(
         label=_l("Source link"), required=False, max_length=300, assume_scheme="https"
     )
-    authors = forms.CharField(
-        label=_l("Authors"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_l(
-            "The email addresses of the portal accounts to credit, one a line, in the order "
-            "shown. Empty: the person who created the piece."
-        ),
-    )
 
     class Meta:
         model = ContentItem
@@ -99,7 +111,13 @@ class ContentForm(PortalModelForm):
         }
 
     def __init__(
-        self, *args, may_credit: bool = False, published=None, organisations=None, **kwargs
+        self,
+        *args,
+        may_credit: bool = False,
+        published=None,
+        organisations=None,
+        author_choices=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         if published is not None:
@@ -110,12 +128,8 @@ class ContentForm(PortalModelForm):
         self.fields["slug"].help_text = _(
             "The last part of the address; made from the title when empty."
         )
-        if not may_credit:
-            del self.fields["authors"]
-        elif self.instance.pk and not self.is_bound:
-            self.initial["authors"] = "\n".join(
-                credit.user.email for credit in self.instance.credits.all()
-            )
+        if may_credit:
+            self._add_author_fields(author_choices or ([], []))
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
@@ -125,21 +139,84 @@ class ContentForm(PortalModelForm):
             self.initial["related_items"] = list(
                 self.instance.related_items.values_list("pk", flat=True)
             )
+            self.initial["related_outputs"] = ", ".join(
+                str(pk) for pk in self.instance.related_outputs.values_list("pk", flat=True)
+            )
             self.initial["related_organisations"] = list(
                 self.instance.related_organisations.values_list("pk", flat=True)
             )
 
-    def clean_authors(self):
-        emails = split_names(self.cleaned_data.get("authors", ""))
-        if not emails:
-            return None
-        users = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
-        missing = [email for email in emails if email.lower() not in users]
-        if missing:
-            raise forms.ValidationError(
-                _("No portal account has the address %(emails)s.") % {"emails": ", ".join(missing)}
+    def _add_author_fields(self, choices) -> None:
+        """``AUTHOR_SLOTS`` selects, in the order shown: approved experts of the directory,
+        then the staff (and whoever is credited already, so that a save keeps them)."""
+        experts, staff = choices
+        credits = list(self.instance.credits.all()) if self.instance.pk else []
+        self._authors = {f"e{expert.pk}": expert for expert in experts}
+        self._authors.update({f"u{user.pk}": user for user in staff})
+        for credit in credits:
+            key = f"e{credit.expert_id}" if credit.expert_id else f"u{credit.user_id}"
+            self._authors.setdefault(key, credit.expert if credit.expert_id else credit.user)
+        expert_options = [(k, v.name) for k, v in self._authors.items() if k[0] == "e"]
+        user_options = [
+            (k, f"{v.display_name} ({v.email})") for k, v in self._authors.items() if k[0] == "u"
+        ]
+        options = [
+            ("", _("— nobody —")),
+            (_("Experts of the directory"), expert_options),
+            (_("Staff and editorial team"), user_options),
+        ]
+        for slot in range(1, AUTHOR_SLOTS + 1):
+            self.fields[f"author_{slot}"] = forms.ChoiceField(
+                label=_("Author %(n)s") % {"n": slot},
+                choices=options,
+                required=False,
+                help_text=(
+                    _(
+                        "In the order shown on the piece; experts link to their profile. "
+                        "None chosen: the person who created the piece."
+                    )
+                    if slot == 1
+                    else ""
+                ),
             )
-        return [users[email.lower()] for email in emails]
+            if credits and not self.is_bound and slot <= len(credits):
+                credit = credits[slot - 1]
+                self.initial[f"author_{slot}"] = (
+                    f"e{credit.expert_id}" if credit.expert_id else f"u{credit.user_id}"
+                )
+
+    def service_error(self, error):
+        """The service's refusal, to show with ``core.web.form_error``: one about the authors
+        (one field for the services) goes beside the first author slot."""
+        if error.field == "authors" and "author_1" in self.fields:
+            error.field = "author_1"
+        return error
+
+    def _clean_authors(self, cleaned) -> list | None:
+        chosen, seen = [], set()
+        for slot in range(1, AUTHOR_SLOTS + 1):
+            key = cleaned.get(f"author_{slot}")
+            if not key:
+                continue
+            if key in seen:
+                self.add_error(f"author_{slot}", _("This author is already named above."))
+                continue
+            seen.add(key)
+            chosen.append(self._authors[key])
+        return chosen or None
+
+    def clean_related_outputs(self) -> list[int]:
+        """Whole numbers only (``#42`` and ``/outputs/42/`` read as 42); whether each is a
+        public record is for the service to say, beside this field."""
+        ids = []
+        for part in split_names(self.cleaned_data.get("related_outputs", "")):
+            digits = part.strip().strip("/").rsplit("/", 1)[-1].lstrip("#")
+            if not digits.isdigit() or len(digits) > 9:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not an output number.") % {"value": part}
+                )
+            ids.append(int(digits))
+        return ids
 
     def clean_tags(self):
         return split_names(self.cleaned_data.get("tags", ""))
@@ -151,6 +228,8 @@ class ContentForm(PortalModelForm):
         )
         if has_image and not (cleaned.get("hero_alt") or "").strip():
             self.add_error("hero_alt", _("Describe the image for people who cannot see it."))
+        if "author_1" in self.fields:
+            cleaned["authors"] = self._clean_authors(cleaned)
         return cleaned
 
     def _post_clean(self):
@@ -168,9 +247,10 @@ class ContentForm(PortalModelForm):
             "regulations": list(self.cleaned_data["regulations"]),
             "related_items": list(self.cleaned_data["related_items"]),
             "related_organisations": list(self.cleaned_data["related_organisations"]),
+            "related_outputs": self.cleaned_data["related_outputs"],
             "hero_image": image or None,
         }
-        if "authors" in self.fields and self.cleaned_data.get("authors"):
+        if self.cleaned_data.get("authors"):
             kwargs["authors"] = self.cleaned_data["authors"]
         return kwargs
 
@@ -230,6 +310,7 @@ class ContentFilterForm(PortalForm):
 class ProposalForm(PortalModelForm):
     """What a signed-in user proposes to the editorial board."""
 
+    form_token = form_token_field()
     link = forms.URLField(
         label=_l("Link"),
         required=False,
@@ -352,6 +433,7 @@ class OrcidField(forms.CharField):
 class ExpertForm(PortalModelForm):
     """An expert's profile, by the expert or an editor."""
 
+    form_token = form_token_field()
     photo = forms.FileField(
         label=_l("Photo"),
         required=False,
@@ -393,7 +475,9 @@ class ExpertForm(PortalModelForm):
         fields = [*Expert.PROFILE_FIELDS, "photo", "contact_email"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, organisations=None, with_contact_email=False, **kwargs):
+    def __init__(
+        self, *args, organisations=None, with_contact_email=False, show_pending=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].required = False
@@ -402,6 +486,14 @@ class ExpertForm(PortalModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["expertise"] = ", ".join(self.instance.expertise)
             self.initial["topics"] = [topic.pk for topic in self.instance.topics.all()]
+            if show_pending:
+                # The owner goes on from the changes waiting for approval, not the approved
+                # version: nothing they typed is lost.
+                for name, value in self.instance.pending_changes.items():
+                    if name == "expertise":
+                        self.initial[name] = ", ".join(value)
+                    elif name in self.fields and name != "photo":
+                        self.initial[name] = value
 
     def clean_expertise(self):
         return split_names(self.cleaned_data.get("expertise", ""))[:20]
@@ -441,7 +533,17 @@ class ExpertFilterForm(PortalForm):
         return data
 
 
+class DeclineChangesForm(PortalForm):
+    reply = forms.CharField(
+        label=_l("Reply to the expert"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _l("Tell the expert why: they receive this reply.")},
+    )
+
+
 class ContactForm(PortalForm):
+    form_token = form_token_field()
     subject = forms.CharField(label=_l("Subject"), max_length=150)
     body = forms.CharField(
         label=_l("Message"),

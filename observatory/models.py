@@ -26,6 +26,7 @@ from .enums import (
     RegulationStatus,
 )
 from .validators import validate_orcid
+from .video import VideoEmbed, video_embed
 
 # The five editorial topics the board publishes under; editors may rename or add to them in
 # the admin. (The core ``Topic`` vocabulary is a fine-grained research taxonomy of some thirty
@@ -247,6 +248,14 @@ class ContentItem(TimeStampedModel):
         blank=True,
         verbose_name=_("related organisations"),
     )
+    # The Outputs pillar's records, named by label only: the Observatory never imports their
+    # model, and reads them through ``outputs.selectors.published_outputs()``.
+    related_outputs = models.ManyToManyField(
+        "outputs.Output",
+        related_name="observatory_items",
+        blank=True,
+        verbose_name=_("related research outputs"),
+    )
 
     status = models.CharField(
         _("status"),
@@ -272,6 +281,8 @@ class ContentItem(TimeStampedModel):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     go_live_at = models.DateTimeField(_("goes live"), null=True, blank=True)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The revision (a django-reversion ``Version``) that was live when last published.
     published_version_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
@@ -302,6 +313,12 @@ class ContentItem(TimeStampedModel):
             )
 
     @property
+    def video_embed(self) -> VideoEmbed | None:
+        """The privacy-enhanced player of the video link, loaded only on the reader's click
+        (``observatory.video``); None when the link is not YouTube or Vimeo."""
+        return video_embed(self.video_url)
+
+    @property
     def display_seo_title(self) -> str:
         return self.seo_title or self.title
 
@@ -318,16 +335,33 @@ class ContentItem(TimeStampedModel):
             return True
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "credits" in cache:
-            return any(credit.user_id == user.pk for credit in cache["credits"])
-        return self.credits.filter(user_id=user.pk).exists()
+            return any(credit.account_id == user.pk for credit in cache["credits"])
+        return self.credits.filter(
+            models.Q(user_id=user.pk) | models.Q(expert__user_id=user.pk)
+        ).exists()
 
 
 class ContentAuthor(models.Model):
-    """An author named on a piece, in the order shown."""
+    """An author named on a piece, in the order shown: an expert of the directory (linked to
+    their profile while it is listed) or a portal account (the editorial team, staff, or the
+    contributor who wrote it). Exactly one of ``expert`` and ``user`` is set."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="credits")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="observatory_credits"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observatory_credits",
+    )
+    # An expert who deletes their profile leaves the pieces they signed (the credit goes).
+    expert = models.ForeignKey(
+        "Expert",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("expert"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -336,11 +370,39 @@ class ContentAuthor(models.Model):
         verbose_name_plural = _("authors")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "user"], name="observatory_author_once")
+            models.UniqueConstraint(fields=["item", "user"], name="observatory_author_once"),
+            models.UniqueConstraint(
+                fields=["item", "expert"], name="observatory_expert_author_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, expert__isnull=True)
+                    | models.Q(user__isnull=True, expert__isnull=False)
+                ),
+                name="observatory_author_expert_or_user",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} on {self.item}"
+        return f"{self.name} on {self.item}"
+
+    @property
+    def name(self) -> str:
+        """The name shown: the expert's name on their profile, or the account's name."""
+        return self.expert.name if self.expert_id else self.user.display_name
+
+    @property
+    def profile_url(self) -> str:
+        """The expert's public profile while it is listed (approved, not hidden); else ""."""
+        expert = self.expert if self.expert_id else None
+        if expert and expert.status == ExpertStatus.APPROVED and not expert.hidden:
+            return expert.get_absolute_url()
+        return ""
+
+    @property
+    def account_id(self):
+        """The portal account behind the credit (the expert's own account, if any)."""
+        return self.expert.user_id if self.expert_id else self.user_id
 
 
 class ContentStatusChange(StateChange):
@@ -406,6 +468,8 @@ class ContentProposal(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     draft = models.OneToOneField(
         ContentItem,
         on_delete=models.SET_NULL,
@@ -517,6 +581,24 @@ class Expert(TimeStampedModel):
         default=ExpertStatus.PENDING,
         editable=False,
     )
+    # An expert's edit of an approved profile waits here for an editor, the approved version
+    # staying public meanwhile: {field: value} for ``PROFILE_FIELDS`` (an organisation by its
+    # pk, a country by its code), "topics" as a list of pks, "photo" as "new" (the file is in
+    # ``pending_photo``) or "clear".
+    pending_changes = models.JSONField(
+        _("changes waiting for approval"), default=dict, blank=True, editable=False
+    )
+    pending_photo = UploadField(
+        _("photo waiting for approval"),
+        accept=Accept.IMAGE,
+        upload_to="observatory/experts/%Y/",
+        blank=True,
+        editable=False,
+        validators=[validate_image],
+    )
+    changes_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("expert")
@@ -538,6 +620,10 @@ class Expert(TimeStampedModel):
         return [str(ContentLanguage(value).label) for value in self.languages]
 
     @property
+    def has_pending_changes(self) -> bool:
+        return bool(self.pending_changes)
+
+    @property
     def address(self) -> str:
         """Where relayed messages go; never shown to anyone."""
         return self.user.email if self.user_id else self.contact_email
@@ -554,6 +640,8 @@ class ContactMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=150)
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The create form's hidden token (``core.idempotency``): a form sent twice makes one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message to an expert")

@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.roles import Role
 from network.models import Organisation
+from outputs.selectors import published_outputs
 
 from .enums import ContentKind, ContentStatus, ExpertStatus, ProposalStatus
 from .models import (
@@ -42,7 +44,7 @@ def with_list_relations(queryset: QuerySet[ContentItem]) -> QuerySet[ContentItem
     return queryset.prefetch_related(
         "topics",
         "tags",
-        Prefetch("credits", queryset=ContentAuthor.objects.select_related("user")),
+        Prefetch("credits", queryset=ContentAuthor.objects.select_related("user", "expert")),
     )
 
 
@@ -92,10 +94,19 @@ def published_item(slug: str) -> ContentItem | None:
                 to_attr="related_published",
             ),
             Prefetch("related_organisations", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "related_outputs", queryset=related_outputs_queryset(), to_attr="public_outputs"
+            ),
         )
         .filter(slug=slug)
         .first()
     )
+
+
+def related_outputs_queryset():
+    """The related research outputs a reader may see: public records of the Outputs
+    catalogue (``outputs.selectors.published_outputs``), newest first."""
+    return published_outputs().order_by("-date_year", "-pk")
 
 
 def featured_and_latest(*, latest: int = 6) -> tuple[list[ContentItem], list[ContentItem]]:
@@ -154,7 +165,9 @@ def item_for_editorial(user, pk: int) -> ContentItem | None:
 def my_items(user) -> QuerySet[ContentItem]:
     """The pieces ``user`` created or is named an author of, latest change first."""
     return with_list_relations(
-        ContentItem.objects.filter(Q(created_by=user) | Q(credits__user=user))
+        ContentItem.objects.filter(
+            Q(created_by=user) | Q(credits__user=user) | Q(credits__expert__user=user)
+        )
         .distinct()
         .select_related("claimed_by")
         .order_by("-updated_at", "-pk")
@@ -201,11 +214,24 @@ def revisions(item: ContentItem) -> list[Version]:
 
 @dataclass(frozen=True)
 class FieldDiff:
-    """How one field differs: ``lines`` are (tag, text) with tag "+", "-" or " "."""
+    """How one field differs: ``lines`` are (tag, text) with tag "+", "-" or " ". For the
+    hero image, ``before_url`` and ``after_url`` are the two images' addresses ("" for none),
+    so that the editorial team sees them side by side."""
 
     name: str
     label: str
     lines: list[tuple[str, str]]
+    before_url: str = ""
+    after_url: str = ""
+
+
+def hero_image_url(value) -> str:
+    """The address of a revision's hero image (a stored file name or ``FieldFile``), "" for
+    none. Replaced images stay in storage, so every revision keeps its own."""
+    name = getattr(value, "name", value) or ""
+    if not name:
+        return ""
+    return ContentItem._meta.get_field("hero_image").storage.url(name)
 
 
 def _as_text(name: str, value) -> str:
@@ -221,6 +247,10 @@ def _as_text(name: str, value) -> str:
     if name == "related_items":
         names = dict(ContentItem.objects.filter(pk__in=value or []).values_list("pk", "title"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
+    if name == "related_outputs":
+        # A record no longer public shows as its number.
+        names = dict(published_outputs().filter(pk__in=value or []).values_list("pk", "title"))
+        return "\n".join(sorted(names.get(pk, f"#{pk}") for pk in value or []))
     if name == "related_organisations":
         names = dict(Organisation.objects.filter(pk__in=value or []).values_list("pk", "name"))
         return "\n".join(sorted(names.get(pk, str(pk)) for pk in value or []))
@@ -241,6 +271,7 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
         "regulations",
         "related_items",
         "related_organisations",
+        "related_outputs",
     ]:
         old = _as_text(name, (before or {}).get(name))
         new = _as_text(name, after.get(name))
@@ -250,7 +281,13 @@ def diff_fields(before: dict | None, after: dict) -> list[FieldDiff]:
         for line in difflib.ndiff(old.splitlines(), new.splitlines()):
             if line[:1] in ("+", "-", " "):
                 lines.append((line[:1], line[2:]))
-        diffs.append(FieldDiff(name=name, label=str(labels.get(name, name)), lines=lines))
+        urls = {}
+        if name == "hero_image":
+            urls = {
+                "before_url": hero_image_url((before or {}).get(name)),
+                "after_url": hero_image_url(after.get(name)),
+            }
+        diffs.append(FieldDiff(name=name, label=str(labels.get(name, name)), lines=lines, **urls))
     return diffs
 
 
@@ -265,9 +302,11 @@ def revision_context(item: ContentItem, version_id: int) -> dict | None:
     version = history[index]
     previous = history[index + 1] if index + 1 < len(history) else None
     published = next((v for v in history if v.pk == item.published_version_id), None)
+    fields = version.field_dict
     return {
         "version": version,
-        "fields": version.field_dict,
+        "fields": fields,
+        "hero_url": hero_image_url(fields.get("hero_image")),
         "previous": previous,
         "diff_previous": diff_fields(previous.field_dict if previous else None, version.field_dict),
         "published": published,
@@ -415,16 +454,91 @@ def expert_page(slug: str) -> Expert | None:
     )
 
 
+def items_by_expert(expert: Expert, *, limit: int = 20) -> list[ContentItem]:
+    """The published pieces ``expert`` is credited on, newest first (at most ``limit``;
+    four queries however many)."""
+    return list(
+        with_list_relations(published_content().filter(credits__expert=expert))
+        .distinct()
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def author_choices() -> tuple[list[Expert], list]:
+    """Whom an editor may credit on a piece: the approved experts of the directory and the
+    staff (the editorial team and staff accounts), each by name (two queries)."""
+    experts = list(Expert.objects.filter(status=ExpertStatus.APPROVED).order_by("name", "pk"))
+    names = [Role.OBSERVATORY_EDITOR.value, Role.EDITOR_IN_CHIEF.value]
+    staff = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(groups__name__in=names))
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    return experts, staff
+
+
 def own_expert(user) -> Expert | None:
     if not user.is_authenticated:
         return None
     return Expert.objects.select_related("organisation").filter(user=user).first()
 
 
+@dataclass(frozen=True)
+class ProfileChange:
+    """One field an expert changed on their approved profile: the public value and the one
+    waiting for approval, as text."""
+
+    label: str
+    public: str
+    proposed: str
+
+
+def _profile_text(name: str, value) -> str:
+    if name == "organisation":
+        return str(Organisation.objects.filter(pk=value).first() or "") if value else ""
+    if name == "topics":
+        return ", ".join(EditorialTopic.objects.filter(pk__in=value).values_list("name", flat=True))
+    if name == "country":
+        from django_countries import countries
+
+        return str(countries.name(value) or value)
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
+
+def pending_profile_changes(expert: Expert) -> list[ProfileChange]:
+    """The changes of ``expert``'s profile waiting for an editor, field by field, in the
+    form's order (the photo as "a new photo" or "no photo")."""
+    labels = {field.name: field.verbose_name for field in Expert._meta.get_fields()
+              if hasattr(field, "verbose_name")}  # fmt: skip
+    pending = expert.pending_changes
+    changes = []
+    for name in [*Expert.PROFILE_FIELDS, "topics", "photo"]:
+        if name not in pending:
+            continue
+        if name == "photo":
+            public = _("a photo") if expert.photo else _("no photo")
+            proposed = _("a new photo") if pending[name] == "new" else _("no photo")
+        elif name == "topics":
+            public = _profile_text(name, list(expert.topics.values_list("pk", flat=True)))
+            proposed = _profile_text(name, pending[name])
+        else:
+            current = getattr(expert, name)
+            public = _profile_text(name, getattr(current, "pk", getattr(current, "code", current)))
+            proposed = _profile_text(name, pending[name])
+        changes.append(ProfileChange(str(labels.get(name, name)).capitalize(), public, proposed))
+    return changes
+
+
 def expert_queue() -> QuerySet[Expert]:
-    """The editors' list of profiles: waiting ones first, then the rest by name."""
+    """The editors' list of profiles: those waiting (new, or with changes to approve) first,
+    then the rest by name."""
     waiting = Case(
         When(status=ExpertStatus.PENDING, then=Value(0)),
+        When(~Q(pending_changes={}), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )

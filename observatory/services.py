@@ -23,8 +23,9 @@ import nh3
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -34,11 +35,13 @@ from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.idempotency import create_once
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import ensure_transition
+from outputs.selectors import published_outputs
 
 from .enums import (
     EXPERT_TRANSITIONS,
@@ -83,6 +86,19 @@ def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
         raise _portal_error(exc) from exc
 
 
+def _sent_before(model, form_token, *, owner_field: str | None, actor):
+    """What an earlier request with this create form's ``form_token`` made, or None. Someone
+    else's token raises ``PermissionDenied`` (``owner_field`` None: any of the team)."""
+    if form_token is None:
+        return None
+    existing = model.objects.filter(form_token=form_token).first()
+    if existing is None:
+        return None
+    if owner_field is not None and getattr(existing, f"{owner_field}_id") != actor.pk:
+        raise PermissionDenied
+    return existing
+
+
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A free slug made from ``title`` (``title``, ``title-2`` ...)."""
     base = slugify(title)[:100] or "item"
@@ -121,13 +137,66 @@ def _render(item: ContentItem) -> None:
     item.reading_minutes = reading_minutes(item.standfirst, item.body)
 
 
+def _author_key(author) -> tuple[str, int]:
+    return ("expert", author.pk) if isinstance(author, Expert) else ("user", author.pk)
+
+
+def _check_authors(item: ContentItem, authors: Sequence) -> None:
+    """Authors are approved experts of the directory, or the editorial team, staff and the
+    person who wrote the piece. Raises ``PortalError`` on ``authors`` otherwise."""
+    for author in authors:
+        if isinstance(author, Expert):
+            if author.status != ExpertStatus.APPROVED:
+                raise PortalError(
+                    _("%(name)s's profile is not approved yet.") % {"name": author.name},
+                    field="authors",
+                    code="not_listed",
+                )
+        elif not (
+            author.pk == item.created_by_id
+            or author.is_staff
+            or author.has_role(Role.OBSERVATORY_EDITOR)
+            or author.has_role(Role.EDITOR_IN_CHIEF)
+        ):
+            raise PortalError(
+                _("%(name)s is neither an expert of the directory nor on the staff.")
+                % {"name": author.display_name},
+                field="authors",
+                code="not_staff",
+            )
+
+
 def _set_authors(item: ContentItem, authors: Sequence) -> None:
+    """Credit ``authors`` (``Expert`` or user objects) in the order given, repeats dropped."""
+    _check_authors(item, authors)
     ContentAuthor.objects.filter(item=item).delete()
     seen = set()
-    for position, user in enumerate(authors):
-        if user.pk not in seen:
-            seen.add(user.pk)
-            ContentAuthor.objects.create(item=item, user=user, position=position)
+    for position, author in enumerate(authors):
+        key = _author_key(author)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key[0] == "expert":
+            ContentAuthor.objects.create(item=item, expert=author, position=position)
+        else:
+            ContentAuthor.objects.create(item=item, user=author, position=position)
+
+
+def _check_outputs(ids: Iterable[int], *, already: Iterable[int] = ()) -> list[int]:
+    """The output ids, each a record of the public catalogue (``published_outputs()``), in
+    the order given, repeats dropped; ids ``already`` related may stay even if no longer
+    public. Raises ``PortalError`` on ``related_outputs`` naming the others."""
+    wanted = list(dict.fromkeys(int(pk) for pk in ids))
+    new = set(wanted) - set(already)
+    public = set(published_outputs().filter(pk__in=new).values_list("pk", flat=True))
+    refused = [str(pk) for pk in wanted if pk in new and pk not in public]
+    if refused:
+        raise PortalError(
+            _("No public output has the number %(ids)s.") % {"ids": ", ".join(refused)},
+            field="related_outputs",
+            code="not_public",
+        )
+    return wanted
 
 
 def _check_slug(item: ContentItem) -> None:
@@ -149,35 +218,60 @@ def content_create(
     regulations: Iterable[Regulation] = (),
     related_items: Iterable[ContentItem] = (),
     related_organisations: Iterable = (),
+    related_outputs: Iterable[int] = (),
+    form_token=None,
 ) -> ContentItem:
-    """A new draft by ``actor`` (any signed-in user), its first revision kept.
+    """A new draft by ``actor`` (any signed-in user), its first revision kept. The same
+    ``form_token`` (the write form's hidden token) sent again, even at the same moment,
+    returns the draft the first request made.
 
     ``data`` holds any of ``ContentItem.EDITABLE_FIELDS`` (a missing slug is made from the
-    title); ``authors`` are users in the order shown (default: the actor); ``hero_image`` is an
-    upload already checked by content. Raises ``PortalError`` naming the field at fault.
+    title); ``authors`` are approved ``Expert`` profiles and users (the actor, the editorial
+    team, staff) in the order shown (default: the actor); ``hero_image`` is an
+    upload already checked by content; ``related_outputs`` are ids of records of the public
+    Outputs catalogue. Raises ``PortalError`` naming the field at fault.
     """
     require_perm(actor, "observatory.add_contentitem")
-    item = ContentItem(created_by=actor)
+    repeat = {"owner_field": "created_by", "actor": actor}
+    if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
+        return earlier
+    item = ContentItem(created_by=actor, form_token=form_token)
     apply_changes(item, data, ContentItem.EDITABLE_FIELDS)
     if not item.slug:
         item.slug = unique_slug(item.title)
     apply_file_change(item, "hero_image", hero_image)
     _render(item)
-    _check_slug(item)
-    _full_clean(item, exclude=["created_by"])
-    with transaction.atomic(), reversion.create_revision():
-        item.save()
-        item.topics.set(list(topics))
-        item.tags.set(tags_from_names(tag_names))
-        item.regulations.set(list(regulations))
-        item.related_items.set(list(related_items))
-        item.related_organisations.set(list(related_organisations))
-        _set_authors(item, authors or [actor])
-        reversion.set_user(actor)
-        reversion.set_comment(_("Created"))
-        reversion.add_to_revision(item)
-        log_action("observatory.content.create", actor=actor, target=item)
-    return item
+    try:
+        _check_slug(item)
+        _full_clean(item, exclude=["created_by", "form_token"])
+    except PortalError:
+        # The same form, sent at the same moment, may have just taken the address.
+        if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
+            return earlier
+        raise
+    output_ids = _check_outputs(related_outputs)
+
+    def create() -> ContentItem:
+        with reversion.create_revision():
+            item.save()
+            item.topics.set(list(topics))
+            item.tags.set(tags_from_names(tag_names))
+            item.regulations.set(list(regulations))
+            item.related_items.set(list(related_items))
+            item.related_organisations.set(list(related_organisations))
+            item.related_outputs.set(output_ids)
+            _set_authors(item, authors or [actor])
+            reversion.set_user(actor)
+            reversion.set_comment(_("Created"))
+            reversion.add_to_revision(item)
+            log_action("observatory.content.create", actor=actor, target=item)
+        return item
+
+    with transaction.atomic():
+        made, _created = create_once(
+            ContentItem, form_token=form_token, owner_field="created_by", owner=actor, create=create
+        )
+    return made
 
 
 def content_update(
@@ -194,6 +288,7 @@ def content_update(
     regulations: Iterable[Regulation] | None = None,
     related_items: Iterable[ContentItem] | None = None,
     related_organisations: Iterable | None = None,
+    related_outputs: Iterable[int] | None = None,
 ) -> ContentItem:
     """Change a piece: its author while it is a draft or changes are requested, an editor in
     any state but archived. Every save that changes something keeps a revision (with
@@ -228,14 +323,23 @@ def content_update(
             if set(manager.values_list("pk", flat=True)) != after:
                 manager.set(after)
                 changed.append(name)
+        if related_outputs is not None:
+            before = set(locked.related_outputs.values_list("pk", flat=True))
+            after = set(_check_outputs(related_outputs, already=before))
+            if before != after:
+                locked.related_outputs.set(after)
+                changed.append("related_outputs")
         if tag_names is not None:
             tags = tags_from_names(tag_names)
             if set(locked.tags.values_list("pk", flat=True)) != {tag.pk for tag in tags}:
                 locked.tags.set(tags)
                 changed.append("tags")
         if authors is not None:
-            before = list(locked.credits.values_list("user_id", flat=True))
-            if before != list(dict.fromkeys(user.pk for user in authors)):
+            before = [
+                ("expert", expert_id) if expert_id else ("user", user_id)
+                for user_id, expert_id in locked.credits.values_list("user_id", "expert_id")
+            ]
+            if before != list(dict.fromkeys(_author_key(author) for author in authors)):
                 _set_authors(locked, authors)
                 changed.append("authors")
         if changed:
@@ -276,6 +380,7 @@ def content_restore(*, item: ContentItem, actor, version_id: int) -> ContentItem
         locked.regulations.set(fields.get("regulations", []))
         locked.related_items.set(fields.get("related_items", []))
         locked.related_organisations.set(fields.get("related_organisations", []))
+        locked.related_outputs.set(fields.get("related_outputs", []))
         reversion.set_user(actor)
         reversion.set_comment(_("Restored the revision of %s") % _when(version))
         reversion.add_to_revision(locked)
@@ -347,9 +452,11 @@ def transition_perm(current: ContentStatus, target: ContentStatus) -> str:
 
 
 def _author_emails(item: ContentItem) -> list[str]:
+    """The creator and every credited author (an expert at their relay address)."""
     emails = [item.created_by.email]
-    emails += [credit.user.email for credit in item.credits.select_related("user")]
-    return sorted(set(emails))
+    for credit in item.credits.select_related("user", "expert__user"):
+        emails.append(credit.expert.address if credit.expert_id else credit.user.email)
+    return sorted({email for email in emails if email})
 
 
 def _write_status(
@@ -504,20 +611,27 @@ def _team_emails() -> list[str]:
     return sorted(set(emails_of(Role.OBSERVATORY_EDITOR) + emails_of(Role.EDITOR_IN_CHIEF)))
 
 
-def proposal_submit(*, actor, data: dict, file=None) -> ContentProposal:
+def proposal_submit(*, actor, data: dict, file=None, form_token=None) -> ContentProposal:
     """A signed-in user proposes content: ``data`` holds ``ContentProposal.PROPOSER_FIELDS``
     (``topic`` an ``EditorialTopic``); ``file`` an optional PDF already checked by content.
-    A link or a file is required (``PortalError`` on ``link``). The editorial team is told."""
+    A link or a file is required (``PortalError`` on ``link``). The editorial team is told.
+    The same ``form_token`` sent again, even at the same moment, returns the first proposal
+    (one email to the team)."""
     require_perm(actor, "observatory.add_contentproposal")
+    repeat = {"owner_field": "proposer", "actor": actor}
+    if (earlier := _sent_before(ContentProposal, form_token, **repeat)) is not None:
+        return earlier
     proposal = ContentProposal(
         proposer=actor,
+        form_token=form_token,
         **{name: data[name] for name in ContentProposal.PROPOSER_FIELDS if name in data},
     )
     if file is not None:
         proposal.file = file
         proposal.file_name = str(getattr(file, "name", ""))[:255]
-    _full_clean(proposal, exclude=["proposer"])
-    with transaction.atomic():
+    _full_clean(proposal, exclude=["proposer", "form_token"])
+
+    def create() -> ContentProposal:
         proposal.save()
         log_action("observatory.proposal.submit", actor=actor, target=proposal)
         team = _team_emails()
@@ -530,7 +644,17 @@ def proposal_submit(*, actor, data: dict, file=None) -> ContentProposal:
                     "url": absolute_url("observatory:proposal", proposal.pk),
                 },
             )
-    return proposal
+        return proposal
+
+    with transaction.atomic():
+        made, _created = create_once(
+            ContentProposal,
+            form_token=form_token,
+            owner_field="proposer",
+            owner=actor,
+            create=create,
+        )
+    return made
 
 
 def _write_proposal_status(
@@ -702,22 +826,50 @@ def _expert_slug(name: str, *, exclude_pk=None) -> str:
 
 
 def expert_create(
-    *, actor, data: dict, topics: Iterable[EditorialTopic] = (), photo=None, for_self: bool
+    *,
+    actor,
+    data: dict,
+    topics: Iterable[EditorialTopic] = (),
+    photo=None,
+    for_self: bool,
+    form_token=None,
 ) -> Expert:
     """A new expert profile, waiting for an editor's approval. ``for_self``: the actor's own
     profile (anyone signed in, one each); otherwise an editor makes it for someone else and
-    ``data`` must hold ``contact_email``. The editorial team is told."""
+    ``data`` must hold ``contact_email``. The editorial team is told. The same ``form_token``
+    sent again, even at the same moment, returns the profile the first request made."""
+    owner_field = "user" if for_self else None
+    require_perm(actor, "observatory.add_expert" if for_self else "observatory.create_any_expert")
+    earlier = _sent_before(Expert, form_token, owner_field=owner_field, actor=actor)
+    if earlier is not None:
+        return earlier
+    try:
+        return _expert_create(
+            actor=actor,
+            data=data,
+            topics=topics,
+            photo=photo,
+            for_self=for_self,
+            form_token=form_token,
+        )
+    except PortalError:
+        # The same form, sent at the same moment, may have just made the profile (its
+        # address, or the one profile per account, is then taken).
+        earlier = _sent_before(Expert, form_token, owner_field=owner_field, actor=actor)
+        if earlier is not None:
+            return earlier
+        raise
+
+
+def _expert_create(*, actor, data, topics, photo, for_self: bool, form_token) -> Expert:
     if for_self:
-        require_perm(actor, "observatory.add_expert")
         if Expert.objects.filter(user=actor).exists():
             raise PortalError(_("You already have a profile."), code="exists")
-    else:
-        require_perm(actor, "observatory.create_any_expert")
-        if not data.get("contact_email"):
-            raise PortalError(
-                _("Give the address where the expert receives messages."), field="contact_email"
-            )
-    expert = Expert(user=actor if for_self else None)
+    elif not data.get("contact_email"):
+        raise PortalError(
+            _("Give the address where the expert receives messages."), field="contact_email"
+        )
+    expert = Expert(user=actor if for_self else None, form_token=form_token)
     for name in (*Expert.PROFILE_FIELDS, "contact_email"):
         if name in data:
             setattr(expert, name, data[name])
@@ -726,8 +878,9 @@ def expert_create(
     expert.slug = _expert_slug(expert.name)
     if photo is not None:
         expert.photo = photo
-    _full_clean(expert, exclude=["user"])
-    with transaction.atomic():
+    _full_clean(expert, exclude=["user", "form_token"])
+
+    def create() -> Expert:
         expert.save()
         expert.topics.set(list(topics))
         log_action("observatory.expert.create", actor=actor, target=expert)
@@ -738,7 +891,87 @@ def expert_create(
                 template="observatory/expert_pending",
                 context={"expert": expert, "url": absolute_url("observatory:expert_queue")},
             )
-    return expert
+        return expert
+
+    with transaction.atomic():
+        try:
+            made, _created = create_once(
+                Expert, form_token=form_token, owner_field="user", owner=actor, create=create
+            )
+        except PermissionDenied:
+            # An editor's profile for someone else has no owner: any of the team may get it.
+            if for_self:
+                raise
+            made = Expert.objects.get(form_token=form_token)
+        except IntegrityError:
+            # The same person's profile made at the same moment by another form: one each.
+            raise PortalError(_("You already have a profile."), code="exists") from None
+    return made
+
+
+# Fields the expert changes at once even on an approved profile: whether readers may write to
+# them is a privacy control, not a claim an editor checks.
+IMMEDIATE_PROFILE_FIELDS = frozenset({"accepts_contact"})
+
+
+def _profile_value(name: str, value):
+    """A profile field's value as ``Expert.pending_changes`` stores it (JSON)."""
+    if name == "organisation":
+        return getattr(value, "pk", value)
+    if name == "country":
+        return str(getattr(value, "code", value) or "")
+    if isinstance(value, tuple | list):
+        return list(value)
+    return value
+
+
+def _apply_profile_value(expert: Expert, name: str, value) -> None:
+    if name == "organisation":
+        expert.organisation_id = value
+    else:
+        setattr(expert, name, value)
+
+
+def _propose_changes(
+    locked: Expert, *, actor, data: dict, topics, photo, clear_photo: bool
+) -> list[str]:
+    """Keep an owner's edit of their approved profile for an editor's approval: fields equal
+    to the approved version leave the waiting list, the others join it. Checks the result as
+    a whole (``PortalError`` naming the field). Returns the fields now waiting."""
+    pending = dict(locked.pending_changes)
+    for name, value in data.items():
+        if name not in Expert.PROFILE_FIELDS or name in IMMEDIATE_PROFILE_FIELDS:
+            continue
+        proposed = _profile_value(name, value)
+        if proposed == _profile_value(name, getattr(locked, name)):
+            pending.pop(name, None)
+        else:
+            pending[name] = proposed
+    if topics is not None:
+        proposed_topics = sorted(topic.pk for topic in topics)
+        if proposed_topics == sorted(locked.topics.values_list("pk", flat=True)):
+            pending.pop("topics", None)
+        else:
+            pending["topics"] = proposed_topics
+    if photo is not None:
+        locked.pending_photo = photo
+        pending["photo"] = "new"
+    elif clear_photo:
+        pending["photo"] = "clear" if locked.photo else None
+        if pending["photo"] is None:
+            pending.pop("photo")
+    # Check the proposed profile as it would be published.
+    preview = Expert.objects.get(pk=locked.pk)
+    for name, value in pending.items():
+        if name in Expert.PROFILE_FIELDS:
+            _apply_profile_value(preview, name, value)
+    _full_clean(preview, exclude=["user", "photo", "pending_photo"])
+    if pending != locked.pending_changes or photo is not None:
+        locked.pending_changes = pending
+        locked.changes_submitted_at = timezone.now() if pending else None
+        if not pending:
+            locked.pending_photo = ""
+    return sorted(pending)
 
 
 def expert_update(
@@ -750,14 +983,29 @@ def expert_update(
     photo=None,
     clear_photo: bool = False,
 ) -> Expert:
-    """Change a profile: its owner or an editor. Returns the expert."""
+    """Change a profile: its owner or an editor. Returns the expert.
+
+    An editor's change (of a profile not their own) applies at once. The owner's change of a
+    profile not yet approved applies at once too; of an approved one, it waits for an
+    editor's approval in ``pending_changes`` while the approved version stays public (the
+    editorial team is told), except ``accepts_contact``, which applies at once. Raises
+    ``PortalError`` naming the field at fault."""
     require_perm(actor, "observatory.change_expert", expert)
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if locked.is_party(actor) and locked.status == ExpertStatus.APPROVED:
+            return _owner_edit_of_approved(
+                locked, actor=actor, data=data, topics=topics, photo=photo, clear_photo=clear_photo
+            )
         changed = apply_changes(locked, data, Expert.PROFILE_FIELDS)
         if apply_file_change(locked, "photo", photo, clear=clear_photo):
             changed.append("photo")
-        _full_clean(locked, exclude=["user"] if photo is not None else ["user", "photo"])
+        _full_clean(
+            locked,
+            exclude=["user", "pending_photo"]
+            if photo is not None
+            else ["user", "photo", "pending_photo"],
+        )
         if changed:
             locked.save()
         if topics is not None:
@@ -769,6 +1017,93 @@ def expert_update(
         if changed:
             log_action(
                 "observatory.expert.update", actor=actor, target=locked, data={"fields": changed}
+            )
+    return locked
+
+
+def _owner_edit_of_approved(locked: Expert, *, actor, data, topics, photo, clear_photo) -> Expert:
+    immediate = {name: data[name] for name in IMMEDIATE_PROFILE_FIELDS if name in data}
+    changed_now = apply_changes(locked, immediate, Expert.PROFILE_FIELDS)
+    before = dict(locked.pending_changes)
+    waiting = _propose_changes(
+        locked, actor=actor, data=data, topics=topics, photo=photo, clear_photo=clear_photo
+    )
+    if changed_now or locked.pending_changes != before or photo is not None:
+        locked.save()
+        log_action(
+            "observatory.expert.update",
+            actor=actor,
+            target=locked,
+            data={"fields": changed_now, "waiting": waiting},
+        )
+    if waiting and (locked.pending_changes != before or photo is not None):
+        team = _team_emails()
+        if team:
+            email_queue(
+                to=team,
+                template="observatory/expert_changes_pending",
+                context={
+                    "expert": locked,
+                    "fields": waiting,
+                    "url": absolute_url("observatory:expert_edit", locked.pk),
+                },
+            )
+    return locked
+
+
+def expert_review_changes(*, expert: Expert, actor, approve: bool, reply: str = "") -> Expert:
+    """An editor decides on the changes an expert made to their approved profile: approved,
+    they replace the public version; declined (``reply`` required, ``PortalError`` on
+    ``reply``), they are dropped. The expert is told either way. Raises ``PortalError`` when
+    nothing waits (code ``nothing_waiting``)."""
+    require_perm(actor, "observatory.approve_expert", expert)
+    reply = (reply or "").strip()
+    if not approve and not reply:
+        raise PortalError(
+            _("Tell the expert why: they receive this reply."), field="reply", code="required"
+        )
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        pending = dict(locked.pending_changes)
+        if not pending:
+            raise PortalError(_("No change waits for approval."), code="nothing_waiting")
+        if approve:
+            for name, value in pending.items():
+                if name in Expert.PROFILE_FIELDS:
+                    _apply_profile_value(locked, name, value)
+            if pending.get("photo") == "new":
+                locked.photo = locked.pending_photo.name
+            elif pending.get("photo") == "clear":
+                locked.photo = ""
+            if "topics" in pending:
+                locked.topics.set(
+                    EditorialTopic.objects.filter(pk__in=pending["topics"]).values_list(
+                        "pk", flat=True
+                    )
+                )
+        locked.pending_changes = {}
+        locked.pending_photo = ""
+        locked.changes_submitted_at = None
+        locked.save()
+        log_action(
+            "observatory.expert.changes_approved"
+            if approve
+            else "observatory.expert.changes_declined",
+            actor=actor,
+            target=locked,
+            data={"fields": sorted(pending), "reply": reply},
+        )
+        if locked.address:
+            email_queue(
+                to=locked.address,
+                template="observatory/expert_changes_approved"
+                if approve
+                else "observatory/expert_changes_declined",
+                context={
+                    "expert": locked,
+                    "reply": reply,
+                    "url": absolute_url(locked.get_absolute_url()),
+                },
             )
     return locked
 
@@ -826,14 +1161,18 @@ def plain_text(text: str) -> str:
     return html.unescape(stripped).strip()
 
 
-def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMessage:
+def contact_send(
+    *, expert: Expert, actor, subject: str, body: str, form_token=None
+) -> ContactMessage:
     """Relay a signed-in reader's message to an expert by email, Reply-To the reader; the
     expert's address is never shown. HTML is stripped; at most
     ``OBSERVATORY_CONTACT_PER_HOUR`` and ``OBSERVATORY_CONTACT_PER_DAY`` messages per sender
     (counted under a lock on the sender, so parallel requests cannot pass the limit). Raises
     ``PermissionDenied`` (not signed in, or writing to oneself), ``PortalError`` when the
     expert is not listed or takes no messages (code ``closed``), when a limit is reached
-    (code ``rate_limited``) or when the subject or message is empty."""
+    (code ``rate_limited``) or when the subject or message is empty. The same ``form_token``
+    (the contact form's hidden token) sent again, even at the same moment, returns the
+    message already sent: one email, one message counted."""
     require_perm(actor, "observatory.contact_expert", expert)
     subject = " ".join(plain_text(subject).split())[:150]
     body = plain_text(body)[:5000]
@@ -843,6 +1182,10 @@ def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMe
         raise PortalError(_("Write a message."), field="body", code="required")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)
+        # Under the sender's lock: a repeat of this form waits for the first, then finds it.
+        earlier = _sent_before(ContactMessage, form_token, owner_field="sender", actor=actor)
+        if earlier is not None:
+            return earlier
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         listed = locked.status == ExpertStatus.APPROVED and not locked.hidden
         if not listed or not locked.accepts_contact or not locked.address:
@@ -860,7 +1203,7 @@ def contact_send(*, expert: Expert, actor, subject: str, body: str) -> ContactMe
                 code="rate_limited",
             )
         message = ContactMessage.objects.create(
-            expert=locked, sender=actor, subject=subject, body=body
+            expert=locked, sender=actor, subject=subject, body=body, form_token=form_token
         )
         email_queue(
             to=locked.address,

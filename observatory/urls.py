@@ -40,6 +40,7 @@ urlpatterns = [
     path("manage/experts/new/", views.expert_edit, name="expert_new"),
     path("manage/experts/<int:pk>/edit/", views.expert_edit, name="expert_edit"),
     path("manage/experts/<int:pk>/approve/", views.expert_approve, name="expert_approve"),
+    path("manage/experts/<int:pk>/changes/", views.expert_changes, name="expert_changes"),
     path("write/", views.write, name="write"),
     path("mine/", views.mine, name="mine"),
     path("propose/", views.propose, name="propose"),

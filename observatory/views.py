@@ -3,6 +3,7 @@ editorial board's pages. Thin: parse, call one service or selector, render."""
 
 import json
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -31,6 +32,7 @@ from .forms import (
     ContactForm,
     ContentFilterForm,
     ContentForm,
+    DeclineChangesForm,
     DeclineProposalForm,
     ExpertFilterForm,
     ExpertForm,
@@ -41,6 +43,7 @@ from .forms import (
 )
 from .markdown import render_markdown
 from .models import ContentProposal, Expert, Milestone
+from .video import EMBED_ORIGINS
 
 LIST_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 30
@@ -101,6 +104,13 @@ def content_list(request):
     )
 
 
+def _json_ld_person(credit) -> dict:
+    person = {"@type": "Person", "name": credit.name}
+    if credit.profile_url:
+        person["url"] = absolute_url(credit.profile_url)
+    return person
+
+
 def _json_ld(item, request) -> str:
     data = {
         "@context": "https://schema.org",
@@ -111,9 +121,7 @@ def _json_ld(item, request) -> str:
         "datePublished": item.published_at,
         "dateModified": item.updated_at,
         "url": absolute_url(item.get_absolute_url()),
-        "author": [
-            {"@type": "Person", "name": credit.user.display_name} for credit in item.credits.all()
-        ],
+        "author": [_json_ld_person(credit) for credit in item.credits.all()],
         "publisher": {"@type": "Organization", "name": "European AI Media Observatory"},
         "keywords": [tag.name for tag in item.tags.all()],
         "about": [topic.name for topic in item.topics.all()],
@@ -124,7 +132,13 @@ def _json_ld(item, request) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+# The pages that show a piece may frame its video player (after the reader's click), from
+# the privacy-enhanced players only; every other page keeps frames off (default-src 'none').
+allow_video_players = csp_update({"frame-src": list(EMBED_ORIGINS)})
+
+
 @require_GET
+@allow_video_players
 def item_detail(request, slug):
     """A published piece. Anything else answers 404, whoever asks: the editorial team reads
     unpublished pieces on their own pages."""
@@ -154,16 +168,29 @@ def _relation_choices() -> dict:
     }
 
 
+def _credit(request) -> dict:
+    """The editorial team names the authors (experts of the directory or staff), in order."""
+    if not can(request.user, "observatory.manage_content"):
+        return {"may_credit": False}
+    return {"may_credit": True, "author_choices": selectors.author_choices()}
+
+
 @login_required
 def write(request):
     """A new draft by any signed-in user."""
     require(request, "observatory.add_contentitem")
-    form = ContentForm(request.POST or None, request.FILES or None, **_relation_choices())
+    form = ContentForm(
+        request.POST or None, request.FILES or None, **_relation_choices(), **_credit(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.content_create(actor=request.user, **form.service_kwargs())
+            item = services.content_create(
+                actor=request.user,
+                form_token=form.cleaned_data.get("form_token"),
+                **form.service_kwargs(),
+            )
         except PortalError as error:
-            form_error(form, error)
+            form_error(form, form.service_error(error))
         else:
             messages.success(request, _("Draft saved. Send it for review when it is ready."))
             return redirect("observatory:manage_item", item.pk)
@@ -182,13 +209,12 @@ def _item_or_404(request, pk):
 def edit(request, pk):
     item = _item_or_404(request, pk)
     require(request, "observatory.change_contentitem", item)
-    may_credit = can(request.user, "observatory.manage_content")
     form = ContentForm(
         request.POST or None,
         request.FILES or None,
         instance=item,
-        may_credit=may_credit,
         **_relation_choices(),
+        **_credit(request),
     )
     form.fields["hero_image"].widget.current_url = item.hero_image.url if item.hero_image else ""
     if request.method == "POST" and form.is_valid():
@@ -197,7 +223,7 @@ def edit(request, pk):
         try:
             services.content_update(item=item, actor=request.user, **kwargs)
         except PortalError as error:
-            form_error(form, error)
+            form_error(form, form.service_error(error))
         else:
             messages.success(request, _("Saved."))
             return redirect("observatory:manage_item", item.pk)
@@ -267,6 +293,7 @@ def _item_page(request, item, *, bound=None, status=200):
 
 @login_required
 @require_GET
+@allow_video_players
 def manage_item(request, pk):
     """A piece as the editorial team and its authors see it, whatever its state: a preview,
     the moves the viewer may make, its editorial history."""
@@ -354,6 +381,7 @@ def history(request, pk):
 
 @login_required
 @require_GET
+@allow_video_players
 def revision(request, pk, version_id):
     """A preview of one revision with its differences from the one before and from the
     version last published."""
@@ -395,7 +423,10 @@ def propose(request):
         data = {name: form.cleaned_data[name] for name in ContentProposal.PROPOSER_FIELDS}
         try:
             proposal = services.proposal_submit(
-                actor=request.user, data=data, file=form.cleaned_data.get("file") or None
+                actor=request.user,
+                data=data,
+                file=form.cleaned_data.get("file") or None,
+                form_token=form.cleaned_data.get("form_token"),
             )
         except PortalError as error:
             form_error(form, error)
@@ -648,6 +679,7 @@ def _expert_page(request, expert, *, contact_form=None, status=200):
         "observatory/expert_detail.html",
         {
             "expert": expert,
+            "items": selectors.items_by_expert(expert),
             "contact_form": contact_form or ContactForm(),
             "may_contact": can(request.user, "observatory.contact_expert", expert)
             and expert.accepts_contact,
@@ -704,6 +736,7 @@ def my_expert_profile(request):
             request.FILES or None,
             instance=expert,
             organisations=organisations,
+            show_pending=True,
         ),
     )
     if request.method == "POST" and form.is_valid():
@@ -716,10 +749,11 @@ def my_expert_profile(request):
                     topics=form.cleaned_data["topics"],
                     photo=photo,
                     for_self=True,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
                 messages.success(request, _("Thank you: an editor will approve your profile."))
             else:
-                services.expert_update(
+                expert = services.expert_update(
                     expert=expert,
                     actor=request.user,
                     data=form.profile_data(),
@@ -727,7 +761,16 @@ def my_expert_profile(request):
                     photo=photo,
                     clear_photo=form.cleaned_data.get("photo") is False,
                 )
-                messages.success(request, _("Saved."))
+                if expert.has_pending_changes:
+                    messages.success(
+                        request,
+                        _(
+                            "Saved. An editor checks your changes; until then your profile "
+                            "shows the version approved before."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Saved."))
         except PortalError as error:
             form_error(form, error)
         else:
@@ -765,8 +808,9 @@ def expert_queue(request):
 
 
 @login_required
-def expert_edit(request, pk=None):
-    """An editor makes a profile for an expert, or changes one."""
+def expert_edit(request, pk=None, *, decline_form=None, status=None):
+    """An editor makes a profile for an expert, or changes one; the changes an expert made
+    to their approved profile wait here for approval."""
     require(request, "observatory.create_any_expert")
     expert = None
     if pk is not None:
@@ -776,14 +820,14 @@ def expert_edit(request, pk=None):
     form = _expert_form(
         request,
         ExpertForm(
-            request.POST or None,
-            request.FILES or None,
+            (request.POST or None) if decline_form is None else None,
+            (request.FILES or None) if decline_form is None else None,
             instance=expert,
             organisations=member_organisations().order_by("name"),
             with_contact_email=expert is None or expert.user_id is None,
         ),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and decline_form is None and form.is_valid():
         photo = form.cleaned_data.get("photo") or None
         try:
             if expert is None:
@@ -793,6 +837,7 @@ def expert_edit(request, pk=None):
                     topics=form.cleaned_data["topics"],
                     photo=photo,
                     for_self=False,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
             else:
                 services.expert_update(
@@ -808,13 +853,56 @@ def expert_edit(request, pk=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("observatory:expert_queue")
-    status = 422 if form.is_bound else 200
+    if status is None:
+        status = 422 if form.is_bound else 200
     return render(
         request,
         "observatory/expert_form.html",
-        {"form": form, "expert": expert, "own": False},
+        {
+            "form": form,
+            "expert": expert,
+            "own": False,
+            "waiting": selectors.pending_profile_changes(expert) if expert else [],
+            "decline_form": decline_form or DeclineChangesForm(),
+            "may_review": expert is not None
+            and can(request.user, "observatory.approve_expert", expert),
+        },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def expert_changes(request, pk):
+    """An editor approves or declines the changes an expert made to their approved profile."""
+    require(request, "observatory.create_any_expert")
+    expert = Expert.objects.filter(pk=pk).first()
+    if expert is None:
+        raise Http404
+    approve = "approve" in request.POST
+    form = DeclineChangesForm(request.POST)
+    if not approve and not form.is_valid():
+        return expert_edit(request, pk, decline_form=form, status=422)
+    try:
+        services.expert_review_changes(
+            expert=expert,
+            actor=request.user,
+            approve=approve,
+            reply="" if approve else form.cleaned_data["reply"],
+        )
+    except PortalError as error:
+        if approve:
+            messages.error(request, error.message)
+            return redirect("observatory:expert_edit", pk)
+        form_error(form, error)
+        return expert_edit(request, pk, decline_form=form, status=422)
+    messages.success(
+        request,
+        _("The changes are public.")
+        if approve
+        else _("The changes are declined; the expert is told."),
+    )
+    return redirect("observatory:expert_queue")
 
 
 @login_required

@@ -6,13 +6,54 @@ from ai4media_portal.core.api import serializers as portal
 from ..models import ContentItem, Expert, Milestone, Regulation
 
 
+class ContentAuthorSerializer(portal.Serializer):
+    """One author of a piece, in the order shown: ``expert`` is the slug of their profile in
+    the expert directory (``/api/v1/experts/{slug}/``) and ``url`` its page, both null for a
+    staff author or a profile that is not listed. Never an email address."""
+
+    name = serializers.CharField(read_only=True)
+    expert = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_expert(self, credit) -> str | None:
+        return credit.expert.slug if credit.profile_url else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, credit) -> str | None:
+        if not credit.profile_url:
+            return None
+        return self.context["request"].build_absolute_uri(credit.profile_url)
+
+
+class RelatedOutputSerializer(portal.Serializer):
+    """A public record of the Outputs catalogue the piece relates to: its id
+    (``/api/v1/outputs/{id}/``), title, year and page."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    year = serializers.IntegerField(source="date_year", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, output) -> str:
+        return self.context["request"].build_absolute_uri(output.get_absolute_url())
+
+
 class ContentItemSerializer(portal.ModelSerializer):
     """A published piece of the Observatory. ``body_html`` is the body rendered from Markdown
     and sanitised (no script, event handler, style or iframe); ``body`` is the Markdown."""
 
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
-    authors = serializers.SerializerMethodField(help_text="Names of the authors, in order.")
+    authors = ContentAuthorSerializer(
+        source="credits", many=True, read_only=True, help_text="The authors, in order."
+    )
+    related_outputs = RelatedOutputSerializer(
+        source="public_outputs",
+        many=True,
+        read_only=True,
+        help_text="Public research outputs of the catalogue the piece relates to, newest first.",
+    )
     hero_image = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -38,14 +79,12 @@ class ContentItemSerializer(portal.ModelSerializer):
             "topics",
             "tags",
             "authors",
+            "related_outputs",
             "published_at",
             "updated_at",
             "url",
         ]
         read_only_fields = fields
-
-    def get_authors(self, item) -> list[str]:
-        return [credit.user.display_name for credit in item.credits.all()]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_hero_image(self, item) -> str | None:

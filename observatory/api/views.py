@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Prefetch
 from rest_framework import permissions, viewsets
 
 from ai4media_portal.core.api.filters import PortalFilterSet
@@ -47,7 +48,13 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return selectors.with_list_relations(selectors.published_content())
+        return selectors.with_list_relations(selectors.published_content()).prefetch_related(
+            Prefetch(
+                "related_outputs",
+                queryset=selectors.related_outputs_queryset(),
+                to_attr="public_outputs",
+            )
+        )
 
 
 class RegulationFilter(PortalFilterSet):

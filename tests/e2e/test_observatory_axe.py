@@ -7,6 +7,7 @@ import pytest
 from ai4media_portal.core.roles import Role
 from observatory import services
 from observatory.enums import ContentStatus
+from observatory.models import ContentAuthor
 from tests.factories import UserFactory
 from tests.observatory.factories import ContentItemFactory, topic
 
@@ -16,7 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_observatory_public_pages_pass_axe(page):
-    item = ContentItemFactory(status=ContentStatus.PUBLISHED, featured=True)
+    # A piece of the video series (the click-to-load player) signed by an expert.
+    item = ContentItemFactory(
+        status=ContentStatus.PUBLISHED, featured=True, video_url="https://vimeo.com/76979871"
+    )
     item.topics.set([topic("policy-legislation")])
     editor = UserFactory(roles=[Role.OBSERVATORY_EDITOR])
     chief = UserFactory(roles=[Role.EDITOR_IN_CHIEF])
@@ -52,6 +56,7 @@ def test_observatory_public_pages_pass_axe(page):
         for_self=False,
     )
     services.expert_approve(expert=expert, actor=chief)
+    ContentAuthor.objects.create(item=item, expert=expert, position=1)
     problems = []
     for path in (
         "/observatory/",

@@ -30,7 +30,7 @@ def test_lists_published_pieces_newest_first_with_their_fields(api_client):
     assert [row["title"] for row in body["results"]] == ["Newer", "Older"]
     first = body["results"][0]
     assert first["topics"] == ["policy-legislation"]
-    assert first["authors"] == [new.created_by.display_name]
+    assert first["authors"] == [{"name": new.created_by.display_name, "expert": None, "url": None}]
     assert first["url"] == f"http://testserver/observatory/content/{new.slug}/"
     assert first["body_html"] == new.body_html
     assert "email" not in str(first)

@@ -59,3 +59,43 @@ def demo_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_demo_credits_experts_and_relates_public_outputs():
+    from observatory.models import ContentAuthor
+    from tests.outputs.factories import OutputFactory
+
+    outputs = {OutputFactory().pk for _ in range(3)}
+    _seed()
+    signed = ContentItem.objects.filter(credits__expert__isnull=False).distinct()
+    assert signed.count() >= 5
+    assert all(
+        credit.expert.status == "approved"
+        for credit in ContentAuthor.objects.filter(expert__isnull=False)
+    )
+    related = ContentItem.objects.filter(related_outputs__isnull=False).distinct()
+    assert related.exists()
+    assert set(related.values_list("related_outputs", flat=True)) <= outputs
+
+
+def test_demo_has_a_profile_edit_waiting_for_approval():
+    _seed()
+    waiting = Expert.objects.exclude(pending_changes={})
+    assert waiting.count() == 1
+    assert waiting.get().status == "approved"
+
+
+def test_seeding_sends_no_workflow_email(django_capture_on_commit_callbacks, mailoutbox):
+    from ai4media_portal.core.models import OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _seed()
+    assert callbacks  # the services did queue their emails ...
+    assert not OutboundEmail.objects.filter(template__startswith="observatory/").exists()
+    assert mailoutbox == []  # ... and none was delivered
+
+
+def test_demo_videos_play_in_the_click_to_load_player_or_stay_links():
+    _seed()
+    videos = ContentItem.objects.filter(kind=ContentKind.INTERVIEW_VIDEO)
+    assert any(item.video_embed is not None for item in videos)
