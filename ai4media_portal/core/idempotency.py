@@ -23,6 +23,15 @@ def new_form_token() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def posted_form_token(request) -> uuid.UUID | None:
+    """The ``form_token`` a POST carries, or None when absent or not a UUID (then the create
+    simply happens, as without a token)."""
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return None
+
+
 def create_once(
     model: type[M],
     *,

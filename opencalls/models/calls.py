@@ -134,6 +134,9 @@ class Call(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The hidden token of the form that created the call (new or copied): one call per form
+    # however often it is sent (core.idempotency).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CallQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.idempotency import create_once
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.validators import validate_pdf
 from ai4media_portal.core.workflow import ensure_transition
@@ -27,6 +28,20 @@ from ..models import (
 )
 from .workflow import call_record_start, call_write_stage
 
+# The key of the PostgreSQL advisory lock under which calls are numbered: two managers creating
+# or copying calls at the same moment would otherwise both take the same next number.
+CALL_NUMBERING_LOCK = 951911_0001
+
+
+def _lock_call_numbering() -> None:
+    """Serialise call numbering until the current transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CALL_NUMBERING_LOCK])
+
+
+def _next_call_number() -> int:
+    return (Call.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
 
 def _check_guide(guide) -> None:
     if guide:
@@ -37,20 +52,37 @@ def _check_guide(guide) -> None:
 
 
 @transaction.atomic
-def call_create(*, actor, data: dict, guide=None) -> Call:
-    """Create a draft call from ``data`` (any of ``Call.EDITABLE_FIELDS``). Managers only."""
+@transaction.atomic
+def call_create(*, actor, data: dict, guide=None, form_token=None) -> Call:
+    """Create a draft call from ``data`` (any of ``Call.EDITABLE_FIELDS``; without a
+    ``number`` it takes the next one). Managers only.
+
+    Idempotent per ``form_token`` (the create form's hidden token): the same token returns the
+    call it created, marked ``already_created``, however often or however simultaneously it is
+    sent. Numbering is serialised (an advisory lock), so simultaneous creates get consecutive
+    numbers; a number already taken is refused beside the field (``ValidationError``)."""
     require_perm(actor, "opencalls.manage_calls")
-    call = Call(stage=CallStage.DRAFT, created_by=actor)
-    apply_changes(call, data, Call.EDITABLE_FIELDS)
-    if call.number is None:
-        call.number = (Call.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     _check_guide(guide)
-    if guide:
-        call.guide = guide
-    call.full_clean()
-    call.save()
-    call_record_start(call, actor)
-    log_action("opencalls.call.create", actor=actor, target=call)
+
+    def create() -> Call:
+        _lock_call_numbering()
+        call = Call(stage=CallStage.DRAFT, created_by=actor, form_token=form_token)
+        apply_changes(call, data, Call.EDITABLE_FIELDS)
+        if call.number is None:
+            call.number = _next_call_number()
+        if guide:
+            call.guide = guide
+        # A token already used is settled by create_once (the unique constraint), not refused.
+        call.full_clean(exclude=["form_token"])
+        call.save()
+        call_record_start(call, actor)
+        log_action("opencalls.call.create", actor=actor, target=call)
+        return call
+
+    call, created = create_once(
+        Call, form_token=form_token, owner_field="created_by", owner=actor, create=create
+    )
+    call.already_created = not created
     return call
 
 
@@ -223,24 +255,40 @@ def _shift_years(moment, years: int):
 
 
 @transaction.atomic
-def call_copy(*, call: Call, actor) -> Call:
+def call_copy(*, call: Call, actor, form_token=None) -> Call:
     """A new draft call with the next number, a copy of ``call``'s settings (its evaluation
     settings included), tracks, challenges, criteria, checklist and FAQ, and its dates moved on
     by whole years so that it opens in the future. The guide for applicants is not copied.
-    Managers only."""
+    Managers only.
+
+    Idempotent per ``form_token`` (the editor's hidden token): sent again, it returns the copy
+    it made, marked ``already_created``. Numbered under the same lock as ``call_create``."""
     require_perm(actor, "opencalls.manage_calls")
+    copy, created = create_once(
+        Call,
+        form_token=form_token,
+        owner_field="created_by",
+        owner=actor,
+        create=lambda: _copy(call, actor, form_token),
+    )
+    copy.already_created = not created
+    return copy
+
+
+def _copy(call: Call, actor, form_token) -> Call:
+    _lock_call_numbering()
     years = _next_opening_year(call, timezone.now())
-    number = (Call.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
     copy = Call(
         **{name: getattr(call, name) for name in Call.EDITABLE_FIELDS},
         stage=CallStage.DRAFT,
         created_by=actor,
+        form_token=form_token,
     )
-    copy.number = number
+    copy.number = _next_call_number()
     copy.title = _("Copy of %(title)s") % {"title": call.title}
     copy.opens_at = _shift_years(call.opens_at, years)
     copy.closes_at = _shift_years(call.closes_at, years)
-    copy.full_clean()
+    copy.full_clean(exclude=["form_token"])
     copy.save()
     call_record_start(copy, actor)
     for track in call.tracks.prefetch_related("challenges__topics"):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.idempotency import new_form_token, posted_form_token
 from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
@@ -34,18 +35,30 @@ def manage_calls(request):
 def call_create(request):
     require(request, "opencalls.manage_calls")
     form = CallForm(request.POST or None, request.FILES or None)
+    form_token = posted_form_token(request) or new_form_token()
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(
-                actor=request.user, data=form.call_data(), guide=form.cleaned_data.get("guide")
+                actor=request.user,
+                data=form.call_data(),
+                guide=form.cleaned_data.get("guide"),
+                form_token=form_token,
             )
         except (PortalError, ValidationError) as error:
             form_error(form, error)
         else:
-            messages.success(request, _("Draft call created: now add its tracks and criteria."))
+            if call.already_created:
+                messages.info(request, _("This call was already created: here it is."))
+            else:
+                messages.success(request, _("Draft call created: now add its tracks and criteria."))
             return redirect("opencalls:call_edit", number=call.number)
     status = 422 if request.method == "POST" else 200
-    return render(request, "opencalls/manage/call_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "opencalls/manage/call_form.html",
+        {"form": form, "form_token": form_token},
+        status=status,
+    )
 
 
 def _save_editor(request, call: Call):
@@ -91,6 +104,8 @@ def _editor_page(request, call: Call, form, formsets, *, status=200):
             "problems": services.call_publication_problems(call),
             "history": selectors.call_history(call),
             "CallStage": CallStage,
+            # The copy button sends the editor's form: one copy per page drawn.
+            "form_token": posted_form_token(request) or new_form_token(),
         },
         status=status,
     )
@@ -129,12 +144,12 @@ def call_copy(request, number: int):
         if not saved:
             return _editor_page(request, call, form, formsets, status=422)
         call.refresh_from_db()
-    copy = services.call_copy(call=call, actor=request.user)
-    messages.success(
-        request,
-        _("Open Call #%(number)s created as a draft copy. Check its dates.")
-        % {"number": copy.number},
-    )
+    copy = services.call_copy(call=call, actor=request.user, form_token=posted_form_token(request))
+    if copy.already_created:
+        message = _("Open Call #%(number)s was already copied from this page: here it is.")
+    else:
+        message = _("Open Call #%(number)s created as a draft copy. Check its dates.")
+    messages.success(request, message % {"number": copy.number})
     return redirect("opencalls:call_edit", number=copy.number)
 
 

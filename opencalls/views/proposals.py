@@ -1,6 +1,5 @@
 """The applicant portal: starting, editing, submitting and withdrawing proposals."""
 
-import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from ai4media_portal.core.audit import audit_trail
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import ErrorItem, error_summary
+from ai4media_portal.core.idempotency import posted_form_token
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.web import form_error, paginate, require
@@ -39,13 +39,6 @@ from .common import PAGE_SIZE
 from .public import _call_or_404
 
 
-def _uuid_or_none(value):
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_POST
 def proposal_start(request, number: int):
@@ -53,7 +46,7 @@ def proposal_start(request, number: int):
     call = _call_or_404(request, number)
     try:
         proposal = services.proposal_start(
-            call=call, actor=request.user, form_token=_uuid_or_none(request.POST.get("form_token"))
+            call=call, actor=request.user, form_token=posted_form_token(request)
         )
     except PortalError as error:
         messages.error(request, error.message)
