@@ -3,6 +3,26 @@ figure on the home page and its section on an organisation's page. Every model o
 is listed, so that any change to what those pages show invalidates them at once; changes to
 records never shown publicly only refresh the cache a little more often than needed."""
 
-from django.apps import apps
+import datetime
+import zoneinfo
 
-MODELS = list(apps.get_app_config("observatory").get_models(include_auto_created=True))
+from django.apps import apps
+from django.conf import settings
+
+# Staff authors appear by their account's name.
+MODELS = [
+    *apps.get_app_config("observatory").get_models(include_auto_created=True),
+    apps.get_model("accounts", "User"),
+]
+
+
+def seconds_until_change(now: datetime.datetime) -> float:
+    """Seconds until the next midnight where visitors' pages are drawn (Europe/Brussels): the
+    policy tracker and the Observatory's home tell past milestones from upcoming ones by the
+    date alone."""
+    local = now.astimezone(zoneinfo.ZoneInfo(settings.PORTAL_DEFAULT_TIMEZONE))
+    midnight = datetime.datetime.combine(
+        local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=local.tzinfo
+    )
+    # In UTC: between two times of one zone, Python ignores a change of offset (DST).
+    return (midnight.astimezone(datetime.UTC) - now).total_seconds()

@@ -21,6 +21,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 from network.selectors import member_organisations
 
@@ -56,7 +57,13 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 # --- Public ------------------------------------------------------------------------------------
 
 
+# What the public pages show besides the Observatory's own records: member organisations and
+# research outputs. Anonymous visitors get them from the shared cache until any of these changes.
+PUBLIC_SCOPES = ("observatory", "network", "outputs")
+
+
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def index(request):
     """The Observatory's home: featured pieces, the latest, the latest per topic, the series."""
     featured, latest = selectors.featured_and_latest()
@@ -77,6 +84,7 @@ def index(request):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def content_list(request):
     """Published pieces with full-text search and filters, all in the query string."""
     form = ContentFilterForm(request.GET or None)
@@ -139,6 +147,7 @@ allow_video_players = csp_update({"frame-src": list(EMBED_ORIGINS)})
 
 @require_GET
 @allow_video_players
+@public_page(*PUBLIC_SCOPES)
 def item_detail(request, slug):
     """A published piece. Anything else answers 404, whoever asks: the editorial team reads
     unpublished pieces on their own pages."""
@@ -543,6 +552,7 @@ def proposal_inbox(request):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def policy_index(request):
     """The policy tracker: every regulation with its status, and one timeline of all their
     milestones, past and upcoming."""
@@ -579,6 +589,7 @@ def _regulation_page(request, slug, *, milestone_form=None, status=200):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def regulation_detail(request, slug):
     return _regulation_page(request, slug)
 
@@ -650,6 +661,7 @@ EXPERT_PAGE_SIZE = 24
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def expert_list(request):
     """Listed experts with search and filters, all in the query string."""
     form = ExpertFilterForm(request.GET or None)
@@ -690,6 +702,7 @@ def _expert_page(request, expert, *, contact_form=None, status=200):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def expert_detail(request, slug):
     expert = selectors.expert_page(slug)
     if expert is None:

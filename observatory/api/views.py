@@ -4,6 +4,7 @@ from rest_framework import permissions, viewsets
 
 from ai4media_portal.core.api.filters import PortalFilterSet
 from ai4media_portal.core.api.ordering import OrderingFilter
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors
 from ..enums import Availability, ContentKind, ContentLanguage, RegulationStatus
@@ -35,10 +36,11 @@ class ContentFilter(PortalFilterSet):
         return queryset.filter(**{field: value}).distinct()
 
 
-class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+class ContentViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The Observatory's published pieces, newest first, open to everyone. Drafts, pieces in
     review, scheduled, unpublished and archived ones are never listed nor found."""
 
+    public_cache_scopes = ("observatory", "network", "outputs")
     serializer_class = ContentItemSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = ContentFilter
@@ -65,10 +67,11 @@ class RegulationFilter(PortalFilterSet):
         fields = ["status"]
 
 
-class RegulationViewSet(viewsets.ReadOnlyModelViewSet):
+class RegulationViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The regulations of the policy tracker with their milestones, open to everyone, by short
     name unless ``?ordering=`` says otherwise."""
 
+    public_cache_scopes = ("observatory",)
     serializer_class = RegulationSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = RegulationFilter
@@ -110,10 +113,11 @@ class ExpertFilter(PortalFilterSet):
         return queryset.filter(pk__in=matching)
 
 
-class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
+class ExpertViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The listed experts (approved, not hidden), open to everyone, by name unless
     ``?ordering=`` says otherwise; never an email address."""
 
+    public_cache_scopes = ("observatory", "network")
     serializer_class = ExpertSerializer
     permission_classes = [permissions.AllowAny]
     filterset_class = ExpertFilter
