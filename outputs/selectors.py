@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.pillars import collect_provenance_sources
 from network.models import Organisation
 
-from .enums import Access, OutputKind, OutputStatus, ResearchArea, UseCase
+from .enums import CONSORTIUM, Access, OutputKind, OutputStatus, ResearchArea, UseCase
 from .models import Creator, Output
 
 MAX_SEARCH_WORDS = 8
@@ -227,6 +229,18 @@ def output_for_page(pk: int, user) -> Output | None:
     return None
 
 
+def file_available_to(user, output: Output) -> bool:
+    """Whether ``user`` (anonymous visitors included) may download ``output``'s file: anyone
+    once the record is public and its file open (``Output.file_is_open``: open access, or an
+    embargo whose date has come); otherwise only its curators
+    (``outputs.download_file``). A tombstone serves no file."""
+    if output.is_deleted or not output.file:
+        return False
+    if output.is_published and output.file_is_open():
+        return True
+    return can(user, "outputs.download_file", output)
+
+
 def curated_by(user) -> QuerySet[Output]:
     """The outputs ``user`` curates, newest change first: all for staff, else those of the
     organisations they are a contact of. Tombstones included."""
@@ -252,3 +266,63 @@ def outputs_of_organisation(organisation: Organisation, *, limit: int) -> list[O
 
 def kind_counts() -> dict[str, int]:
     return dict(_grouped(published_outputs(), "kind"))
+
+
+# --- Provenance -------------------------------------------------------------------------------
+
+CONSORTIUM_LABEL = _("The AI4Media consortium")
+
+
+@dataclass(frozen=True)
+class ProvenanceLink:
+    """Where an output comes from, for a page or the API: the kind's code and label, and for a
+    pillar's record its id, public title and absolute URL (empty for the consortium)."""
+
+    kind: str
+    label: str
+    record_id: int | None = None
+    title: str = ""
+    url: str = ""
+
+
+def provenance_choices() -> list[tuple[str, str]]:
+    """The provenances a curator may choose: the consortium, then each pillar's kind that
+    exists (``<app>/provenance.py``)."""
+    sources = collect_provenance_sources()
+    return [(CONSORTIUM, CONSORTIUM_LABEL), *((s.kind, s.label) for s in sources.values())]
+
+
+def provenance_record(kind: str, record_id: int) -> tuple[str, str] | None:
+    """(public title, absolute URL) of the record ``record_id`` of provenance ``kind``, or
+    ``None`` when the kind is unknown or the record is not public; one query."""
+    source = collect_provenance_sources().get(kind)
+    if source is None:
+        return None
+    return source.resolve([record_id]).get(record_id)
+
+
+def attach_provenance(outputs) -> list[Output]:
+    """Set ``output.provenance_link`` (a ``ProvenanceLink``, or ``None`` when the record it
+    names is no longer public) on each of ``outputs``: one query per kind present, however
+    many outputs. Returns them as a list."""
+    outputs = list(outputs)
+    sources = collect_provenance_sources()
+    wanted: dict[str, set[int]] = {}
+    for output in outputs:
+        if output.provenance_kind != CONSORTIUM and output.provenance_kind in sources:
+            wanted.setdefault(output.provenance_kind, set()).add(output.provenance_id)
+    found = {kind: sources[kind].resolve(ids) for kind, ids in wanted.items()}
+    for output in outputs:
+        kind = output.provenance_kind
+        if kind == CONSORTIUM:
+            output.provenance_link = ProvenanceLink(CONSORTIUM, str(CONSORTIUM_LABEL))
+            continue
+        record = found.get(kind, {}).get(output.provenance_id)
+        output.provenance_link = (
+            None
+            if record is None
+            else ProvenanceLink(
+                kind, str(sources[kind].label), output.provenance_id, record[0], record[1]
+            )
+        )
+    return outputs
