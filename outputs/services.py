@@ -6,6 +6,7 @@ locks the record it changes, validates the metadata (``PortalError`` naming the 
 writes the audit log. HTML views and the API call these.
 """
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -572,6 +573,17 @@ def outputs_import(*, actor, organisation: Organisation, candidates: list, commi
             "pk", "title", "date_year"
         )
     }
+    # The stored outputs with the file's DOIs, in one query (the raw DOIs normalised as the
+    # checks below do; a DOI that does not normalise is skipped there anyway).
+    dois = set()
+    for candidate in candidates:
+        if not candidate.reason and candidate.data.get("doi"):
+            with contextlib.suppress(DjangoValidationError):
+                dois.add(normalise_doi(candidate.data["doi"]))
+    by_doi = {
+        output.doi: output
+        for output in live.filter(doi__in=dois).select_related("organisation").order_by("pk")
+    }
     for candidate in candidates:
         if candidate.reason:
             rows.append(ImportRow(candidate, ImportAction.SKIP, candidate.reason))
@@ -597,11 +609,7 @@ def outputs_import(*, actor, organisation: Organisation, candidates: list, commi
             )
             continue
         seen.update(dict.fromkeys(keys, candidate.key))
-        existing = (
-            live.filter(doi=data["doi"]).select_related("organisation").first()
-            if data["doi"]
-            else None
-        )
+        existing = by_doi.get(data["doi"]) if data["doi"] else None
         if existing is not None:
             if can(actor, "outputs.change_output", existing):
                 rows.append(ImportRow(candidate, ImportAction.UPDATE, output=existing))
