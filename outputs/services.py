@@ -7,6 +7,7 @@ writes the audit log. HTML views and the API call these.
 """
 
 import contextlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -535,8 +536,13 @@ class ImportRow:
     output: Output | None = None
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _title_key(title: str, year) -> tuple[str, int]:
-    return "".join(ch for ch in title.casefold() if ch.isalnum()), int(year)
+    # Run against every stored title of the file's years: a regular expression, not a
+    # character loop (100,000 titles).
+    return _NOT_ALNUM.sub("", title.casefold()), int(year)
 
 
 def _check_fields(data: dict) -> None:
