@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from ai4media_portal.core import sitemaps as core_sitemaps
 from ai4media_portal.core import views as core_views
 from ai4media_portal.core.api.docs import api_docs
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("search/", core_views.search, name="search"),
+    path("sitemap.xml", core_sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", core_sitemaps.section, name="sitemap-section"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("ai4media_portal.accounts.urls")),

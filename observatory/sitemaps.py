@@ -15,3 +15,7 @@ class ContentSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+
+# Joins the site's sitemap index (``core.sitemaps``) as ``/sitemap-observatory.xml``.
+SITEMAPS = {"observatory": ContentSitemap}

@@ -13,6 +13,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock
 from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import get_default_latex_context_db
 
 from .enums import Access, CreatorKind, IdentifierScheme, OutputKind, PublicationType
 from .services import CreatorData
@@ -54,8 +55,17 @@ class Candidate:
     reason: str = ""
 
 
+# The default macro table, built once: pylatexenc otherwise rebuilds it for every value,
+# which made that most of a 5,000-entry preview.
+_LATEX_CONTEXT = get_default_latex_context_db()
+# What LaTeX could make of a value; a value with none of these reads as itself.
+_LATEX_MARKS = re.compile(r"[\\{}$%~&]|--|``|''|[!?]`")
+
+
 def _text(value: str) -> str:
-    return " ".join(_latex.latex_to_text(value).split())
+    if not _LATEX_MARKS.search(value):
+        return " ".join(value.split())
+    return " ".join(_latex.latex_to_text(value, latex_context=_LATEX_CONTEXT).split())
 
 
 def _creators(value: str) -> list[CreatorData]:

@@ -5,9 +5,11 @@ embargoed and a few deleted records, and a partner's contact who curates their o
 Titles, names and identifiers are invented; DOIs use the test prefix 10.5072 (DataCite's
 prefix for examples), never a real record's."""
 
+import io
 import uuid
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from network.models import Organisation, OrganisationContact
@@ -27,7 +29,7 @@ from .enums import (
 from .models import Creator, Funding, Identifier, Link, Output
 from .validators import orcid_checksum
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 DEMO_NAMESPACE = uuid.UUID("0f7d6c1e-5a2b-4c3d-9e8f-951911000014")
 COUNTS = {
     OutputKind.PUBLICATION: 420,
@@ -267,9 +269,81 @@ def seed(ctx) -> None:
     )
     for model in (Funding, Identifier, Link):
         model.objects.bulk_create([row for row in extras if isinstance(row, model)])
+    _brief_files(wanted)
     # A partner's contact who curates its outputs.
     curator = ctx.demo_user("outputs-curator", "Olga Outputs")
     OrganisationContact.objects.get_or_create(
         organisation=organisations[0], user=curator, defaults={"position": "Open-science officer"}
     )
     ctx.log(f"  {len(outputs)} outputs")
+
+
+# The colours of the research areas, for the generated covers.
+COVER_COLOURS = [(11, 92, 173), (0, 122, 94), (170, 58, 30), (96, 55, 150)]
+
+
+def brief_cover(title: str, n: int) -> bytes:
+    """A generated cover (PNG, 600 × 800): a coloured page with the title."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (600, 800), COVER_COLOURS[n % len(COVER_COLOURS)])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 560, 760), outline=(255, 255, 255), width=4)
+    font = ImageFont.load_default(size=36)
+    small = ImageFont.load_default(size=24)
+    draw.text((70, 80), "AI4Media", fill=(255, 255, 255), font=font)
+    words, lines, line = title.split(), [], ""
+    for word in words:
+        if len(line) + len(word) > 24:
+            lines.append(line)
+            line = ""
+        line = f"{line} {word}".strip()
+    lines.append(line)
+    for number, text in enumerate(lines[:8]):
+        draw.text((70, 300 + 44 * number), text, fill=(255, 255, 255), font=small)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def brief_pdf(output) -> bytes:
+    """A generated two-paragraph PDF of a result in brief."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title(output.title)
+    pdf.set_author("AI4Media Consortium")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 20)
+    pdf.multi_cell(0, 10, output.title)
+    pdf.ln(4)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(
+        0,
+        6,
+        f"{output.get_brief_type_display()} of the AI4Media network ({output.date_iso}). "
+        f"{output.abstract}",
+    )
+    pdf.ln(2)
+    pdf.multi_cell(
+        0,
+        6,
+        "This project has received funding from the European Union's Horizon 2020 research "
+        "and innovation programme under grant agreement No 951911.",
+    )
+    return bytes(pdf.output())
+
+
+def _brief_files(wanted) -> None:
+    """Give each demo result in brief that has none its PDF and cover (generated here, no
+    download), stored like uploads under generated names."""
+    uids = [uid for kind, _n, uid in wanted if kind == OutputKind.RESULT_IN_BRIEF]
+    numbers = {uid: n for kind, n, uid in wanted if kind == OutputKind.RESULT_IN_BRIEF}
+    bare = list(Output.objects.filter(uid__in=uids, file=""))
+    for output in bare:
+        n = numbers[output.uid]
+        slug = "-".join(output.title.lower().split()[:4])
+        output.file.save(f"{slug}.pdf", ContentFile(brief_pdf(output)), save=False)
+        output.file_name = f"AI4Media {output.get_brief_type_display()} - {slug}.pdf"[:200]
+        output.cover_image.save("cover.png", ContentFile(brief_cover(output.title, n)), save=False)
+    Output.objects.bulk_update(bare, ["file", "file_name", "cover_image"])

@@ -11,6 +11,14 @@ class OutputKind(models.TextChoices):
     RESULT_IN_BRIEF = "result-in-brief", _("Result in brief")
 
 
+# The kinds that may carry a file (PDF); a cover image belongs to results in brief.
+FILE_KINDS = frozenset({OutputKind.PUBLICATION, OutputKind.DATASET, OutputKind.RESULT_IN_BRIEF})
+COVER_KINDS = frozenset({OutputKind.RESULT_IN_BRIEF})
+
+# The provenance of the network's own work; other provenances are pillars' records.
+CONSORTIUM = "consortium"
+
+
 class PublicationType(models.TextChoices):
     JOURNAL_ARTICLE = "journal-article", _("Journal article")
     CONFERENCE_PAPER = "conference-paper", _("Conference paper")

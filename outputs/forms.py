@@ -2,12 +2,15 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ai4media_portal.core.forms import HiddenTextField, PortalForm
+from ai4media_portal.core.forms import HiddenTextField, PortalForm, StoredFileInput
+from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
 from .enums import (
+    CONSORTIUM,
     Access,
     BriefType,
     CreatorKind,
@@ -19,8 +22,8 @@ from .enums import (
     UseCase,
 )
 from .models import Output
-from .selectors import SORTS, Filters
-from .services import CreatorData, RelationData
+from .selectors import SORTS, Filters, provenance_choices
+from .services import CreatorData, FileChanges, RelationData
 from .validators import parse_partial_date
 
 
@@ -141,6 +144,35 @@ class OutputForm(PortalForm):
     brief_type = forms.ChoiceField(
         label=_("Type of result in brief"), choices=[("", "—"), *BriefType.choices], required=False
     )
+    file = forms.FileField(
+        label=_("File (PDF)"),
+        required=False,
+        validators=[validate_pdf],
+        widget=StoredFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_(
+            "Publications, datasets and results in brief: the document itself, at most 10 MB. "
+            "While the output is embargoed only its curators can download it."
+        ),
+    )
+    cover_image = forms.FileField(
+        label=_("Cover image"),
+        required=False,
+        validators=[validate_image],
+        widget=StoredFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("Results in brief: PNG, JPEG or WebP, at most 2 MB."),
+    )
+    provenance_kind = forms.ChoiceField(
+        label=_("Comes from"), choices=(), required=False, initial=CONSORTIUM
+    )
+    provenance_id = forms.IntegerField(
+        label=_("Number of that record"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "For an open-call project, a fellows exchange or an AIDA course: the number in the "
+            "address of its page (…/projects/12/ → 12)."
+        ),
+    )
 
     def __init__(self, *args, organisations=None, output: Output | None = None, **kwargs):
         if output is not None and "initial" not in kwargs:
@@ -148,8 +180,16 @@ class OutputForm(PortalForm):
         super().__init__(*args, **kwargs)
         if output is not None:
             del self.fields["organisation"]
+            # The stored files are private: link to the views that check who asks.
+            for name, view in (("file", "outputs:file"), ("cover_image", "outputs:cover")):
+                widget = self.fields[name].widget
+                widget.current_url = reverse(view, args=[output.pk])
+                widget.current_label = str(
+                    (output.file_name or _("the file")) if name == "file" else _("the cover")
+                )
         else:
             self.fields["organisation"].queryset = organisations
+        self.fields["provenance_kind"].choices = provenance_choices()
 
     def clean_date(self):
         try:
@@ -214,6 +254,21 @@ class OutputForm(PortalForm):
             relations.append(RelationData(relation_type=relation_type, target_doi=doi.strip()))
         return relations
 
+    def file_changes(self) -> FileChanges:
+        """The uploads and removals in the shape the services take (a cleared input is
+        ``False``, a kept one the stored file)."""
+        upload = self.cleaned_data.get("file")
+        cover = self.cleaned_data.get("cover_image")
+        new_file = upload if upload and hasattr(upload, "content_type") else None
+        new_cover = cover if cover and hasattr(cover, "content_type") else None
+        return FileChanges(
+            file=new_file,
+            file_name=new_file.name if new_file else "",
+            clear_file=upload is False,
+            cover_image=new_cover,
+            clear_cover_image=cover is False,
+        )
+
     def metadata(self) -> dict:
         """The cleaned fields in the shape ``services.output_create/update`` take."""
         data = self.cleaned_data
@@ -237,6 +292,8 @@ def initial_for(output: Output) -> dict:
     for name in ("keywords", "formats", "languages"):
         initial[name] = ", ".join(initial[name])
     initial["date"] = output.date_iso
+    initial["file"] = output.file or None
+    initial["cover_image"] = output.cover_image or None
     lines = []
     for creator in output.creators.all():
         if creator.kind == CreatorKind.ORGANISATION:

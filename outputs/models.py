@@ -4,7 +4,9 @@ A record is never removed: deleting it turns it into a tombstone (status ``delet
 harvesters and old links learn that it is gone.
 """
 
+import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -12,15 +14,19 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ai4media_portal.core.files import Accept, UploadField, get_private_storage
 from ai4media_portal.core.models import StateChange, TimeStampedModel
 from network.models import Organisation
 
 from .enums import (
+    CONSORTIUM,
     DEFAULT_AWARD,
     DEFAULT_FUNDER,
     DEFAULT_PROGRAMME,
+    FILE_KINDS,
     Access,
     BriefType,
     CreatorKind,
@@ -40,6 +46,15 @@ _SEARCH_VECTOR = (
     + SearchVector("search_names", weight="B", config="simple")
     + SearchVector("abstract", weight="C", config="english")
 )
+
+
+# Embargoes end at midnight in Brussels, where the network's coordinator sits.
+EMBARGO_TIMEZONE = ZoneInfo("Europe/Brussels")
+
+
+def embargo_today() -> datetime.date:
+    """Today's date as embargoes count it (Europe/Brussels)."""
+    return timezone.localdate(timezone=EMBARGO_TIMEZONE)
 
 
 class Output(TimeStampedModel):
@@ -81,6 +96,9 @@ class Output(TimeStampedModel):
         "documentation_url",
         # Result in brief
         "brief_type",
+        # Where it comes from
+        "provenance_kind",
+        "provenance_id",
     )
 
     # A stable identifier for harvesters and exports, independent of the database key.
@@ -155,6 +173,29 @@ class Output(TimeStampedModel):
     brief_type = models.CharField(
         _("type of result in brief"), max_length=20, choices=BriefType.choices, blank=True
     )
+    # The document itself (results in brief, and publications or datasets that carry one) and a
+    # result in brief's cover. Both stay in the private storage: the file is served after the
+    # access and embargo check, the cover once the record is public.
+    file = UploadField(
+        _("file (PDF)"),
+        accept=Accept.PDF,
+        storage=get_private_storage,
+        upload_to="outputs/files/%Y/",
+        blank=True,
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
+    cover_image = UploadField(
+        _("cover image"),
+        accept=Accept.IMAGE,
+        storage=get_private_storage,
+        upload_to="outputs/covers/%Y/",
+        blank=True,
+    )
+    # Where the output comes from: the consortium's own work, or a record of another pillar
+    # (an open-call project, a fellows exchange, an AIDA course) that the pillar's
+    # ``provenance`` module resolves; the kinds are those modules' ``KIND``.
+    provenance_kind = models.CharField(_("provenance"), max_length=40, default=CONSORTIUM)
+    provenance_id = models.PositiveIntegerField(_("provenance record"), null=True, blank=True)
     # Tombstone
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     deletion_reason = models.CharField(_("reason for deletion"), max_length=300, blank=True)
@@ -184,6 +225,12 @@ class Output(TimeStampedModel):
                 condition=~models.Q(access=Access.EMBARGOED)
                 | models.Q(embargo_until__isnull=False),
                 name="output_embargo_has_date",
+            ),
+            # The consortium's own work links nowhere; every other provenance names its record.
+            models.CheckConstraint(
+                condition=models.Q(provenance_kind=CONSORTIUM, provenance_id__isnull=True)
+                | (~models.Q(provenance_kind=CONSORTIUM) & models.Q(provenance_id__isnull=False)),
+                name="output_provenance_has_record",
             ),
         ]
         indexes = [
@@ -219,6 +266,21 @@ class Output(TimeStampedModel):
             if self.date_day:
                 text += f"-{self.date_day:02d}"
         return text
+
+    @property
+    def file_kind_allowed(self) -> bool:
+        return self.kind in FILE_KINDS
+
+    def file_is_open(self, today: datetime.date | None = None) -> bool:
+        """Whether the file may go to anyone (not only the curators) on ``today`` (the
+        embargo's date, ``embargo_today()`` by default): open access, or an embargo that has
+        ended even if the daily task has not yet lifted it. Restricted and metadata-only
+        outputs keep their file for the curators."""
+        if self.access == Access.OPEN:
+            return True
+        if self.access == Access.EMBARGOED and self.embargo_until is not None:
+            return self.embargo_until <= (today or embargo_today())
+        return False
 
     @property
     def doi_url(self) -> str:

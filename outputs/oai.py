@@ -397,7 +397,11 @@ def _list(root, arguments, base_url, page_url, *, verb: str, full: bool):
         queryset = queryset.filter(updated_at__lt=datetime.datetime.fromisoformat(query["u"]))
     if "t" in query:
         after = datetime.datetime.fromisoformat(query["t"])
-        queryset = queryset.filter(Q(updated_at__gt=after) | Q(updated_at=after, pk__gt=query["i"]))
+        # The first condition alone bounds the (datestamp, id) index scan, so a late page
+        # starts where the last one stopped instead of filtering every record before it.
+        queryset = queryset.filter(updated_at__gte=after).filter(
+            Q(updated_at__gt=after) | Q(pk__gt=query["i"])
+        )
     queryset = queryset.order_by("updated_at", "pk")
     if full:
         queryset = _with_metadata(queryset)

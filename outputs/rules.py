@@ -40,6 +40,13 @@ def is_not_deleted(user, output) -> bool:
     return output is not None and output.status != OutputStatus.DELETED
 
 
+@rules.predicate
+def file_is_open(user, output) -> bool:
+    """The output's file may go to anyone today: open access, or an embargo whose date has
+    come (``Output.file_is_open``)."""
+    return output is not None and output.file_is_open()
+
+
 is_curator = is_staff | is_output_contact
 
 rules.add_perm("outputs.view_output", is_published | is_curator)
@@ -47,5 +54,9 @@ rules.add_perm("outputs.add_output", is_authenticated & (is_staff | is_contact_o
 rules.add_perm("outputs.change_output", is_not_deleted & is_curator)
 rules.add_perm("outputs.publish_output", is_not_deleted & is_curator)
 rules.add_perm("outputs.delete_output", is_not_deleted & is_curator)
+# The file: an embargoed (or restricted) file reaches nobody but the curators before its date.
+rules.add_perm(
+    "outputs.download_file", is_not_deleted & (is_curator | (is_published & file_is_open))
+)
 # The curators' list of the outputs they look after.
 rules.add_perm("outputs.curate_outputs", is_authenticated & (is_staff | is_any_contact))

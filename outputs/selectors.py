@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.pillars import collect_provenance_sources
 from network.models import Organisation
 
-from .enums import Access, OutputKind, OutputStatus, ResearchArea, UseCase
+from .enums import CONSORTIUM, Access, OutputKind, OutputStatus, ResearchArea, UseCase
 from .models import Creator, Output
 
 MAX_SEARCH_WORDS = 8
@@ -161,19 +163,6 @@ def _grouped(queryset, field_name) -> list[tuple]:
     )
 
 
-def _unnested(queryset, column: str) -> list[tuple[str, int]]:
-    # Arrays are counted per element in SQL (one query, whatever the number of outputs).
-    inner, params = queryset.order_by().values("pk").query.sql_with_params()
-    table = Output._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT item, COUNT(*) FROM {table} o CROSS JOIN LATERAL unnest(o.{column}) item "
-            f"WHERE o.id IN ({inner}) GROUP BY item",
-            params,
-        )
-        return cursor.fetchall()
-
-
 def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetValue]:
     facets = [
         FacetValue(str(value), str(labels.get(value, value)) if labels else str(value), count)
@@ -188,29 +177,57 @@ def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetV
 def facets(filters: Filters) -> dict[str, list[FacetValue]]:
     """How many published outputs match ``filters`` per kind, year, research area, use case,
     access, licence, affiliated organisation and creator (the 20 most frequent organisations
-    and creators): eight queries, however many outputs."""
-    queryset = filtered(filters)
-    organisations = (
-        Organisation.objects.filter(affiliated_creators__output__in=queryset.values("pk"))
-        .annotate(n=Count("affiliated_creators__output", distinct=True))
-        .order_by("-n", "name")
-        .values_list("slug", "name", "n")[:20]
+    and creators): one query, however many outputs. The matching records are found once (a
+    materialised common table expression) and every facet counted from them, so a
+    full-text search runs once rather than once per facet."""
+    matching = (
+        filtered(filters)
+        .order_by()
+        .values("pk", "kind", "date_year", "access", "licence", "research_areas", "use_cases")
     )
-    creators = (
-        Creator.objects.filter(output__in=queryset.values("pk"))
-        .values_list("name")
-        .annotate(n=Count("output", distinct=True))
-        .order_by("-n", "name")[:20]
-    )
+    inner, params = matching.query.sql_with_params()
+    creator = Creator._meta.db_table
+    through = Creator.affiliations.through._meta.db_table
+    organisation = Organisation._meta.db_table
+    sql = f"""
+        WITH m AS MATERIALIZED ({inner})
+        SELECT 'kind', kind, '', COUNT(*) FROM m GROUP BY kind
+        UNION ALL SELECT 'year', date_year::text, '', COUNT(*) FROM m GROUP BY date_year
+        UNION ALL SELECT 'access', access, '', COUNT(*) FROM m GROUP BY access
+        UNION ALL SELECT 'licence', licence, '', COUNT(*) FROM m GROUP BY licence
+        UNION ALL SELECT 'area', item, '', COUNT(*)
+            FROM m CROSS JOIN LATERAL unnest(m.research_areas) item GROUP BY item
+        UNION ALL SELECT 'use_case', item, '', COUNT(*)
+            FROM m CROSS JOIN LATERAL unnest(m.use_cases) item GROUP BY item
+        UNION ALL (SELECT 'creator', c.name, '', COUNT(DISTINCT c.output_id)
+            FROM {creator} c JOIN m ON c.output_id = m.pk
+            GROUP BY c.name ORDER BY 4 DESC, c.name LIMIT 20)
+        UNION ALL (SELECT 'organisation', o.slug, o.name, COUNT(DISTINCT c.output_id)
+            FROM {creator} c JOIN m ON c.output_id = m.pk
+            JOIN {through} a ON a.creator_id = c.id
+            JOIN {organisation} o ON o.id = a.organisation_id
+            GROUP BY o.slug, o.name ORDER BY 4 DESC, o.name LIMIT 20)
+    """
+    found: dict[str, list[tuple]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, label, count in cursor.fetchall():
+            found.setdefault(facet, []).append((value, label, count))
+
+    def pairs(name, convert=str):
+        return [(convert(value), count) for value, _label, count in found.get(name, [])]
+
     return {
-        "kind": _sorted(_grouped(queryset, "kind"), dict(OutputKind.choices)),
-        "year": _sorted(_grouped(queryset, "date_year"), by_count=False),
-        "area": _sorted(_unnested(queryset, "research_areas"), dict(ResearchArea.choices)),
-        "use_case": _sorted(_unnested(queryset, "use_cases"), dict(UseCase.choices)),
-        "access": _sorted(_grouped(queryset, "access"), dict(Access.choices)),
-        "licence": _sorted(_grouped(queryset, "licence")),
-        "organisation": [FacetValue(slug, name, n) for slug, name, n in organisations],
-        "creator": [FacetValue(name, name, n) for name, n in creators],
+        "kind": _sorted(pairs("kind"), dict(OutputKind.choices)),
+        "year": _sorted(pairs("year", int), by_count=False),
+        "area": _sorted(pairs("area"), dict(ResearchArea.choices)),
+        "use_case": _sorted(pairs("use_case"), dict(UseCase.choices)),
+        "access": _sorted(pairs("access"), dict(Access.choices)),
+        "licence": _sorted(pairs("licence")),
+        "organisation": [
+            FacetValue(slug, name, n) for slug, name, n in found.get("organisation", [])
+        ],
+        "creator": [FacetValue(name, name, n) for name, _label, n in found.get("creator", [])],
     }
 
 
@@ -225,6 +242,18 @@ def output_for_page(pk: int, user) -> Output | None:
     if output.is_published or output.is_deleted or can(user, "outputs.view_output", output):
         return output
     return None
+
+
+def file_available_to(user, output: Output) -> bool:
+    """Whether ``user`` (anonymous visitors included) may download ``output``'s file: anyone
+    once the record is public and its file open (``Output.file_is_open``: open access, or an
+    embargo whose date has come); otherwise only its curators
+    (``outputs.download_file``). A tombstone serves no file."""
+    if output.is_deleted or not output.file:
+        return False
+    if output.is_published and output.file_is_open():
+        return True
+    return can(user, "outputs.download_file", output)
 
 
 def curated_by(user) -> QuerySet[Output]:
@@ -252,3 +281,63 @@ def outputs_of_organisation(organisation: Organisation, *, limit: int) -> list[O
 
 def kind_counts() -> dict[str, int]:
     return dict(_grouped(published_outputs(), "kind"))
+
+
+# --- Provenance -------------------------------------------------------------------------------
+
+CONSORTIUM_LABEL = _("The AI4Media consortium")
+
+
+@dataclass(frozen=True)
+class ProvenanceLink:
+    """Where an output comes from, for a page or the API: the kind's code and label, and for a
+    pillar's record its id, public title and absolute URL (empty for the consortium)."""
+
+    kind: str
+    label: str
+    record_id: int | None = None
+    title: str = ""
+    url: str = ""
+
+
+def provenance_choices() -> list[tuple[str, str]]:
+    """The provenances a curator may choose: the consortium, then each pillar's kind that
+    exists (``<app>/provenance.py``)."""
+    sources = collect_provenance_sources()
+    return [(CONSORTIUM, CONSORTIUM_LABEL), *((s.kind, s.label) for s in sources.values())]
+
+
+def provenance_record(kind: str, record_id: int) -> tuple[str, str] | None:
+    """(public title, absolute URL) of the record ``record_id`` of provenance ``kind``, or
+    ``None`` when the kind is unknown or the record is not public; one query."""
+    source = collect_provenance_sources().get(kind)
+    if source is None:
+        return None
+    return source.resolve([record_id]).get(record_id)
+
+
+def attach_provenance(outputs) -> list[Output]:
+    """Set ``output.provenance_link`` (a ``ProvenanceLink``, or ``None`` when the record it
+    names is no longer public) on each of ``outputs``: one query per kind present, however
+    many outputs. Returns them as a list."""
+    outputs = list(outputs)
+    sources = collect_provenance_sources()
+    wanted: dict[str, set[int]] = {}
+    for output in outputs:
+        if output.provenance_kind != CONSORTIUM and output.provenance_kind in sources:
+            wanted.setdefault(output.provenance_kind, set()).add(output.provenance_id)
+    found = {kind: sources[kind].resolve(ids) for kind, ids in wanted.items()}
+    for output in outputs:
+        kind = output.provenance_kind
+        if kind == CONSORTIUM:
+            output.provenance_link = ProvenanceLink(CONSORTIUM, str(CONSORTIUM_LABEL))
+            continue
+        record = found.get(kind, {}).get(output.provenance_id)
+        output.provenance_link = (
+            None
+            if record is None
+            else ProvenanceLink(
+                kind, str(sources[kind].label), output.provenance_id, record[0], record[1]
+            )
+        )
+    return outputs

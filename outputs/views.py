@@ -3,6 +3,7 @@ import json
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.files import file_response, private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
@@ -88,17 +90,21 @@ def detail(request, pk):
     if output.is_deleted:
         return render(request, "outputs/tombstone.html", {"output": output}, status=410)
     page_url = _page_url(request, output)
+    provenance = selectors.attach_provenance([output])[0].provenance_link
+    json_ld = _with_provenance(citation.json_ld(output, page_url=page_url), provenance)
     return render(
         request,
         "outputs/detail.html",
         {
             "output": output,
-            "json_ld": _json_for_html(citation.json_ld(output, page_url=page_url)),
+            "json_ld": _json_for_html(json_ld),
             "citation_meta": citation.citation_meta(output, page_url=page_url)
             if output.is_published
             else [],
             "research_areas": [ResearchArea(value).label for value in output.research_areas],
             "use_cases": [UseCase(value).label for value in output.use_cases],
+            "provenance": provenance,
+            "can_download": selectors.file_available_to(request.user, output),
             "can_edit": can(request.user, "outputs.change_output", output),
             "can_publish": can(request.user, "outputs.publish_output", output),
             "can_delete": can(request.user, "outputs.delete_output", output),
@@ -106,6 +112,26 @@ def detail(request, pk):
             "has_datacite": datacite.has_datacite(output),
         },
     )
+
+
+# How schema.org names the record an output comes from: a project is an organisation the
+# creators worked for (ResearchProject), a course a work the output belongs to.
+_SCHEMA_PROVENANCE = {
+    "opencall_project": ("sourceOrganization", "ResearchProject"),
+    "fellows_exchange": ("sourceOrganization", "Project"),
+    "aida_course": ("isPartOf", "Course"),
+}
+
+
+def _with_provenance(data: dict, provenance) -> dict:
+    """The JSON-LD with the pillar record the output comes from, when it has one."""
+    if provenance is None or not provenance.url:
+        return data
+    prop, schema_type = _SCHEMA_PROVENANCE.get(provenance.kind, ("sourceOrganization", "Project"))
+    if prop in data:
+        prop = "sourceOrganization" if prop != "sourceOrganization" else "isBasedOn"
+    data[prop] = {"@type": schema_type, "@id": provenance.url, "name": provenance.title}
+    return data
 
 
 def _json_for_html(data) -> str:
@@ -160,6 +186,32 @@ def _citations(request, outputs, fmt: str, filename: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+@require_GET
+def file(request, pk):
+    """The output's PDF, after the check: its curators always; anyone else only once the
+    output is public and its file open (an embargo's date come). Never cached."""
+    output = selectors.output_for_page(pk, request.user)
+    if output is None or output.is_deleted or not output.file:
+        raise Http404
+    if not selectors.file_available_to(request.user, output):
+        raise PermissionDenied
+    return private_file_response(output.file, download_name=output.file_name or "document.pdf")
+
+
+@require_GET
+def cover(request, pk):
+    """A result in brief's cover image, to whoever may see the record (cached when public)."""
+    output = selectors.output_for_page(pk, request.user)
+    if output is None or output.is_deleted or not output.cover_image:
+        raise Http404
+    return file_response(
+        output.cover_image.open("rb"),
+        stored_name=output.cover_image.name,
+        download_name="cover",
+        public=output.is_published,
+    )
 
 
 @require_GET
@@ -224,6 +276,7 @@ def _service_rows(form):
         "identifiers": data["identifiers"],
         "links": data["links"],
         "relations": data["relations"],
+        "files": form.file_changes(),
     }
 
 
@@ -231,7 +284,7 @@ def _service_rows(form):
 def create(request):
     require(request, "outputs.curate_outputs")
     organisations = selectors.curated_organisations(request.user)
-    form = OutputForm(request.POST or None, organisations=organisations)
+    form = OutputForm(request.POST or None, request.FILES or None, organisations=organisations)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -257,7 +310,7 @@ def edit(request, pk):
     if output is None:
         raise Http404
     require(request, "outputs.change_output", output)
-    form = OutputForm(request.POST or None, output=output)
+    form = OutputForm(request.POST or None, request.FILES or None, output=output)
     status = 200
     if request.method == "POST":
         if form.is_valid():

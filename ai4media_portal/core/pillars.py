@@ -6,12 +6,13 @@ A pillar adds to a shared page by defining a module of an agreed name, e.g.
 The shared code finds them here, so no shared module imports a pillar by name.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 
 PILLAR_APPS = ("network", "observatory", "aida", "opencalls", "fellows", "outputs")
 
@@ -72,6 +73,40 @@ def collect_figures() -> list[Figure]:
         for figure in module.figures()
     ]
     return sorted(figures, key=lambda figure: figure.order)
+
+
+# --- Provenance of research outputs ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvenanceSource:
+    """Records of a pillar that a research output may come from (an open-call project, a
+    fellows exchange, an AIDA course), as ``<app>/provenance.py`` defines them:
+
+    - ``KIND``: a stable code stored with the output (``"opencall_project"``);
+    - ``LABEL``: what forms and pages call such a record;
+    - ``resolve(ids) -> {id: (public title, absolute URL)}``: one query, and only the records
+      that are public (an id it leaves out is unknown, or not for everyone to see).
+    """
+
+    app: str
+    kind: str
+    label: str
+    resolve: Callable[[Iterable[int]], dict[int, tuple[str, str]]]
+
+
+def collect_provenance_sources() -> dict[str, ProvenanceSource]:
+    """Every pillar's ``provenance`` module by its ``KIND``, in the order of ``PILLAR_APPS``.
+    Two pillars claiming the same kind is a configuration error."""
+    sources: dict[str, ProvenanceSource] = {}
+    for label, module in pillar_modules("provenance"):
+        if module.KIND in sources:
+            raise ImproperlyConfigured(
+                f"{label}.provenance and {sources[module.KIND].app}.provenance both define "
+                f"the kind {module.KIND!r}."
+            )
+        sources[module.KIND] = ProvenanceSource(label, module.KIND, module.LABEL, module.resolve)
+    return sources
 
 
 # --- The web benchmark -------------------------------------------------------------------------
