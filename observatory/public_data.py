@@ -4,10 +4,10 @@ is listed, so that any change to what those pages show invalidates them at once;
 records never shown publicly only refresh the cache a little more often than needed."""
 
 import datetime
-import zoneinfo
 
 from django.apps import apps
-from django.conf import settings
+
+from ai4media_portal.core.public_cache import seconds_until_midnight
 
 # Staff authors appear by their account's name.
 MODELS = [
@@ -17,12 +17,6 @@ MODELS = [
 
 
 def seconds_until_change(now: datetime.datetime) -> float:
-    """Seconds until the next midnight where visitors' pages are drawn (Europe/Brussels): the
-    policy tracker and the Observatory's home tell past milestones from upcoming ones by the
-    date alone."""
-    local = now.astimezone(zoneinfo.ZoneInfo(settings.PORTAL_DEFAULT_TIMEZONE))
-    midnight = datetime.datetime.combine(
-        local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=local.tzinfo
-    )
-    # In UTC: between two times of one zone, Python ignores a change of offset (DST).
-    return (midnight.astimezone(datetime.UTC) - now).total_seconds()
+    """Seconds until the next midnight in Brussels: the policy tracker and the Observatory's
+    home tell past milestones from upcoming ones by the date alone."""
+    return seconds_until_midnight(now)

@@ -3,6 +3,16 @@ figure on the home page and its section on an organisation's page. Every model o
 is listed, so that any change to what those pages show invalidates them at once; changes to
 records never shown publicly only refresh the cache a little more often than needed."""
 
+import datetime
+
 from django.apps import apps
 
+from ai4media_portal.core.public_cache import seconds_until_midnight
+
 MODELS = list(apps.get_app_config("outputs").get_models(include_auto_created=True))
+
+
+def seconds_until_change(now: datetime.datetime) -> float:
+    """Seconds until the next midnight in Brussels: an embargoed file becomes downloadable on
+    its date, before the nightly task records the change."""
+    return seconds_until_midnight(now)

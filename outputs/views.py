@@ -15,6 +15,8 @@ from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import file_response, private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import citation, selectors, services
@@ -36,6 +38,7 @@ def _filters(request):
 
 
 @require_GET
+@public_page("outputs", "network")
 def index(request):
     """The public catalogue: full-text search, facets, sorting and pages, all in the query
     string."""
@@ -81,6 +84,7 @@ def _page_url(request, output) -> str:
 
 
 @require_GET
+@public_page(*PILLAR_APPS)  # provenance may link to a record of any pillar
 def detail(request, pk):
     """A record's page with its schema.org JSON-LD and Highwire tags; a tombstone answers
     410 Gone."""

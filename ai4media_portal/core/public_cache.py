@@ -22,11 +22,13 @@ defines ``seconds_until_change(now)``, and the entries of pages that show it exp
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import pickle
 import time
 import uuid
+import zoneinfo
 from collections.abc import Callable, Iterable
 from functools import partial, wraps
 from typing import TypeVar
@@ -111,6 +113,19 @@ def connect_public_models() -> None:
                 m2m_changed.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
         if hasattr(module, "seconds_until_change"):
             _clocks[label] = module.seconds_until_change
+
+
+def seconds_until_midnight(now) -> float:
+    """Seconds from ``now`` (aware) until the next midnight where visitors' pages are drawn
+    (``PORTAL_DEFAULT_TIMEZONE``, Europe/Brussels), daylight-saving changes included: for
+    ``seconds_until_change`` of a pillar whose public pages depend on the date alone (an
+    embargo ending, a milestone passing)."""
+    local = now.astimezone(zoneinfo.ZoneInfo(settings.PORTAL_DEFAULT_TIMEZONE))
+    midnight = datetime.datetime.combine(
+        local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=local.tzinfo
+    )
+    # In UTC: between two times of one zone, Python ignores a change of offset.
+    return (midnight.astimezone(datetime.UTC) - now).total_seconds()
 
 
 # --- Lookups ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from ai4media_portal.core.api.filters import IntegerFilter, PortalFilterSet
 from ai4media_portal.core.api.ordering import OrderingFilter
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors, services
 from ..enums import Access, OutputKind, ResearchArea, UseCase
@@ -77,7 +79,10 @@ class OutputFilter(PortalFilterSet):
     ),
 )
 class OutputViewSet(
-    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+    PublicListCacheMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """The published research outputs of the network, open to everyone; the most recently
     published first unless ``?ordering=`` says otherwise (keyset pages order by one key and
@@ -92,6 +97,8 @@ class OutputViewSet(
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     ordering_fields = {"year": "date_year", "title": "title", "published_at": "published_at"}
     default_ordering = "-published_at"
+    # Anonymous lists come from the shared cache; provenance may link to any pillar.
+    public_cache_scopes = PILLAR_APPS
     # Changes are partial (PATCH, no ``update``): a record is never replaced whole.
     rules_permissions = {
         "create": "outputs.curate_outputs",
