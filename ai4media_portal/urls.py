@@ -15,6 +15,8 @@ admin.site.site_title = "AI4Media admin"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/live", core_views.healthz_live, name="healthz-live"),
+    path("healthz/ready", core_views.healthz_ready, name="healthz-ready"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("search/", core_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),

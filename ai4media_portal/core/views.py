@@ -50,6 +50,19 @@ def healthz(request):
     )
 
 
+@never_cache
+def healthz_live(request):
+    """Liveness: the process answers. Checks nothing else (``core.health``)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def healthz_ready(request):
+    """Readiness: 503 without the database; broker and cache reported (``core.health``)."""
+    status, body = health.readiness()
+    return JsonResponse(body, status=status)
+
+
 @require_safe
 def media(request, path: str):
     """Public uploads (organisations' logos, call guides), with the headers of

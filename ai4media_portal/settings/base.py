@@ -116,13 +116,27 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys that must keep counting when Redis is down: allauth's rate limits and the API throttles.
+RATE_LIMIT_KEY_PREFIXES = ("allauth:rl:", "throttle_")
 if REDIS_URL:
+    # Redis down: pages are served without a cache and the rate limits count in the database
+    # (core/cache.py; README, "When things fail").
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ai4media_portal.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-        }
+            "OPTIONS": {
+                "FALLBACK": "fallback",
+                "FALLBACK_KEY_PREFIXES": RATE_LIMIT_KEY_PREFIXES,
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=5.0),
+            },
+        },
+        "fallback": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache_fallback",
+            "KEY_PREFIX": "portal",
+        },
     }
 else:
     # Every worker process must see the same cache (rate limits, the public pages' versions):
