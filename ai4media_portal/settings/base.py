@@ -274,8 +274,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
+# A task is acknowledged when it has finished, not when it starts, and given back to the queue
+# when the process running it dies (SIGKILL, out of memory): a worker lost mid-task loses no
+# task. Every task is therefore written to be run twice safely (README, "When things fail").
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis, a task taken by a worker that vanishes entirely (the whole machine) is handed
+# out again after the visibility timeout. It must exceed the longest task (CELERY_TASK_TIME_LIMIT)
+# and the longest retry countdown (the outbox waits up to 32 minutes), or a task still running
+# or waiting would be run a second time: two hours.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

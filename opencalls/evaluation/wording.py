@@ -131,6 +131,11 @@ def issue_text(issue: dict) -> str:
             "maximum loads, conflicts and locks). Raise maximum loads, add evaluators or "
             "remove locks."
         )
+    if code == "worker_lost":
+        return _(
+            "The worker running the assignment stopped before it finished; nothing was "
+            "changed. Start the run again."
+        )
     if code == "no_proposals":
         return _("No eligible proposal is waiting for evaluators.")
     if code == "no_evaluators":
