@@ -172,12 +172,26 @@ class WorkerProcess:
         self._log.close()
 
 
-def terminate_other_connections() -> int:
-    """End every other session on the test database (``pg_terminate_backend``), as a
-    PostgreSQL restart does; return how many."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+def terminate_connections(*, keep_mine: bool = False) -> int:
+    """End the sessions on the test database with ``pg_terminate_backend``, as a PostgreSQL
+    restart does, from a connection of its own; return how many. ``keep_mine`` spares this
+    thread's Django connection."""
+    import psycopg
+
+    db = connection.settings_dict
+    spared = []
+    if keep_mine and connection.connection is not None:
+        spared.append(connection.connection.info.backend_pid)
+    with psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    ) as admin:
+        return admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND NOT pid = ANY(%s)",
+            [spared],
+        ).fetchone()[0]

@@ -38,8 +38,19 @@ class Worker:
         """Arm a fault of ``tests.reliability.faulty``; return the file its process id will
         be written to."""
         (self.fault_dir / f"{fault}.pid").unlink(missing_ok=True)
+        (self.fault_dir / f"{fault}.go").unlink(missing_ok=True)
         (self.fault_dir / f"{fault}.armed").touch()
         return self.fault_dir / f"{fault}.pid"
+
+    def held_at(self, fault: str) -> int:
+        """Wait for a pool process to reach the armed fault; return its process id."""
+        marker = self.fault_dir / f"{fault}.pid"
+        return int(wait_for(lambda: marker.exists() and marker.read_text(), what=fault))
+
+    def release(self, fault: str) -> None:
+        """Let the process held at ``fault`` go on."""
+        (self.fault_dir / f"{fault}.armed").unlink()
+        (self.fault_dir / f"{fault}.go").touch()
 
     def kill_at(self, fault: str) -> int:
         """SIGKILL the pool process held at the armed fault (waiting for it to get there)."""

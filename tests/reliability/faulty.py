@@ -2,8 +2,8 @@
 ``worker_settings``, import this module). A test arms a fault by creating
 ``$FAULT_DIR/<name>.armed``; the first pool process that then reaches the point writes its
 process id into ``$FAULT_DIR/<name>.pid`` and sleeps, so that the test can SIGKILL exactly that
-process there. Once the ``.pid`` file exists the code runs through (the delivery after the
-kill).
+process there, or end its database connection and then let it go on (``<name>.go``). Once the
+``.pid`` file exists the code runs through (the delivery after the kill).
 
 * ``mail``: inside an email delivery (the outbox row locked, in ``message.send()``).
 * ``run``: inside an assignment run's final transaction, after the old assignments were
@@ -26,7 +26,10 @@ def pause_once(name: str) -> None:
     if marker.exists():
         return
     marker.write_text(str(os.getpid()))
-    time.sleep(60)
+    go = Path(folder, f"{name}.go")
+    deadline = time.monotonic() + 60
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class SlowOnceFileBackend(BaseEmailBackend):

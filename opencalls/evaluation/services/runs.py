@@ -189,18 +189,24 @@ def _run_lost(run: AssignmentRun) -> AssignmentRun:
             step=RunProgress.STALE,
             issues=[{"code": "worker_lost", "message": "worker_lost", "params": {}}],
         )
-        managers = emails_of(Role.CALL_MANAGER)
-        if managers:
-            email_queue(
-                to=managers,
-                template="opencalls/evaluation/run_failed",
-                context={
-                    "call": run.call,
-                    "run": finished,
-                    "url": absolute_url("opencalls:evaluation:run", run.call.number, run.pk),
-                },
-            )
+        _tell_managers_it_stopped(finished)
     return finished
+
+
+def _tell_managers_it_stopped(run: AssignmentRun) -> None:
+    """Email the call managers that ``run`` stopped without finishing (its worker was lost,
+    or it crashed, e.g. its database connection ended) and changed nothing."""
+    managers = emails_of(Role.CALL_MANAGER)
+    if managers:
+        email_queue(
+            to=managers,
+            template="opencalls/evaluation/run_failed",
+            context={
+                "call": run.call,
+                "run": run,
+                "url": absolute_url("opencalls:evaluation:run", run.call.number, run.pk),
+            },
+        )
 
 
 def _run_claimed(run: AssignmentRun) -> AssignmentRun:
@@ -215,12 +221,15 @@ def _run_claimed(run: AssignmentRun) -> AssignmentRun:
         return _execute(run, call)
     except Exception as error:
         logger.exception("Assignment run %s failed", run_id)
-        return _run_finish(
-            run_id,
-            status=RunStatus.FAILED,
-            step=RunProgress.CRASHED,
-            issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
-        )
+        with transaction.atomic():
+            finished = _run_finish(
+                run_id,
+                status=RunStatus.FAILED,
+                step=RunProgress.CRASHED,
+                issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
+            )
+            _tell_managers_it_stopped(finished)
+        return finished
 
 
 def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
