@@ -15,4 +15,11 @@ EMAIL_BACKEND = "tests.reliability.faulty.SlowOnceFileBackend"
 EMAIL_FILE_PATH = os.path.join(os.environ.get("FAULT_DIR", "/tmp"), "mail")
 SITE_URL = "http://testserver"
 
+# Production's logs: JSON lines through Django's configuration, with the request id.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},  # noqa: F405
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 import tests.reliability.faulty  # noqa: E402, F401 — the worker's fault hooks
