@@ -77,8 +77,16 @@ class RedisServer:
         except redis.exceptions.ConnectionError:
             return False
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server hangs with its data (connections time out) until ``thaw()``."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(5)
         self.process = None

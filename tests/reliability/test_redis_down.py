@@ -122,3 +122,20 @@ def test_emails_queued_during_the_outage_are_delivered_once_after_it(on_redis, s
     subjects = sorted(m.subject for m in mail.outbox)
     assert subjects == sorted(["[AI4Media] Before"] + [f"[AI4Media] During {i}" for i in range(10)])
     assert all(e.attempts == 1 for e in OutboundEmail.objects.filter(pk__in=[d.pk for d in during]))
+
+
+def test_what_changed_while_redis_hung_is_not_served_stale_after_it(on_redis):
+    """A hung Redis (SIGSTOP keeps its data): a value replaced during the outage must not
+    come back from Redis's old copy once it answers again (say, a session signed out)."""
+    cache = caches["default"]
+    cache.set("session-like", "signed in")
+    on_redis.freeze()
+    try:
+        cache.set("session-like", "signed out")  # not stored: Redis does not answer
+        assert cache.get("session-like") is None  # served without a cache
+    finally:
+        on_redis.thaw()
+    time.sleep(0.3)  # RETRY_AFTER in these tests: 0.2 s
+    assert cache.get("session-like") is None  # the stale copy was deleted, not served
+    cache.set("session-like", "fresh")
+    assert cache.get("session-like") == "fresh"
