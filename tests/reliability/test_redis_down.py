@@ -139,3 +139,23 @@ def test_what_changed_while_redis_hung_is_not_served_stale_after_it(on_redis):
     assert cache.get("session-like") is None  # the stale copy was deleted, not served
     cache.set("session-like", "fresh")
     assert cache.get("session-like") == "fresh"
+
+
+def test_an_assignment_run_started_while_redis_is_down_is_failed_with_the_reason(on_redis):
+    from opencalls.evaluation import services
+    from opencalls.evaluation.enums import RunStatus
+    from opencalls.evaluation.wording import issue_text
+    from tests.opencalls.evaluation.factories import call_under_evaluation, pool_evaluator
+
+    call, _, manager = call_under_evaluation(proposals=2)
+    pool_evaluator(call)
+    on_redis.stop()
+    run = services.assignment_run_start(call=call, actor=manager)  # no error for the manager
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "could not be handed to the background worker" in issue_text(run.issues[0])
+
+    on_redis.start()
+    again = services.assignment_run_start(call=call, actor=manager)
+    again.refresh_from_db()
+    assert again.status == RunStatus.QUEUED  # in Redis, for the worker

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from celery import signature
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
@@ -94,9 +96,27 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     run = AssignmentRun.objects.create(call=call, actor=actor, step=RunProgress.QUEUED)
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
-    # By name: the task module imports the services, not the other way round.
-    transaction.on_commit(signature("opencalls.evaluation.run_assignment", args=(run.pk,)).delay)
+    transaction.on_commit(partial(_hand_run_to_worker, run.pk))
     return run
+
+
+def _hand_run_to_worker(run_id: int) -> None:
+    """Queue the run's task. If the broker (Redis) cannot be reached the run is marked failed
+    at once, saying so, rather than the manager's request failing or the run waiting for a
+    worker that will never hear of it; they start it again once Redis is back."""
+    try:
+        # By name: the task module imports the services, not the other way round.
+        signature("opencalls.evaluation.run_assignment", args=(run_id,)).delay()
+    except (BrokerUnreachable, OSError) as error:
+        logger.warning("Assignment run %s not queued (%s: %s)", run_id, type(error).__name__, error)
+        if not AssignmentRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).exists():
+            return
+        _run_finish(
+            run_id,
+            status=RunStatus.FAILED,
+            step=RunProgress.STALE,
+            issues=[{"code": "broker_down", "message": "broker_down", "params": {}}],
+        )
 
 
 def _run_progress(run_id: int, fraction: float, step: RunProgress) -> None:
