@@ -105,12 +105,19 @@ class ResilientRedisCache(RedisCache):
                 outage.stale_keys.update(keys)
 
     def _recovered(self) -> None:
+        """First call after an outage: delete the keys that went stale (or just ping), and only
+        then take Redis for back. Raises the connection error if it is still down."""
         outage = self._outage
         with outage.lock:
-            stale, outage.stale_keys = outage.stale_keys, set()
-            outage.failures = 0
+            stale = list(outage.stale_keys)
+        client = self._cache.get_client(None, write=True)
         if stale:
-            self._cache.delete_many(list(stale))  # keys already made (prefix, version)
+            client.delete(*stale)  # keys already made (prefix, version)
+        else:
+            client.ping()
+        with outage.lock:
+            outage.stale_keys.difference_update(stale)
+            outage.failures = 0
         logger.warning("Redis cache at %s answers again", self._location)
 
     def _call(self, name: str, keys, degraded, *args, **kwargs):

@@ -6,6 +6,7 @@ import time
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.client import RequestFactory
@@ -38,6 +39,7 @@ def _serve(handler, path: str) -> int:
 
 
 def test_the_web_serves_the_next_request_after_the_database_restarts(monkeypatch):
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     # Persistent connections as in production (CONN_MAX_AGE=60, health checks on).
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
     connection.close()

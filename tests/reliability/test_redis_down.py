@@ -124,7 +124,7 @@ def test_emails_queued_during_the_outage_are_delivered_once_after_it(on_redis, s
     assert all(e.attempts == 1 for e in OutboundEmail.objects.filter(pk__in=[d.pk for d in during]))
 
 
-def test_what_changed_while_redis_hung_is_not_served_stale_after_it(on_redis):
+def test_what_changed_while_redis_hung_is_not_served_stale_after_it(on_redis, caplog):
     """A hung Redis (SIGSTOP keeps its data): a value replaced during the outage must not
     come back from Redis's old copy once it answers again (say, a session signed out)."""
     cache = caches["default"]
@@ -139,6 +139,11 @@ def test_what_changed_while_redis_hung_is_not_served_stale_after_it(on_redis):
     assert cache.get("session-like") is None  # the stale copy was deleted, not served
     cache.set("session-like", "fresh")
     assert cache.get("session-like") == "fresh"
+    messages = [r.getMessage() for r in caplog.records if r.name == "ai4media_portal.core.cache"]
+    assert [m.split(" (")[0].split(" at ")[1] for m in messages] == [
+        f"{on_redis.url(1)} unreachable",
+        f"{on_redis.url(1)} answers again",
+    ]
 
 
 def test_an_assignment_run_started_while_redis_is_down_is_failed_with_the_reason(on_redis):
