@@ -115,5 +115,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     if request.path.startswith("/api/"):
         return _api_error(500, "error", _("A server error occurred."))
-    # No context processors: the database may be what failed.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    # No context processors: the database may be what failed. The request's id (core.logs)
+    # lets the person quote what operators find in the logs.
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

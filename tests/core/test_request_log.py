@@ -68,3 +68,12 @@ def test_tasks_queued_by_a_request_carry_its_id_in_their_headers(settings):
     finally:
         logs.request_id_var.reset(token)
     assert headers == {"request_id": "queued-by-this-request"}
+
+
+def test_the_error_page_gives_the_reference_that_the_logs_carry(rf):
+    from ai4media_portal.core.views import server_error
+
+    request = rf.get("/calls/")
+    request.request_id = "ref-for-support-42"
+    page = server_error(request).content.decode()
+    assert "quote this reference: <code>ref-for-support-42</code>" in page
