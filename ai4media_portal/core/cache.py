@@ -5,12 +5,13 @@
 is computed again, the session is read from the database (``cached_db``), nothing is stored.
 Two things must not degrade that way, because "no cache" would mean "no limit":
 
-* allauth's rate limits (sign-in, sign-up, password reset: keys ``allauth:rl:…``) and
-* the API's throttles (keys ``throttle_…``).
+* allauth's rate limits (sign-in, sign-up, password reset: keys ``allauth:rl:…``),
+* the API's throttles (keys ``throttle_…``) and
+* the replay guards: a TOTP code, an ORCID sign-in token accepted once (``cache.add``).
 
-Their keys (``FALLBACK_KEY_PREFIXES``) go to the cache named by ``FALLBACK`` (a table in the
-database, ``settings.CACHES["fallback"]``) while Redis is down, so a limit keeps counting and a
-sign-in keeps working.
+Their keys (``FALLBACK_KEY_PREFIXES``, ``settings.RATE_LIMIT_KEY_PREFIXES``) go to the cache
+named by ``FALLBACK`` (a table in the database, ``settings.CACHES["fallback"]``) while Redis is
+down, so a limit keeps counting, a used code stays used, and sign-in keeps working.
 
 After a failure Redis is left alone for ``RETRY_AFTER`` seconds (each request would otherwise
 wait for the connection timeout), then tried again. The outage is logged once per

@@ -118,8 +118,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-# Keys that must keep counting when Redis is down: allauth's rate limits and the API throttles.
-RATE_LIMIT_KEY_PREFIXES = ("allauth:rl:", "throttle_")
+# Keys that must keep working when Redis is down, in the database meanwhile: allauth's rate
+# limits, the API throttles, and the replay guards (a TOTP code or an ORCID token used once).
+RATE_LIMIT_KEY_PREFIXES = ("allauth:rl:", "throttle_", "allauth.mfa.totp.used?", "jwt:iss=")
 if REDIS_URL:
     # Redis down: pages are served without a cache and the rate limits count in the database
     # (core/cache.py; README, "When things fail").

@@ -74,6 +74,9 @@ def test_pages_api_and_sign_in_work_while_redis_is_down(on_redis, client, caplog
     assert limited == [False] * 5 + [True]
     # Even the right password is refused until the limit's window has passed.
     assert _sign_in(client, user.email, PASSWORD).status_code == 200
+    # A TOTP code is still accepted once only (allauth's replay guard, cache.add).
+    used = "allauth.mfa.totp.used?user=1&code=123456"
+    assert [caches["default"].add(used, "y", 30) for _ in range(2)] == [True, False]
     # The outage is logged once for all these requests, not once per request.
     outage_logs = [r for r in caplog.records if "unreachable" in r.getMessage()]
     assert len(outage_logs) == 1
