@@ -60,6 +60,13 @@ class Worker:
         os.kill(pid, signal.SIGKILL)
         return pid
 
+    def restart(self) -> None:
+        """A new worker process in place of one a test killed."""
+        self.process.stop()
+        self.process = WorkerProcess(
+            self.broker_url, self.fault_dir / "worker.log", {"FAULT_DIR": str(self.fault_dir)}
+        )
+
     def sent_to(self, address: str) -> list:
         """The messages the worker has sent to ``address`` (parsed)."""
         messages = [email.message_from_bytes(p.read_bytes()) for p in self.mail_dir.glob("*.eml")]

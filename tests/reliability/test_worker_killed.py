@@ -7,14 +7,16 @@ Each test starts its own Redis and a real worker process (``tests.faults``); the
 """
 
 import pytest
+from django.core import mail
 
 from ai4media_portal.core.enums import EmailStatus
 from ai4media_portal.core.models import OutboundEmail
-from ai4media_portal.core.outbox import email_queue
+from ai4media_portal.core.outbox import email_deliver, email_queue
+from ai4media_portal.core.tasks import outbox_sweep
 from opencalls.evaluation import services
 from opencalls.evaluation.enums import RunProgress, RunStatus
 from opencalls.evaluation.models import Assignment, AssignmentRun
-from tests.faults import wait_for
+from tests.faults import WorkerProcess, wait_for
 from tests.opencalls.evaluation.factories import call_under_evaluation, pool_evaluator
 from tests.utils import celery_broker
 
@@ -78,3 +80,34 @@ def test_an_assignment_run_killed_while_saving_is_marked_failed_managers_told_an
         )
     assert Assignment.objects.filter(call=call, run=again).count() == 3 * len(proposals)
     assert len(worker.sent_to(manager.email)) == 1
+
+
+def test_an_email_whose_whole_worker_was_killed_is_sent_once_by_the_sweep(
+    worker, tmp_path, settings
+):
+    """The whole worker (main process and pool) is SIGKILLed while sending: the message is
+    neither acknowledged nor handed back until Redis's visibility timeout, so the sweep sends
+    it; when the task comes back later it finds the email sent and sends nothing."""
+    lost = WorkerProcess(
+        worker.broker_url, tmp_path / "lost.log", {"FAULT_DIR": str(worker.fault_dir)}
+    )
+    # Only the worker about to be killed takes tasks from now on.
+    worker.process.kill()
+    worker.arm("mail")
+    with celery_broker(worker.broker_url):
+        email = email_queue(to="machine-lost@example.org", subject="Machine lost", body_text="x")
+        worker.held_at("mail")
+        lost.kill()
+        lost.stop()
+    (worker.fault_dir / "mail.armed").unlink()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.QUEUED, 0)  # nothing half-recorded
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    outbox_sweep.apply()
+    assert email_deliver(email_id=email.pk) is True  # the task handed back hours later
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
+    assert [m.subject for m in mail.outbox] == ["[AI4Media] Machine lost"]
+    assert worker.sent_to("machine-lost@example.org") == []  # the killed worker sent nothing
+    worker.restart()
