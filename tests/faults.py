@@ -92,6 +92,16 @@ class RedisServer:
         self.process = None
 
 
+def no_consumer_left(broker_url: str) -> bool:
+    """Redis has dropped every blocked read of a killed worker (else a message published now
+    could be handed to that dead connection and lost: what the outbox sweep is for, but not
+    what a test of something else is about)."""
+    import redis
+
+    clients = redis.Redis.from_url(broker_url).client_list()
+    return not [c for c in clients if c.get("cmd") in {"brpop", "blpop"}]
+
+
 def resilient_caches(redis_url: str, *, retry_after: float = 0.2) -> dict:
     """``settings.CACHES`` as production has them (base.py), on the given Redis."""
     return {

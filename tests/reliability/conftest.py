@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults import RedisServer, WorkerProcess, wait_for
+from tests.faults import RedisServer, WorkerProcess, no_consumer_left, wait_for
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ class Worker:
     def held_at(self, fault: str) -> int:
         """Wait for a pool process to reach the armed fault; return its process id."""
         marker = self.fault_dir / f"{fault}.pid"
-        return int(wait_for(lambda: marker.exists() and marker.read_text(), what=fault))
+        return int(wait_for(lambda: marker.exists() and marker.read_text(), timeout=30, what=fault))
 
     def release(self, fault: str) -> None:
         """Let the process held at ``fault`` go on."""
@@ -55,7 +55,7 @@ class Worker:
     def kill_at(self, fault: str) -> int:
         """SIGKILL the pool process held at the armed fault (waiting for it to get there)."""
         marker = self.fault_dir / f"{fault}.pid"
-        pid = int(wait_for(lambda: marker.exists() and marker.read_text(), what=fault))
+        pid = int(wait_for(lambda: marker.exists() and marker.read_text(), timeout=30, what=fault))
         (self.fault_dir / f"{fault}.armed").unlink()
         os.kill(pid, signal.SIGKILL)
         return pid
@@ -63,6 +63,7 @@ class Worker:
     def restart(self) -> None:
         """A new worker process in place of one a test killed."""
         self.process.stop()
+        wait_for(lambda: no_consumer_left(self.broker_url), what="the killed worker to be gone")
         self.process = WorkerProcess(
             self.broker_url, self.fault_dir / "worker.log", {"FAULT_DIR": str(self.fault_dir)}
         )

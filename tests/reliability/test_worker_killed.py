@@ -16,7 +16,7 @@ from ai4media_portal.core.tasks import outbox_sweep
 from opencalls.evaluation import services
 from opencalls.evaluation.enums import RunProgress, RunStatus
 from opencalls.evaluation.models import Assignment, AssignmentRun
-from tests.faults import WorkerProcess, wait_for
+from tests.faults import WorkerProcess, no_consumer_left, wait_for
 from tests.opencalls.evaluation.factories import call_under_evaluation, pool_evaluator
 from tests.utils import celery_broker
 
@@ -88,26 +88,39 @@ def test_an_email_whose_whole_worker_was_killed_is_sent_once_by_the_sweep(
     """The whole worker (main process and pool) is SIGKILLed while sending: the message is
     neither acknowledged nor handed back until Redis's visibility timeout, so the sweep sends
     it; when the task comes back later it finds the email sent and sends nothing."""
-    lost = WorkerProcess(
-        worker.broker_url, tmp_path / "lost.log", {"FAULT_DIR": str(worker.fault_dir)}
-    )
-    # Only the worker about to be killed takes tasks from now on.
+    # Only the worker about to be killed takes tasks.
     worker.process.kill()
-    worker.arm("mail")
-    with celery_broker(worker.broker_url):
-        email = email_queue(to="machine-lost@example.org", subject="Machine lost", body_text="x")
-        worker.held_at("mail")
-        lost.kill()
-        lost.stop()
-    (worker.fault_dir / "mail.armed").unlink()
-    email.refresh_from_db()
-    assert (email.status, email.attempts) == (EmailStatus.QUEUED, 0)  # nothing half-recorded
+    try:
+        wait_for(lambda: no_consumer_left(worker.broker_url), what="the old worker to be gone")
+        lost = WorkerProcess(
+            worker.broker_url, tmp_path / "lost.log", {"FAULT_DIR": str(worker.fault_dir)}
+        )
+        worker.arm("mail")
+        with celery_broker(worker.broker_url):
+            email = email_queue(
+                to="machine-lost@example.org", subject="Machine lost", body_text="x"
+            )
+            worker.held_at("mail")
+            lost.kill()
+            lost.stop()
+        (worker.fault_dir / "mail.armed").unlink()
+        email.refresh_from_db()
+        assert (email.status, email.attempts) == (EmailStatus.QUEUED, 0)  # nothing half-done
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    outbox_sweep.apply()
-    assert email_deliver(email_id=email.pk) is True  # the task handed back hours later
-    email.refresh_from_db()
-    assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
-    assert [m.subject for m in mail.outbox] == ["[AI4Media] Machine lost"]
-    assert worker.sent_to("machine-lost@example.org") == []  # the killed worker sent nothing
-    worker.restart()
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+
+        def sweep_sent():
+            # Beat's sweep, as often as it takes PostgreSQL to notice the dead connection and
+            # release the row it held (skip_locked leaves a locked row for the next sweep).
+            outbox_sweep.apply()
+            return _status(OutboundEmail, email.pk, EmailStatus.SENT)
+
+        wait_for(sweep_sent, timeout=30, interval=0.2, what="the sweep to send it")
+        assert email_deliver(email_id=email.pk) is True  # the task handed back hours later
+        email.refresh_from_db()
+        assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
+        assert [m.subject for m in mail.outbox] == ["[AI4Media] Machine lost"]
+        assert worker.sent_to("machine-lost@example.org") == []  # the killed one sent nothing
+    finally:
+        (worker.fault_dir / "mail.armed").unlink(missing_ok=True)
+        worker.restart()
