@@ -86,6 +86,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         process = WorkerProcess(
             broker.url(), fault_dir / "worker.log", {"FAULT_DIR": str(fault_dir)}
         )
-    yield Worker(process, broker.url(), fault_dir)
-    process.stop()
+    started = Worker(process, broker.url(), fault_dir)
+    yield started
+    started.process.stop()  # the one running now: a test may have restarted it
     broker.stop()
