@@ -169,7 +169,12 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: b" ready." in self.log(), timeout=30, what="the worker to be ready")
+        try:
+            wait_for(lambda: b" ready." in self.log(), timeout=30, what="the worker to be ready")
+        except AssertionError:
+            self.kill()
+            self._log.close()
+            raise
 
     def log(self) -> bytes:
         return self.log_path.read_bytes()

@@ -90,6 +90,7 @@ def test_an_email_whose_whole_worker_was_killed_is_sent_once_by_the_sweep(
     it; when the task comes back later it finds the email sent and sends nothing."""
     # Only the worker about to be killed takes tasks.
     worker.process.kill()
+    lost = None
     try:
         wait_for(lambda: no_consumer_left(worker.broker_url), what="the old worker to be gone")
         lost = WorkerProcess(
@@ -123,4 +124,7 @@ def test_an_email_whose_whole_worker_was_killed_is_sent_once_by_the_sweep(
         assert worker.sent_to("machine-lost@example.org") == []  # the killed one sent nothing
     finally:
         (worker.fault_dir / "mail.armed").unlink(missing_ok=True)
+        if lost is not None:
+            lost.kill()
+            lost.stop()
         worker.restart()
