@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test install lint format lock bench bench-web bench-tools clean-data
+.PHONY: run test test-faults install lint format lock bench bench-web bench-tools clean-data backup restore
 
 run: $(STAMP)
 	$(BIN)/python -m ai4media_portal.localenv run
@@ -14,7 +14,22 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m ai4media_portal.localenv exec pytest -n auto --dist loadfile
+	$(BIN)/python -m ai4media_portal.localenv exec pytest -n auto --dist loadfile -m "not slow"
+
+# The real faults (Redis stopped, workers killed, database connections ended, 50-request
+# races, the backup round trip): a few seconds each, so kept out of `make test`.
+test-faults: $(STAMP)
+	$(BIN)/python -m ai4media_portal.localenv exec pytest -m slow tests/reliability
+
+# The database (pg_dump) and every upload in one dated archive under .data/backups
+# (BACKUP_DIR); `make restore ARCHIVE=...` loads one into an empty database (README,
+# "When things fail").
+backup: $(STAMP)
+	$(BIN)/python -m ai4media_portal.localenv exec python manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=.data/backups/ai4media-....tar"; exit 2; }
+	$(BIN)/python -m ai4media_portal.localenv exec python manage.py restore "$(ARCHIVE)"
 
 install: $(STAMP)
 

@@ -58,3 +58,30 @@ def parallel_clients(n: int, user) -> list[Client]:
         client.force_login(user)
         clients.append(client)
     return clients
+
+
+def live_sessions(n: int, user):
+    """``n`` HTTP sessions (``requests``) signed in as ``user``, for races against a real
+    server: pytest-django's ``live_server``, threaded, every request on its own database
+    connection, with the whole middleware stack (CSRF included). Pass the full URL::
+
+        sessions = live_sessions(50, manager)
+        url = live_server.url + f"/calls/tranches/{tranche.pk}/release/"
+        responses = run_in_parallel(50, lambda i: sessions[i].post(url, allow_redirects=False))
+    """
+    import requests
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    sessions = []
+    for client in parallel_clients(n, user):
+        session = requests.Session()
+        session.cookies.set(
+            settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
+        )
+        # A CSRF secret of the session's own, sent back in the header as a page's script does.
+        secret = get_random_string(32)
+        session.cookies.set(settings.CSRF_COOKIE_NAME, secret)
+        session.headers["X-CSRFToken"] = secret
+        sessions.append(session)
+    return sessions

@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         # Register the outbox's tasks in every process: services queue them by name, which
         # runs them in place when Celery is eager (tests, a local run without Redis).
         from . import tasks  # noqa: F401
+        from .logs import connect_signals
         from .private_cache import connect_write_watch
         from .public_cache import connect_public_models
         from .vocabulary import ensure_reference_rows
@@ -23,3 +24,5 @@ class CoreConfig(AppConfig):
         connection_created.connect(connect_write_watch, dispatch_uid="private-cache-writes")
         for connection in connections.all(initialized_only=True):
             connect_write_watch(connection=connection)
+        # Tasks carry the id of the request that queued them (core.logs).
+        connect_signals()

@@ -1,4 +1,13 @@
-"""What /healthz reports: can the portal reach its database and its broker?"""
+"""What the health endpoints report, for an orchestrator and for operators.
+
+* ``/healthz/live`` (liveness): the process answers; it checks nothing else, so that a Redis or
+  database outage never gets a healthy web process restarted in a loop.
+* ``/healthz/ready`` (readiness): can this process serve pages? 503 only when the database is
+  unreachable (nothing can be served without it). The broker and the cache are reported by
+  name; their being down makes the answer ``degraded``, still 200, because every page that does
+  not need a background task keeps working without them (README, "When things fail").
+* ``/healthz``: every dependency must answer (503 otherwise), for monitoring that alerts.
+"""
 
 from functools import lru_cache
 
@@ -33,3 +42,28 @@ def broker_status() -> str:
     except Exception:  # noqa: BLE001
         return "error"
     return "ok"
+
+
+def cache_status() -> str:
+    """``ok``, ``error`` (Redis unreachable: pages are served without a cache), or ``local``
+    when the cache is not Redis (development, tests)."""
+    from django.core.cache import caches
+
+    client = getattr(caches["default"], "_cache", None)  # RedisCache's client, if Redis
+    if not hasattr(client, "get_client"):
+        return "local"
+    try:
+        client.get_client().ping()
+    except Exception:  # noqa: BLE001
+        return "error"
+    return "ok"
+
+
+def readiness() -> tuple[int, dict]:
+    """(HTTP status, body) of ``/healthz/ready``: 503 without the database; ``degraded`` when
+    the broker or the cache is down."""
+    checks = {"database": database_status(), "broker": broker_status(), "cache": cache_status()}
+    if checks["database"] != "ok":
+        return 503, {"status": "error", **checks}
+    degraded = "error" in (checks["broker"], checks["cache"])
+    return 200, {"status": "degraded" if degraded else "ok", **checks}

@@ -50,6 +50,19 @@ def healthz(request):
     )
 
 
+@never_cache
+def healthz_live(request):
+    """Liveness: the process answers. Checks nothing else (``core.health``)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def healthz_ready(request):
+    """Readiness: 503 without the database; broker and cache reported (``core.health``)."""
+    status, body = health.readiness()
+    return JsonResponse(body, status=status)
+
+
 @require_safe
 def media(request, path: str):
     """Public uploads (organisations' logos, call guides), with the headers of
@@ -102,5 +115,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     if request.path.startswith("/api/"):
         return _api_error(500, "error", _("A server error occurred."))
-    # No context processors: the database may be what failed.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    # No context processors: the database may be what failed. The request's id (core.logs)
+    # lets the person quote what operators find in the logs.
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -67,6 +67,8 @@ PORTAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + PORTAL_APPS
 
 MIDDLEWARE = [
+    # First, so that its one line per request times and sees everything (core/logs.py).
+    "ai4media_portal.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,13 +118,28 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys that must keep working when Redis is down, in the database meanwhile: allauth's rate
+# limits, the API throttles, and the replay guards (a TOTP code or an ORCID token used once).
+RATE_LIMIT_KEY_PREFIXES = ("allauth:rl:", "throttle_", "allauth.mfa.totp.used?", "jwt:iss=")
 if REDIS_URL:
+    # Redis down: pages are served without a cache and the rate limits count in the database
+    # (core/cache.py; README, "When things fail").
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ai4media_portal.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-        }
+            "OPTIONS": {
+                "FALLBACK": "fallback",
+                "FALLBACK_KEY_PREFIXES": RATE_LIMIT_KEY_PREFIXES,
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=5.0),
+            },
+        },
+        "fallback": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache_fallback",
+            "KEY_PREFIX": "portal",
+        },
     }
 else:
     # Every worker process must see the same cache (rate limits, the public pages' versions):
@@ -264,8 +281,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
+# A task is acknowledged when it has finished, not when it starts, and given back to the queue
+# when the process running it dies (SIGKILL, out of memory): a worker lost mid-task loses no
+# task. Every task is therefore written to be run twice safely (README, "When things fail").
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis, a task taken by a worker that vanishes entirely (the whole machine) is handed
+# out again after the visibility timeout. It must exceed the longest task (CELERY_TASK_TIME_LIMIT)
+# and the longest retry countdown (the outbox waits up to 32 minutes), or a task still running
+# or waiting would be run a second time: two hours.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -408,8 +436,23 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ai4media_portal.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        # One JSON object per line, with the request id (production; core/logs.py).
+        "json": {"()": "ai4media_portal.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The line per request (production turns it on; runserver prints its own).
+        "portal.request": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
+    },
 }

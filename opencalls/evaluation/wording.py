@@ -131,6 +131,16 @@ def issue_text(issue: dict) -> str:
             "maximum loads, conflicts and locks). Raise maximum loads, add evaluators or "
             "remove locks."
         )
+    if code == "broker_down":
+        return _(
+            "The run could not be handed to the background worker (its queue is unreachable); "
+            "nothing was changed. Start it again in a few minutes."
+        )
+    if code == "worker_lost":
+        return _(
+            "The worker running the assignment stopped before it finished; nothing was "
+            "changed. Start the run again."
+        )
     if code == "no_proposals":
         return _("No eligible proposal is waiting for evaluators.")
     if code == "no_evaluators":

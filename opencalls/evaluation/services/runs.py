@@ -1,18 +1,27 @@
 """Automatic assignment runs: started by a manager, executed by a worker with the engine."""
 
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from celery import signature
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from ai4media_portal.accounts.selectors import emails_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.links import absolute_url
+from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
+from ai4media_portal.core.roles import Role
 from ai4media_portal.core.workflow import set_state
 
 from ...engine.assignment import AssignmentProblem, assign_evaluators, load_statistics
@@ -27,6 +36,39 @@ logger = logging.getLogger(__name__)
 
 # A run that has not finished in this time is taken for dead (its worker was lost).
 STALE_RUN = timedelta(minutes=30)
+# The first key of the PostgreSQL advisory lock that the worker executing a run holds (the
+# second is the run's id): the lock dies with the worker's connection, even when the worker is
+# killed, so a run whose lock is free while it says "running" has lost its worker.
+RUN_LOCK_NAMESPACE = 4015
+
+
+@contextmanager
+def _run_claim(run_id: int, *, wait: float = 0.0) -> Iterator[bool]:
+    """Hold the run's advisory lock (session level, outside any transaction) while the body
+    runs; yields False if another connection holds it after ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, run_id])
+            claimed = cursor.fetchone()[0]
+            if claimed or time.monotonic() >= deadline:
+                break
+            time.sleep(0.1)
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, run_id])
+
+
+def _worker_lost(run: AssignmentRun) -> bool:
+    """A run that says "running" but whose worker no longer holds its lock."""
+    if run.status != RunStatus.RUNNING:
+        return False
+    with _run_claim(run.pk) as claimed:
+        return claimed
+
 
 # --- Automatic assignment ---------------------------------------------------------------------
 
@@ -44,7 +86,7 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
         call=call, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     )
     for run in active:
-        if run.created_at > timezone.now() - STALE_RUN:
+        if run.created_at > timezone.now() - STALE_RUN and not _worker_lost(run):
             raise PortalError(
                 _("An automatic assignment is already running for this call."), code="running"
             )
@@ -54,9 +96,27 @@ def assignment_run_start(*, call: Call, actor) -> AssignmentRun:
     run = AssignmentRun.objects.create(call=call, actor=actor, step=RunProgress.QUEUED)
     log_action("opencalls.evaluation.run.start", actor=actor, target=call, data={"run": run.pk})
 
-    # By name: the task module imports the services, not the other way round.
-    transaction.on_commit(signature("opencalls.evaluation.run_assignment", args=(run.pk,)).delay)
+    transaction.on_commit(partial(_hand_run_to_worker, run.pk))
     return run
+
+
+def _hand_run_to_worker(run_id: int) -> None:
+    """Queue the run's task. If the broker (Redis) cannot be reached the run is marked failed
+    at once, saying so, rather than the manager's request failing or the run waiting for a
+    worker that will never hear of it; they start it again once Redis is back."""
+    try:
+        # By name: the task module imports the services, not the other way round.
+        signature("opencalls.evaluation.run_assignment", args=(run_id,)).delay()
+    except (BrokerUnreachable, OSError) as error:
+        logger.warning("Assignment run %s not queued (%s: %s)", run_id, type(error).__name__, error)
+        if not AssignmentRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).exists():
+            return
+        _run_finish(
+            run_id,
+            status=RunStatus.FAILED,
+            step=RunProgress.STALE,
+            issues=[{"code": "broker_down", "message": "broker_down", "params": {}}],
+        )
 
 
 def _run_progress(run_id: int, fraction: float, step: RunProgress) -> None:
@@ -121,8 +181,56 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
     explanations. The result is written in one transaction, and only if nobody changed the
     call's assignments meanwhile; proposals that receive evaluators go under evaluation."""
     run = AssignmentRun.objects.select_related("call", "actor").get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
-        return run  # a retry of a run already taken
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return run  # a retry of a run already finished
+    # The task is delivered again when its worker died mid-run (acks_late,
+    # task_reject_on_worker_lost): the dead worker's connection, and with it the lock, is
+    # gone within moments; a live one keeps it, and this delivery is a duplicate.
+    with _run_claim(run_id, wait=5.0) as claimed:
+        if not claimed:
+            return run
+        run.refresh_from_db()
+        if run.status == RunStatus.RUNNING:
+            return _run_lost(run)
+        if run.status != RunStatus.QUEUED:
+            return run
+        return _run_claimed(run)
+
+
+def _run_lost(run: AssignmentRun) -> AssignmentRun:
+    """The worker of a running run was lost (killed, out of memory, restarted). Its result
+    is written in one transaction, so nothing of it was saved: the run is marked failed and
+    the call managers are told they can start it again."""
+    logger.error("Assignment run %s lost its worker; marked failed", run.pk)
+    with transaction.atomic():
+        finished = _run_finish(
+            run.pk,
+            status=RunStatus.FAILED,
+            step=RunProgress.STALE,
+            issues=[{"code": "worker_lost", "message": "worker_lost", "params": {}}],
+        )
+        _tell_managers_it_stopped(finished)
+    return finished
+
+
+def _tell_managers_it_stopped(run: AssignmentRun) -> None:
+    """Email the call managers that ``run`` stopped without finishing (its worker was lost,
+    or it crashed, e.g. its database connection ended) and changed nothing."""
+    managers = emails_of(Role.CALL_MANAGER)
+    if managers:
+        email_queue(
+            to=managers,
+            template="opencalls/evaluation/run_failed",
+            context={
+                "call": run.call,
+                "run": run,
+                "url": absolute_url("opencalls:evaluation:run", run.call.number, run.pk),
+            },
+        )
+
+
+def _run_claimed(run: AssignmentRun) -> AssignmentRun:
+    run_id = run.pk
     with transaction.atomic():
         locked_run = AssignmentRun.objects.select_for_update().get(pk=run_id)
         locked_run.started_at = timezone.now()
@@ -133,12 +241,15 @@ def assignment_run_execute(*, run_id: int) -> AssignmentRun:
         return _execute(run, call)
     except Exception as error:
         logger.exception("Assignment run %s failed", run_id)
-        return _run_finish(
-            run_id,
-            status=RunStatus.FAILED,
-            step=RunProgress.CRASHED,
-            issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
-        )
+        with transaction.atomic():
+            finished = _run_finish(
+                run_id,
+                status=RunStatus.FAILED,
+                step=RunProgress.CRASHED,
+                issues=[{"code": "solver_failed", "message": str(error)[:500], "params": {}}],
+            )
+            _tell_managers_it_stopped(finished)
+        return finished
 
 
 def _execute(run: AssignmentRun, call: Call) -> AssignmentRun:
