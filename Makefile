@@ -15,9 +15,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m ai4media_portal.localenv exec pytest -n auto --dist loadfile -m "not slow"
+	$(MAKE) test-faults
 
 # The real faults (Redis stopped, workers killed, database connections ended, 50-request
-# races, the backup round trip): a few seconds each, so kept out of `make test`.
+# races, the backup round trip), one after another: they start and stop servers and workers
+# of their own. Part of `make test`; alone here.
 test-faults: $(STAMP)
 	$(BIN)/python -m ai4media_portal.localenv exec pytest -m slow tests/reliability
 
