@@ -354,6 +354,11 @@ class Exchange(TimeStampedModel):
         return reverse("fellows:completed_exchange", kwargs={"pk": self.pk})
 
     @property
+    def subsistence_total(self) -> Decimal:
+        """Subsistence per month × months, in euros."""
+        return self.subsistence_monthly * self.subsistence_months
+
+    @property
     def requested_amount(self) -> Decimal:
         """Travel + subsistence per month × months + other costs, in euros."""
         return (

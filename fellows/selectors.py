@@ -464,3 +464,13 @@ def waiting_for(user) -> dict[str, int]:
         status=ExchangeStatus.SUBMITTED,
     ).count()
     return counts
+
+
+def organisations_for_offers(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` may publish host offers for: those they are a contact of;
+    a fellows coordinator, any member organisation."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.has_role("fellows-coordinator"):
+        return organisation_choices()
+    return organisation_choices().filter(contacts__user=user)
