@@ -225,7 +225,9 @@ def exchange_create(
     with transaction.atomic():
 
         def create() -> Exchange:
-            exchange = Exchange(fellow=actor, offer=offer, form_token=form_token)
+            exchange = Exchange(fellow=actor, offer=offer)
+            if form_token is not None:
+                exchange.form_token = form_token
             for name in Exchange.FIELDS:
                 if name in data:
                     setattr(exchange, name, data[name])

@@ -52,7 +52,7 @@ def test_exchange_pages(client, cast):
         *[
             Access("get", url, who, 200)
             for who in ["fellow", "sender-supervisor", "host-supervisor", "fellows-coordinator"]
-        ],  # noqa: E501
+        ],
         *[Access("get", url, who, 404) for who in OUTSIDERS],
         Access("get", f"/fellows/exchanges/{exchange.pk}/edit/", "fellow", 200),
         Access("get", f"/fellows/exchanges/{exchange.pk}/edit/", "host-supervisor", 403),
