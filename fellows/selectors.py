@@ -474,3 +474,19 @@ def organisations_for_offers(user) -> QuerySet[Organisation]:
     if user.has_role("fellows-coordinator"):
         return organisation_choices()
     return organisation_choices().filter(contacts__user=user)
+
+
+def funded_count() -> int:
+    """How many exchanges were approved (and not withdrawn). One query."""
+    return _counted().count()
+
+
+def coordinator_waiting() -> dict[str, int]:
+    """For the coordinator's panel: exchanges to decide, reports to accept, testimonials to
+    publish. One query."""
+    counts = Exchange.objects.aggregate(
+        decide=Count("pk", filter=Q(status=ExchangeStatus.CONFIRMED)),
+        reports=Count("pk", filter=Q(status=ExchangeStatus.REPORT_SUBMITTED)),
+        testimonials=Count("testimonial", filter=Q(testimonial__status=TestimonialStatus.PENDING)),
+    )
+    return counts
