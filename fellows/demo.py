@@ -1,5 +1,5 @@
 """Demo data for the Junior Fellows Exchange Programme, shaped like the real programme: host
-offers from the network's organisations, fellows' profiles, some 64 exchanges from 2021 on in
+offers from the network's organisations, fellows' profiles, some 66 exchanges from 2021 on in
 every state (mostly physical, some virtual and hybrid), yearly budget periods with their
 commitments and payments, reports with outcomes, testimonials, and a conversation.
 
@@ -166,10 +166,10 @@ def seed(ctx) -> None:
             },
         )
 
-    # Exchanges: 10 a year, the last two years in every state.
+    # Exchanges: 11 a year, the last two years in every state.
     plans = []
     for year in YEARS:
-        for n in range(10):
+        for n in range(11):
             if year >= 2025:
                 state = RECENT_STATES[(n + 10 * (year - 2025)) % len(RECENT_STATES)]
             else:
