@@ -54,13 +54,19 @@ class HostOfferViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
 class ExchangeFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=ExchangeStatus.choices)
     mode = django_filters.ChoiceFilter(choices=Mode.choices)
-    year = IntegerFilter(field_name="start_date__year", help_text="Year the physical part began.")
+    year = IntegerFilter(method="filter_year", help_text="Year the physical part began.")
     sender = django_filters.CharFilter(field_name="sender__slug", help_text="Sender's slug.")
     host = django_filters.CharFilter(field_name="host__slug", help_text="Host's slug.")
 
     class Meta:
         model = Exchange
         fields = ["status", "mode", "year", "sender", "host"]
+
+    def filter_year(self, queryset, name, value):
+        # A year no calendar date has (0, -1, 10000) matches nothing rather than failing.
+        if not 1 <= value <= 9999:
+            return queryset.none()
+        return queryset.filter(start_date__year=value)
 
 
 class ExchangeViewSet(viewsets.ReadOnlyModelViewSet):

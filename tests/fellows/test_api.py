@@ -72,3 +72,11 @@ def test_the_schema_documents_both_lists(api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/fellows/host-offers/" in schema["paths"]
     assert "/api/v1/fellows/exchanges/{id}/" in schema["paths"]
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "10000"])
+def test_a_year_no_date_has_matches_nothing(api_client, year):
+    ExchangeFactory(status=S.CLOSED)
+    response = api_client.get("/api/v1/fellows/exchanges/", {"year": year})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
