@@ -80,8 +80,10 @@ def test_rules_broken_on_submit_show_beside_their_fields_and_keep_what_was_typed
     assert "cap" in form.errors["travel_amount"][0]
     assert form["title"].value() == "Kept title"
     assert b'role="alert"' in response.content  # the error summary
-    # The draft is kept, not submitted.
-    assert Exchange.objects.get().status == S.DRAFT
+    # The draft is kept, not submitted; the form now saves that draft.
+    draft = Exchange.objects.get()
+    assert draft.status == S.DRAFT
+    assert f'action="/fellows/exchanges/{draft.pk}/edit/"' in response.content.decode()
 
 
 def test_negative_amount_and_same_organisation_refused_beside_the_field(client, parties):
