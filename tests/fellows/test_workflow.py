@@ -363,3 +363,64 @@ def test_a_draft_created_twice_with_one_token_is_one_draft():
     assert created
     assert not created_again
     assert first == again
+
+
+def test_host_feedback_and_a_returned_report(coordinator):
+    exchange = ExchangeFactory(status=S.COMPLETED)
+    with pytest.raises(PermissionDenied):
+        services.report_feedback(exchange=exchange, actor=exchange.fellow, feedback="x")
+    services.report_submit(
+        exchange=exchange, actor=exchange.fellow, summary="S", achievements="A", outcomes=[]
+    )
+    with pytest.raises(PermissionDenied):
+        services.report_feedback(
+            exchange=exchange, actor=exchange.sender_supervisor, feedback="Fine"
+        )
+    services.report_feedback(exchange=exchange, actor=exchange.host_supervisor, feedback="Great")
+    assert exchange.report.host_feedback == "Great"
+    services.report_return(exchange=exchange, actor=coordinator, message="Add the dataset.")
+    exchange.refresh_from_db()
+    assert exchange.status == S.COMPLETED
+    assert exchange.history.last().message == "Add the dataset."
+
+
+def test_a_testimonial_waits_for_completion_and_approval(coordinator):
+    exchange = ExchangeFactory(status=S.IN_PROGRESS)
+    with pytest.raises(PortalError):
+        services.exchange_testimonial_send(exchange=exchange, actor=exchange.fellow, text="Hi")
+    exchange = ExchangeFactory(status=S.COMPLETED)
+    testimonial = services.exchange_testimonial_send(
+        exchange=exchange, actor=exchange.fellow, text="Wonderful"
+    )
+    with pytest.raises(PermissionDenied):
+        services.exchange_testimonial_approve(testimonial=testimonial, actor=exchange.fellow)
+    services.exchange_testimonial_approve(testimonial=testimonial, actor=coordinator)
+    testimonial.refresh_from_db()
+    assert testimonial.status == "published"
+    assert testimonial.published_at is not None
+    with pytest.raises(PortalError):
+        services.exchange_testimonial_approve(testimonial=testimonial, actor=coordinator)
+
+
+def test_outcomes_link_to_published_outputs_only(coordinator):
+    from tests.outputs.factories import OutputFactory
+
+    exchange = ExchangeFactory(status=S.COMPLETED)
+    draft = OutputFactory(status="draft")
+    with pytest.raises(PortalError):
+        services.report_submit(
+            exchange=exchange,
+            actor=exchange.fellow,
+            summary="S",
+            achievements="A",
+            outcomes=[services.OutcomeInput(kind="paper", title="T", output_id=draft.pk)],
+        )
+    published = OutputFactory()
+    services.report_submit(
+        exchange=exchange,
+        actor=exchange.fellow,
+        summary="S",
+        achievements="A",
+        outcomes=[services.OutcomeInput(kind="paper", title="T", output_id=published.pk)],
+    )
+    assert exchange.outcomes.get().output == published
