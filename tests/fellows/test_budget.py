@@ -157,3 +157,41 @@ def test_fifty_approvals_racing_commit_no_more_than_the_period(coordinator):
     assert all(isinstance(error, PortalError) and error.code == "budget" for error in others)
     assert selectors.period_committed(period.pk) == Decimal("40000")
     assert LedgerEntry.objects.filter(kind=LedgerKind.COMMITMENT).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_application_form_sent_twice_at_once_makes_one_draft():
+    import uuid
+
+    from .factories import associate, partner
+
+    fellow = UserFactory()
+    data = {
+        "title": "Twice",
+        "sender": partner(),
+        "host": associate(),
+        "sender_supervisor": UserFactory(),
+        "host_supervisor": UserFactory(),
+        "mode": "virtual",
+        "research_plan": "x",
+        "expected_outcomes": "y",
+    }
+    token = uuid.uuid4()
+    results = run_in_parallel(
+        2, lambda i: services.exchange_create(actor=fellow, data=data, form_token=token)
+    )
+    assert Exchange.objects.count() == 1, results
+    assert sorted(created for _exchange, created in results) == [False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_both_count():
+    exchange = ExchangeFactory(status=S.SUBMITTED)
+    supervisors = [exchange.sender_supervisor, exchange.host_supervisor]
+    run_in_parallel(
+        2,
+        lambda i: services.exchange_confirm(exchange=exchange, actor=supervisors[i], version=1),
+    )
+    exchange.refresh_from_db()
+    assert exchange.status == S.CONFIRMED
+    assert exchange.history.filter(to_status=S.CONFIRMED).count() == 1
