@@ -7,6 +7,7 @@ from rest_framework import serializers
 from ai4media_portal.core.api import serializers as portal
 from ai4media_portal.core.permissions import can
 
+from ..enums import Side
 from ..models import Exchange, HostOffer, Outcome
 
 
@@ -116,6 +117,12 @@ class ExchangeSerializer(ExchangeSummarySerializer):
     )
     paid_amount = serializers.DecimalField(
         source="paid", max_digits=12, decimal_places=2, read_only=True
+    )
+    beneficiary = serializers.ChoiceField(
+        choices=Side.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Who the mobility budget pays; empty until the application is submitted.",
     )
     sender_confirmed = serializers.BooleanField(read_only=True)
     host_confirmed = serializers.BooleanField(read_only=True)
