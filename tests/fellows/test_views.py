@@ -261,3 +261,30 @@ def test_my_exchanges_constant_queries(client):
     fellow = UserFactory()
     client.force_login(fellow)
     assert_constant_queries(client, "/fellows/exchanges/", lambda: ExchangeFactory(fellow=fellow))
+
+
+def test_profile_testimonial_and_conversation_lists_constant_queries(client):
+    from fellows import services
+    from fellows.models import FellowProfile
+    from fellows.models import Testimonial as Quote
+
+    def profile():
+        FellowProfile.objects.create(
+            user=UserFactory(), career_stage="phd", home_organisation=partner(), interests="AI"
+        )
+
+    assert_constant_queries(client, "/fellows/fellows/", profile)
+
+    def testimonial():
+        Quote.objects.create(
+            exchange=ExchangeFactory(status=S.CLOSED), text="Great", status="published"
+        )
+
+    assert_constant_queries(client, "/fellows/testimonials/", testimonial)
+    fellow = UserFactory()
+    client.force_login(fellow)
+    assert_constant_queries(
+        client,
+        "/fellows/conversations/",
+        lambda: services.interest_send(offer=OfferFactory(), actor=fellow, body="Hello"),
+    )
