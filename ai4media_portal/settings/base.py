@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every minute, so that a scheduled piece goes live in the minute it is due.
     "observatory-publish-due": {"task": "observatory.publish_due", "schedule": 60.0},
+    "fellows-report-reminders": {
+        "task": "fellows.send_report_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -80,6 +80,8 @@ def test_every_list_is_walked(db):
         "evaluation-assignment",
         "evaluation-review",
         "expert",
+        "fellows-exchange",
+        "fellows-host-offer",
         "funded-project",
         "membership-application",
         "observatory-content",

@@ -21,6 +21,7 @@ def test_home_shows_the_pillars_key_numbers_and_open_calls(client):
         (0, "publications"),
         (0, "datasets"),
         (0, "software tools"),
+        (0, "fellows' exchanges"),
     ]
     assert [panel.title for panel in response.context["panels"]] == ["Open for proposals"]
     html = response.content.decode()

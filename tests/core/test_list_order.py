@@ -79,6 +79,8 @@ VIEWER_OF = {
     "observatory-content": "anonymous",
     "observatory-policy": "anonymous",
     "expert": "anonymous",
+    "fellows-host-offer": "anonymous",
+    "fellows-exchange": "applicant",
 }
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ai4media_portal.core.roles import Role
+from fellows.enums import ExchangeStatus
 from network.enums import ApplicationStatus, NetworkRole
 from observatory import services as observatory_services
 from observatory.enums import ContentStatus
 from outputs.enums import OutputStatus
 from tests.factories import UserFactory
+from tests.fellows.factories import ExchangeFactory, OfferFactory
 from tests.network.factories import ApplicationFactory, OrganisationFactory
 from tests.observatory.factories import ContentItemFactory, topic
 from tests.opencalls.evaluation.factories import (
@@ -77,6 +79,7 @@ def build_world() -> World:
     world.objects["review"] = review(first, submit=False)
     world.calls.append(call)
     _observatory_and_outputs(world)
+    _fellows(world)
     return world
 
 
@@ -127,3 +130,16 @@ def _observatory_and_outputs(world: World) -> None:
         )
         if index < 2:
             observatory_services.expert_approve(expert=expert, actor=chief)
+
+
+def _fellows(world: World) -> None:
+    """Host offers (one closed), a completed exchange with an outcome, and the applicant's own
+    submitted exchange, which only they (and the fellows coordinator) see."""
+    OfferFactory()
+    OfferFactory(is_open=False)
+    done = ExchangeFactory(status=ExchangeStatus.CLOSED, beneficiary="sender")
+    done.outcomes.create(kind="paper", title="A paper")
+    ExchangeFactory(status=ExchangeStatus.COMPLETED)
+    world.objects["own_exchange"] = ExchangeFactory(
+        fellow=world.people["applicant"], status=ExchangeStatus.SUBMITTED
+    )
