@@ -57,7 +57,7 @@ def _show_refusal(form, error: PortalError) -> None:
 
 
 @require_GET
-@public_page("fellows")
+@public_page("fellows", "network", "outputs")
 def index(request):
     """The programme: its rules, open host offers, testimonials and the latest exchanges."""
     return render(
@@ -73,7 +73,7 @@ def index(request):
 
 
 @require_GET
-@public_page("fellows")
+@public_page("fellows", "network", "outputs")
 def numbers(request):
     """The programme in numbers: exchanges per year and mode, country flows, organisations;
     every chart with a table of the same numbers."""
@@ -113,7 +113,7 @@ def numbers(request):
 
 
 @require_GET
-@public_page("fellows")
+@public_page("fellows", "network", "outputs")
 def testimonials(request):
     page = paginate(request, selectors.published_testimonials(), PAGE_SIZE)
     return render(request, "fellows/testimonials.html", {"page": page})
@@ -133,7 +133,7 @@ def testimonial_photo(request, pk):
 
 
 @require_GET
-@public_page("fellows")
+@public_page("fellows", "network", "outputs")
 def completed(request):
     page = paginate(request, selectors.completed_exchanges(), PAGE_SIZE)
     return render(request, "fellows/completed.html", {"page": page})

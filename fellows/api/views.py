@@ -45,7 +45,7 @@ class HostOfferViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = HostOfferFilter
     ordering_fields = {"created_at": "created_at", "title": "title"}
     default_ordering = "-created_at"
-    public_cache_scopes = ("fellows",)
+    public_cache_scopes = ("fellows", "network")
 
     def get_queryset(self):
         return HostOffer.objects.select_related("organisation", "supervisor")
