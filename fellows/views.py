@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from ai4media_portal.core.charts import bar_chart
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
@@ -18,7 +19,6 @@ from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from . import selectors, services
-from .charts import bar_chart
 from .enums import WITHDRAWABLE_STATUSES, ExchangeStatus, Mode, TestimonialStatus
 from .forms import (
     AdjustForm,
@@ -86,6 +86,7 @@ def numbers(request):
             selectors.exchanges_per_year(),
             label_heading=_("Year"),
             value_heading=_("Exchanges"),
+            empty=_("No exchanges yet."),
         ),
         bar_chart(
             "per-mode",
@@ -93,6 +94,7 @@ def numbers(request):
             [(mode_labels.get(mode, mode), n) for mode, n in selectors.exchanges_per_mode()],
             label_heading=_("Mode"),
             value_heading=_("Exchanges"),
+            empty=_("No exchanges yet."),
         ),
         bar_chart(
             "flows",
@@ -103,6 +105,7 @@ def numbers(request):
             ],
             label_heading=_("Sender → host"),
             value_heading=_("Exchanges"),
+            empty=_("No exchanges yet."),
         ),
     ]
     return render(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 
+from ai4media_portal.core.charts import bar_chart
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
@@ -20,7 +21,6 @@ from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
-from .charts import bar_chart
 from .enums import OPEN_STATUSES, ApplicationStatus, Benefit, NetworkRole, OrganisationType
 from .forms import (
     ApplicationForm,
@@ -139,6 +139,7 @@ def numbers(request):
             [(countries.name(code), total) for code, total in selectors.members_by_country()],
             label_heading=_("Country"),
             value_heading=_("Organisations"),
+            empty=_("No members yet."),
         ),
         bar_chart(
             "by-type",
@@ -146,6 +147,7 @@ def numbers(request):
             [(type_labels.get(t, t), total) for t, total in selectors.members_by_type()],
             label_heading=_("Type"),
             value_heading=_("Organisations"),
+            empty=_("No members yet."),
         ),
         bar_chart(
             "by-year",
@@ -153,6 +155,7 @@ def numbers(request):
             selectors.members_by_year_joined(),
             label_heading=_("Year"),
             value_heading=_("Organisations that joined"),
+            empty=_("No members yet."),
         ),
         bar_chart(
             "by-role",
@@ -160,6 +163,7 @@ def numbers(request):
             [(role_labels.get(r, r), total) for r, total in selectors.members_by_role()],
             label_heading=_("Role"),
             value_heading=_("Organisations"),
+            empty=_("No members yet."),
         ),
     ]
     return render(

@@ -1,5 +1,6 @@
 """Bar charts drawn on the server as inline SVG: no script, no external service. Every chart
-is followed by a table of the same numbers (`templates/network/_bar_chart.html`)."""
+is followed by a table of the same numbers (``templates/components/bar_chart.html``): the
+"in numbers" pages of every pillar draw theirs with it."""
 
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ class BarChart:
     value_heading: str
     bars: list[Bar] = field(default_factory=list)
     height: float = 0
+    # What the chart says when there is nothing to draw ("No members yet.").
+    empty: str = ""
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
 
@@ -48,9 +51,11 @@ class BarChart:
         return LABEL_WIDTH - VALUE_GAP
 
 
-def bar_chart(id: str, title: str, rows, *, label_heading: str, value_heading: str) -> BarChart:
-    """``rows`` are ``(label, value)`` pairs in the order to draw them; bars are scaled to the
-    largest value."""
+def bar_chart(
+    id: str, title: str, rows, *, label_heading: str, value_heading: str, empty: str = ""
+) -> BarChart:
+    """``rows`` are ``(label, value)`` pairs (values whole numbers ≥ 0) in the order to draw
+    them; bars are scaled to the largest value. ``empty`` is said when there are no rows."""
     rows = [(str(label), int(value)) for label, value in rows]
     largest = max((value for _label, value in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_GAP - VALUE_WIDTH
@@ -74,4 +79,5 @@ def bar_chart(id: str, title: str, rows, *, label_heading: str, value_heading: s
         value_heading=value_heading,
         bars=bars,
         height=height,
+        empty=empty,
     )
