@@ -1,5 +1,447 @@
-from django.shortcuts import render
+"""AIDA's pages. Thin: parse, call one selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.permissions import can
+from ai4media_portal.core.web import listing_query, paginate, require
+
+from . import selectors, services
+from .enums import EnrolmentStatus, OfferingStatus
+from .forms import (
+    CatalogueFilterForm,
+    DecisionForm,
+    MarkForm,
+    MemberFilterForm,
+    OfferingForm,
+    OfferingMoveForm,
+    StudentForm,
+)
+from .models import Enrolment, Offering
+from .pdf import certificate_pdf
+
+MEMBERS_PAGE_SIZE = 30
+CATALOGUE_PAGE_SIZE = 20
+QUEUE_PAGE_SIZE = 25
 
 
+@require_GET
 def index(request):
-    return render(request, "aida/index.html")
+    return render(request, "aida/index.html", {"student": selectors.student_of(request.user)})
+
+
+# --- Members and students ------------------------------------------------------------------
+
+
+@require_GET
+def members(request):
+    """The member institutions, filtered by tier and country."""
+    form = MemberFilterForm(request.GET or None, country_codes=selectors.member_country_codes())
+    filters = form.filters() if request.GET else {"tier": "", "country": ""}
+    page = paginate(request, selectors.members(**filters), MEMBERS_PAGE_SIZE)
+    return render(
+        request,
+        "aida/members.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(filters.values()),
+            "page_query": listing_query(filters),
+        },
+    )
+
+
+@login_required
+def register(request):
+    """A person registers (or corrects a refused registration) as an AIDA student."""
+    student = selectors.student_of(request.user)
+    if student is not None and student.is_validated:
+        messages.info(request, _("Your registration is already validated."))
+        return redirect("aida:mine")
+    if request.method == "POST":
+        form = StudentForm(request.POST, instance=student)
+        if form.is_valid():
+            try:
+                services.student_register(
+                    user=request.user, data=form.cleaned_data, actor=request.user
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your registration has been sent to your institution for validation."),
+                )
+                return redirect("aida:mine")
+        status = 422
+    else:
+        form = StudentForm(instance=student)
+        status = 200
+    return render(request, "aida/register.html", {"form": form, "student": student}, status=status)
+
+
+@login_required
+@require_GET
+def students(request):
+    """The registrations the viewer may decide on: pending ones by default."""
+    require(request, "aida.view_student_queue")
+    status = request.GET.get("status", "pending")
+    if status not in {"pending", "validated", "refused"}:
+        status = "pending"
+    page = paginate(
+        request, selectors.students_to_validate(request.user, status=status), QUEUE_PAGE_SIZE
+    )
+    for student in page.object_list:
+        student.may_decide = can(request.user, "aida.validate_student", student)
+        student.may_confirm = can(request.user, "aida.confirm_supervision", student)
+    return render(
+        request,
+        "aida/students.html",
+        {"page": page, "status": status, "form": DecisionForm(), "page_query": f"status={status}"},
+    )
+
+
+@login_required
+@require_POST
+def student_decide(request, pk):
+    student = selectors.student_for_decision(request.user, pk)
+    if student is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise PortalError(_("Check the reason."), field="reason")
+        if request.POST.get("decision") == "refuse":
+            services.student_refuse(
+                student=student, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The registration has been refused."))
+        else:
+            services.student_validate(student=student, actor=request.user)
+            messages.success(request, _("The registration has been validated."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect("aida:students")
+
+
+@login_required
+@require_POST
+def student_supervision(request, pk):
+    student = selectors.student_for_decision(request.user, pk)
+    if student is None:
+        raise Http404
+    try:
+        services.student_confirm_supervision(
+            student=student, actor=request.user, confirm=request.POST.get("confirm") == "yes"
+        )
+        messages.success(request, _("Thank you: your answer has been recorded."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect("aida:students")
+
+
+# --- The catalogue -------------------------------------------------------------------------
+
+
+@require_GET
+def catalogue(request):
+    """The courses, searched and filtered from the query string."""
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = paginate(
+        request, selectors.catalogue(selectors.CatalogueFilters(**filters)), CATALOGUE_PAGE_SIZE
+    )
+    params = {name: request.GET.get(name, "") for name in form.fields}
+    return render(
+        request,
+        "aida/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(params.values()),
+            "page_query": listing_query(params),
+        },
+    )
+
+
+@require_GET
+def course_detail(request, slug):
+    course = selectors.course_for_page(slug)
+    if course is None:
+        raise Http404
+    return render(
+        request,
+        "aida/course_detail.html",
+        {"course": course, "offerings": course.offerings.all()},
+    )
+
+
+def _offering_or_404(pk) -> Offering:
+    offering = selectors.offering_for_page(pk)
+    if offering is None:
+        raise Http404
+    return offering
+
+
+def _offering_page(request, offering, *, edit_form=None, move_form=None, status=200):
+    allowed, reason = selectors.enrolment_eligibility(request.user, offering)
+    enrolment = selectors.enrolment_of(request.user, offering)
+    may_manage = can(request.user, "aida.change_offering", offering)
+    return render(
+        request,
+        "aida/offering_detail.html",
+        {
+            "offering": offering,
+            "course": offering.course,
+            "allowed": allowed,
+            "reason": reason,
+            "enrolment": enrolment,
+            "waitlist_position": selectors.waitlist_position(enrolment) if enrolment else None,
+            "may_cancel": enrolment is not None
+            and enrolment.status
+            in (EnrolmentStatus.PENDING, EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED),
+            "may_manage": may_manage,
+            "edit_form": edit_form or (OfferingForm(instance=offering) if may_manage else None),
+            "move_form": move_form or (OfferingMoveForm() if may_manage else None),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def offering_detail(request, pk):
+    return _offering_page(request, _offering_or_404(pk))
+
+
+@login_required
+@require_POST
+def offering_enrol(request, pk):
+    offering = _offering_or_404(pk)
+    try:
+        enrolment = services.enrolment_request(offering=offering, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, enrolment.get_status_display())
+    return redirect(offering.get_absolute_url())
+
+
+@login_required
+def offering_edit(request, pk):
+    offering = _offering_or_404(pk)
+    require(request, "aida.change_offering", offering)
+    if request.method != "POST":
+        return redirect(offering.get_absolute_url())
+    form = OfferingForm(request.POST, instance=Offering.objects.get(pk=offering.pk))
+    if form.is_valid():
+        try:
+            services.offering_update(
+                offering=offering, data=form.offering_data(), actor=request.user
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("The offering has been saved."))
+            return redirect(offering.get_absolute_url())
+    return _offering_page(request, offering, edit_form=form, status=422)
+
+
+@login_required
+@require_POST
+def offering_move(request, pk):
+    offering = _offering_or_404(pk)
+    require(request, "aida.change_offering", offering)
+    form = OfferingMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offering_move(
+                offering=offering,
+                target=OfferingStatus(form.cleaned_data["target"]),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("The offering's status has changed."))
+            return redirect(offering.get_absolute_url())
+    return _offering_page(request, offering, move_form=form, status=422)
+
+
+@login_required
+@require_GET
+def offering_roster(request, pk):
+    """Everyone who asked for a place, for the course's lecturers and the coordinators; with
+    ``?format=csv`` or ``xlsx`` the same list as a file."""
+    offering = _offering_or_404(pk)
+    require(request, "aida.view_roster", offering)
+    rows = list(selectors.roster(offering))
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        headers = [
+            _("Name"),
+            _("Email"),
+            _("Institution"),
+            _("Status"),
+            _("Requested"),
+            _("Attended"),
+        ]
+        data = [
+            [
+                e.user.display_name,
+                e.user.email,
+                getattr(getattr(e.user, "aida_student", None), "member", "") or "",
+                e.get_status_display(),
+                e.requested_at,
+                _("yes") if e.attended else _("no"),
+            ]
+            for e in rows
+        ]
+        return tabular_response(
+            fmt, headers, data, filename=f"aida-offering-{offering.pk}", title=_("Participants")
+        )
+    return render(
+        request,
+        "aida/roster.html",
+        {
+            "offering": offering,
+            "course": offering.course,
+            "enrolments": rows,
+            "may_mark": offering.status in (OfferingStatus.RUNNING, OfferingStatus.FINISHED),
+        },
+    )
+
+
+def _enrolment_for_manager(request, pk) -> Enrolment:
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("offering__course", "user"), pk=pk
+    )
+    if not can(request.user, "aida.view_roster", enrolment.offering):
+        raise Http404
+    return enrolment
+
+
+@login_required
+@require_POST
+def enrolment_cancel(request, pk):
+    enrolment = get_object_or_404(Enrolment.objects.select_related("offering"), pk=pk)
+    if not can(request.user, "aida.cancel_enrolment", enrolment):
+        raise Http404
+    try:
+        services.enrolment_cancel(enrolment=enrolment, actor=request.user)
+        messages.success(request, _("The enrolment has been cancelled."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect(
+        (request.POST.get("next") == "roster" and "aida:roster") or "aida:offering",
+        pk=enrolment.offering_id,
+    )
+
+
+@login_required
+@require_POST
+def enrolment_confirm(request, pk):
+    enrolment = _enrolment_for_manager(request, pk)
+    try:
+        services.enrolment_confirm(enrolment=enrolment, actor=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect("aida:roster", pk=enrolment.offering_id)
+
+
+@login_required
+@require_POST
+def enrolment_mark(request, pk):
+    enrolment = _enrolment_for_manager(request, pk)
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_mark(
+                enrolment=enrolment,
+                actor=request.user,
+                attended=form.cleaned_data["attended"],
+                outcome=form.cleaned_data["outcome"] or None,
+            )
+            messages.success(request, _("Saved."))
+        except PortalError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Check the outcome."))
+    return redirect("aida:roster", pk=enrolment.offering_id)
+
+
+# --- My AIDA and certificates --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    """The person's registration, enrolments, offerings they teach and certificate."""
+    return render(
+        request,
+        "aida/mine.html",
+        {
+            "student": selectors.student_of(request.user),
+            "enrolments": list(selectors.my_enrolments(request.user)),
+            "taught": list(selectors.taught_offerings(request.user)[:50])
+            if can(request.user, "aida.add_course")
+            else [],
+            "certificate": selectors.certificate_of(request.user),
+            "has_completed": selectors.completed_enrolments(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_issue(request):
+    try:
+        services.certificate_issue(user=request.user, actor=request.user)
+        messages.success(request, _("Your certificate is ready."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect("aida:mine")
+
+
+@login_required
+@require_GET
+def certificate_download(request):
+    certificate = selectors.certificate_of(request.user)
+    if certificate is None:
+        raise Http404
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="aida-certificate.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def certificate_verify(request, code):
+    """The public verification page: exactly what the certificate shows, and whether it was
+    revoked; an unknown code is a 404."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        raise Http404
+    return render(request, "aida/certificate_verify.html", {"certificate": certificate})
+
+
+@require_GET
+def certificate_json(request, code):
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "code": certificate.code,
+            **certificate.content,
+            "revoked": certificate.is_revoked,
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        }
+    )
