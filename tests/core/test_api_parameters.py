@@ -75,6 +75,10 @@ def test_list_parameters_only_narrow(db, url, basename):
 
 def test_every_list_is_walked(db):
     assert sorted(basename for _url, basename in list_routes()) == [
+        "aida-course",
+        "aida-enrolment",
+        "aida-member",
+        "aida-offering",
         "audit-log",
         "call",
         "evaluation-assignment",

@@ -79,6 +79,10 @@ VIEWER_OF = {
     "observatory-content": "anonymous",
     "observatory-policy": "anonymous",
     "expert": "anonymous",
+    "aida-member": "anonymous",
+    "aida-course": "anonymous",
+    "aida-offering": "anonymous",
+    "aida-enrolment": "applicant",
 }
 
 
