@@ -1,6 +1,7 @@
 """AIDA's records: member institutions, lecturers, students, courses and their offerings,
 enrolments and certificates."""
 
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from .enums import (
     Curriculum,
     EnrolmentStatus,
     Language,
+    LectureStatus,
     MemberTier,
     OfferingMode,
     OfferingStatus,
@@ -336,6 +338,9 @@ class Offering(TimeStampedModel):
     # services under the offering's row lock, so that lists show it without counting.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     waitlist_length = models.PositiveIntegerField(_("waitlisted"), default=0, editable=False)
+    # The iCalendar SEQUENCE of the offering's event, raised whenever its dates, place or
+    # status change, so calendars replace their copy (RFC 5545, 3.8.7.4).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("offering")
@@ -481,3 +486,74 @@ class Certificate(TimeStampedModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class Lecture(TimeStampedModel):
+    """An AI Excellence Lecture. Times are stored in UTC and shown in ``timezone``; ``uid`` is
+    the event's stable identifier in every calendar feed, ``sequence`` its revision."""
+
+    EDITABLE_FIELDS = (
+        "title",
+        "speaker",
+        "affiliation",
+        "abstract",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "online_url",
+        "recording_url",
+        "course",
+    )
+    # A change to any of these is a new revision of the event for calendars.
+    SCHEDULING_FIELDS = frozenset({"title", "starts_at", "ends_at", "timezone", "online_url"})
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    speaker = models.CharField(_("speaker"), max_length=150)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(
+        _("timezone"), max_length=64, choices=timezone_choices, default="Europe/Brussels"
+    )
+    online_url = models.URLField(_("online link"), max_length=300, blank=True)
+    recording_url = models.URLField(
+        _("recording"), max_length=300, blank=True, help_text=_("After the event.")
+    )
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lectures",
+        verbose_name=_("related course"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=LectureStatus.choices,
+        default=LectureStatus.SCHEDULED,
+        editable=False,
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("AI Excellence Lecture")
+        verbose_name_plural = _("AI Excellence Lectures")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="aida_lecture_times_order",
+                violation_error_message=_("A lecture ends after it starts."),
+            )
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="aida_lecture_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("aida:lecture", kwargs={"slug": self.slug})

@@ -43,5 +43,8 @@ rules.add_perm("aida.cancel_enrolment", holds_enrolment | is_aida_coordinator)
 rules.add_perm("aida.view_roster", is_aida_coordinator | teaches)
 rules.add_perm("aida.mark_enrolment", is_aida_coordinator | teaches)
 
+# AI Excellence Lectures: coordinators keep the programme.
+rules.add_perm("aida.manage_lectures", is_aida_coordinator)
+
 # Certificates: the holder downloads theirs; coordinators revoke.
 rules.add_perm("aida.revoke_certificate", is_aida_coordinator)

@@ -24,7 +24,7 @@ from .enums import (
     OfferingStatus,
     StudentStatus,
 )
-from .models import Certificate, Course, Enrolment, Lecturer, Member, Offering, Student
+from .models import Certificate, Course, Enrolment, Lecture, Lecturer, Member, Offering, Student
 
 # --- Members and people --------------------------------------------------------------------
 
@@ -298,6 +298,25 @@ def completed_enrolments(user) -> QuerySet[Enrolment]:
         .select_related("offering__course__host__organisation")
         .order_by("offering__starts_on", "pk")
     )
+
+
+# --- Lectures ------------------------------------------------------------------------------
+
+
+def lectures(*, upcoming: bool | None = None, now=None) -> QuerySet[Lecture]:
+    """AI Excellence Lectures with their course: upcoming ones (not yet ended) soonest first,
+    past ones latest first, or all by start when ``upcoming`` is ``None``."""
+    now = now or timezone.now()
+    queryset = Lecture.objects.select_related("course")
+    if upcoming is True:
+        return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if upcoming is False:
+        return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    return queryset.order_by("starts_at", "pk")
+
+
+def lecture_by_slug(slug: str) -> Lecture | None:
+    return Lecture.objects.select_related("course").filter(slug=slug).first()
 
 
 # --- Certificates --------------------------------------------------------------------------

@@ -38,9 +38,11 @@ from . import selectors
 from .enums import (
     ACTIVE_ENROLMENT_STATUSES,
     ENROLMENT_TRANSITIONS,
+    LECTURE_TRANSITIONS,
     OFFERING_TRANSITIONS,
     STUDENT_TRANSITIONS,
     EnrolmentStatus,
+    LectureStatus,
     MemberTier,
     OfferingStatus,
     StudentStatus,
@@ -50,6 +52,7 @@ from .models import (
     Certificate,
     Course,
     Enrolment,
+    Lecture,
     Lecturer,
     Member,
     Offering,
@@ -399,7 +402,9 @@ def _offering_set_status(
     current = OfferingStatus(offering.status)
     ensure_transition(current, target, OFFERING_TRANSITIONS)
     offering.status = target
-    offering.save(update_fields=["status", "updated_at"])
+    if target == OfferingStatus.CANCELLED:
+        offering.sequence += 1  # calendars show it cancelled (RFC 5545 STATUS:CANCELLED)
+    offering.save(update_fields=["status", "sequence", "updated_at"])
     OfferingStatusChange.objects.create(
         offering=offering, from_status=current, to_status=target, actor=actor, message=message
     )
@@ -481,6 +486,8 @@ def offering_update(*, offering: Offering, data: Mapping, actor) -> Offering:
         locked = _lock_offering(offering)
         changed = apply_changes(locked, data, Offering.EDITABLE_FIELDS)
         _check_offering(locked)
+        if set(changed) & {"starts_on", "ends_on", "location", "mode", "schedule", "timezone"}:
+            locked.sequence += 1  # calendars replace their copy of the event
         locked.save()
         if "capacity" in changed:
             _fill_seats(locked, actor)
@@ -781,4 +788,73 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         locked.revocation_reason = reason
         locked.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
         log_action("aida.certificate.revoke", actor=actor, target=locked, data={"reason": reason})
+    return locked
+
+
+# --- AI Excellence Lectures ----------------------------------------------------------------
+
+
+def _unique_lecture_slug(title: str, exclude_pk=None) -> str:
+    base = slugify(title)[:100] or "lecture"
+    taken = set(
+        Lecture.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def lecture_create(*, data: Mapping, actor) -> Lecture:
+    """A new AI Excellence Lecture (AIDA coordinators). ``starts_at``/``ends_at`` are aware
+    datetimes; a lecture ends after it starts (``PortalError`` on ``ends_at``)."""
+    require_perm(actor, "aida.manage_lectures")
+    with transaction.atomic():
+        lecture = Lecture(**{k: data[k] for k in Lecture.EDITABLE_FIELDS if k in data})
+        lecture.slug = _unique_lecture_slug(lecture.title)
+        _check_lecture(lecture)
+        lecture.save()
+        log_action("aida.lecture.create", actor=actor, target=lecture)
+    return lecture
+
+
+def _check_lecture(lecture: Lecture) -> None:
+    if lecture.starts_at and lecture.ends_at and lecture.ends_at <= lecture.starts_at:
+        raise PortalError(_("A lecture ends after it starts."), field="ends_at")
+    _full_clean(lecture, exclude=["slug"])
+
+
+def lecture_update(*, lecture: Lecture, data: Mapping, actor) -> Lecture:
+    """Change a lecture (coordinators). A new time, title or link raises the event's SEQUENCE
+    so that subscribed calendars replace their copy; adding the recording does not."""
+    require_perm(actor, "aida.manage_lectures")
+    with transaction.atomic():
+        locked = Lecture.objects.select_for_update().get(pk=lecture.pk)
+        changed = apply_changes(locked, data, Lecture.EDITABLE_FIELDS)
+        _check_lecture(locked)
+        if set(changed) & Lecture.SCHEDULING_FIELDS:
+            locked.sequence += 1
+        locked.save()
+        log_action("aida.lecture.update", actor=actor, target=locked, data={"changed": changed})
+    return locked
+
+
+def lecture_set_status(*, lecture: Lecture, target: LectureStatus, actor) -> Lecture:
+    """Cancel (or reinstate) a lecture (coordinators). It stays in the feeds, marked
+    STATUS:CANCELLED with a raised SEQUENCE, rather than vanishing from calendars."""
+    require_perm(actor, "aida.manage_lectures")
+    with transaction.atomic():
+        locked = Lecture.objects.select_for_update().get(pk=lecture.pk)
+        locked.sequence += 1
+        previous = set_state(
+            locked, LectureStatus(target), LECTURE_TRANSITIONS, also=["sequence", "updated_at"]
+        )
+        log_action(
+            f"aida.lecture.{LectureStatus(target).value}",
+            actor=actor,
+            target=locked,
+            data={"from": previous.value},
+        )
     return locked

@@ -15,6 +15,7 @@ from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
 from .enums import EnrolmentStatus, OfferingStatus
+from .feeds import calendar_ics
 from .forms import (
     CatalogueFilterForm,
     DecisionForm,
@@ -181,6 +182,62 @@ def course_detail(request, slug):
         "aida/course_detail.html",
         {"course": course, "offerings": course.offerings.all()},
     )
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def calendar(request):
+    """Every AI Excellence Lecture and offering as an iCalendar feed."""
+    return _ics(
+        calendar_ics(
+            lectures=selectors.lectures(),
+            offerings=selectors.offerings(),
+            name=_("AIDA: lectures and courses"),
+        ),
+        "aida.ics",
+    )
+
+
+@require_GET
+def course_calendar(request, slug):
+    """A course's offerings and related lectures as an iCalendar feed."""
+    course = selectors.course_for_page(slug)
+    if course is None:
+        raise Http404
+    return _ics(
+        calendar_ics(
+            lectures=selectors.lectures().filter(course=course),
+            offerings=selectors.offerings().filter(course=course),
+            name=course.title,
+        ),
+        f"{course.slug}.ics",
+    )
+
+
+@require_GET
+def lectures(request):
+    """AI Excellence Lectures: upcoming first, then past ones with their recordings."""
+    return render(
+        request,
+        "aida/lectures.html",
+        {
+            "upcoming": list(selectors.lectures(upcoming=True)[:100]),
+            "past": list(selectors.lectures(upcoming=False)[:100]),
+        },
+    )
+
+
+@require_GET
+def lecture_detail(request, slug):
+    lecture = selectors.lecture_by_slug(slug)
+    if lecture is None:
+        raise Http404
+    return render(request, "aida/lecture_detail.html", {"lecture": lecture})
 
 
 def _offering_or_404(pk) -> Offering:
