@@ -49,6 +49,22 @@ def member_for_organisation(organisation) -> Member | None:
     return Member.objects.filter(organisation=organisation).first()
 
 
+def member_for_organisation_page(organisation) -> Member | None:
+    """The organisation's AIDA membership with its courses (two queries), or ``None``."""
+    return (
+        Member.objects.filter(organisation=organisation)
+        .prefetch_related(Prefetch("courses", queryset=Course.objects.order_by("title", "pk")))
+        .first()
+    )
+
+
+def headline_counts() -> dict:
+    """``{"members": n, "courses": n}`` in one query (every course has a member host)."""
+    return Member.objects.aggregate(
+        members=Count("pk", distinct=True), courses=Count("courses", distinct=True)
+    )
+
+
 def lecturers() -> QuerySet[Lecturer]:
     return Lecturer.objects.select_related("user", "member__organisation")
 
