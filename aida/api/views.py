@@ -62,7 +62,8 @@ class CourseFilter(PortalFilterSet):
         method="filter_search", help_text="Full-text search; words match as prefixes."
     )
     curriculum = django_filters.ChoiceFilter(choices=Curriculum.choices, method="filter_curriculum")
-    format = django_filters.ChoiceFilter(choices=CourseFormat.choices)
+    # Not "format": DRF reads that parameter as the response's format.
+    course_format = django_filters.ChoiceFilter(field_name="format", choices=CourseFormat.choices)
     language = django_filters.ChoiceFilter(choices=Language.choices)
     topic = django_filters.CharFilter(field_name="topics__slug", distinct=True)
     host = django_filters.CharFilter(
@@ -71,7 +72,7 @@ class CourseFilter(PortalFilterSet):
 
     class Meta:
         model = Course
-        fields = ["search", "curriculum", "format", "language", "topic", "host"]
+        fields = ["search", "curriculum", "course_format", "language", "topic", "host"]
 
     def filter_search(self, queryset, name, value):
         query = selectors.search_query(value)
