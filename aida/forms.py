@@ -9,14 +9,19 @@ from ai4media_portal.core.models import Topic
 
 from .enums import (
     CourseFormat,
+    CourseLevel,
     Curriculum,
     EnrolmentStatus,
     Language,
     MemberTier,
     OfferingMode,
     OfferingStatus,
+    ResourceStatus,
+    ResourceType,
+    ReviewCriterion,
 )
-from .models import Course, Member, Offering, Student
+from .models import Course, Member, Offering, Resource, Student
+from .validators import normalise_licence
 
 ANY = _("Any")
 
@@ -270,3 +275,116 @@ class RevokeForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class ResourceFilterForm(PortalForm):
+    """The repository's search box and filters, from the query string."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_with_any(ResourceType.choices)
+    )
+    curriculum = forms.ChoiceField(
+        label=_("Curriculum"), required=False, choices=_with_any(Curriculum.choices)
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=_with_any(Language.choices)
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=_with_any(CourseLevel.choices)
+    )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        return {
+            "search": data.get("q", ""),
+            "type": data.get("type", ""),
+            "curriculum": data.get("curriculum", ""),
+            "language": data.get("language", ""),
+            "level": data.get("level", ""),
+        }
+
+
+class ResourceForm(PortalModelForm):
+    class Meta:
+        model = Resource
+        fields = [*Resource.EDITABLE_FIELDS, "topics"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curricula"] = forms.MultipleChoiceField(
+            label=_("Curricula"),
+            choices=Curriculum.choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.instance.curricula if self.instance.pk else [],
+        )
+        self.fields["topics"].required = False
+        self.fields["course"].required = False
+
+    def clean_licence(self):
+        value = self.cleaned_data.get("licence", "")
+        return normalise_licence(value) if value else value
+
+    def resource_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Resource.EDITABLE_FIELDS}
+
+
+class ResourceReviewForm(PortalForm):
+    """The committee's review: each criterion met or not with a comment, a decision and its
+    reasons."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (s.value, s.label)
+            for s in (
+                ResourceStatus.ACCEPTED,
+                ResourceStatus.CHANGES_REQUESTED,
+                ResourceStatus.REJECTED,
+            )
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (sent to the submitter)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in ReviewCriterion.choices:
+            self.fields[f"met_{value}"] = forms.BooleanField(
+                label=_("Meets: %(criterion)s") % {"criterion": label}, required=False
+            )
+            self.fields[f"comment_{value}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": label},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(
+            [
+                *[
+                    n
+                    for value in ReviewCriterion.values
+                    for n in (f"met_{value}", f"comment_{value}")
+                ],
+                "decision",
+                "reasons",
+            ]
+        )
+
+    def criteria(self) -> dict:
+        return {
+            value: {
+                "met": self.cleaned_data[f"met_{value}"],
+                "comment": self.cleaned_data[f"comment_{value}"],
+            }
+            for value in ReviewCriterion.values
+        }

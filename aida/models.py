@@ -30,9 +30,12 @@ from .enums import (
     MemberTier,
     OfferingMode,
     OfferingStatus,
+    ResourceStatus,
+    ResourceType,
     StudentStatus,
     SupervisorConfirmation,
 )
+from .validators import validate_licence
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -557,3 +560,118 @@ class Lecture(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("aida:lecture", kwargs={"slug": self.slug})
+
+
+_RESOURCE_SEARCH_VECTOR = SearchVector("title", weight="A", config="simple") + SearchVector(
+    "description", "authors", weight="B", config="english"
+)
+
+
+class Resource(TimeStampedModel):
+    """An educational resource a lecturer submits to AIDA's repository; the resource committee
+    (AIDA coordinators) admits it on the five criteria. Only accepted ones are public."""
+
+    EDITABLE_FIELDS = (
+        "title",
+        "description",
+        "type",
+        "curricula",
+        "level",
+        "language",
+        "licence",
+        "authors",
+        "url",
+        "course",
+    )
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"))
+    type = models.CharField(_("type"), max_length=20, choices=ResourceType.choices)
+    curricula = ArrayField(
+        models.CharField(max_length=20, choices=Curriculum.choices),
+        verbose_name=_("curricula"),
+        default=list,
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="aida_resources", verbose_name=_("topics")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=CourseLevel.choices)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.EN
+    )
+    licence = models.CharField(
+        _("licence"),
+        max_length=100,
+        validators=[validate_licence],
+        help_text=_("An SPDX identifier, e.g. CC-BY-4.0 or MIT."),
+    )
+    authors = models.CharField(_("authors"), max_length=500)
+    url = models.URLField(_("link"), max_length=500)
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("related course"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="aida_resources",
+        verbose_name=_("submitted by"),
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ResourceStatus.choices,
+        default=ResourceStatus.SUBMITTED,
+        editable=False,
+    )
+    search_vector = models.GeneratedField(
+        expression=_RESOURCE_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+    )
+
+    class Meta:
+        verbose_name = _("educational resource")
+        verbose_name_plural = _("educational resources")
+        ordering = ["title", "pk"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="aida_resource_search_idx"),
+            models.Index(fields=["status", "title"], name="aida_resource_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("aida:resource", kwargs={"slug": self.slug})
+
+    def is_party(self, user) -> bool:
+        """The submitter is a party to their resource's review."""
+        return bool(user and user.is_authenticated and user.pk == self.submitted_by_id)
+
+
+class ResourceReview(models.Model):
+    """The committee's decision on one submission of a resource: each of the five criteria
+    met or not with a comment (``criteria``: ``{criterion: {"met": bool, "comment": str}}``),
+    the decision and its reasons."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=ResourceStatus.choices)
+    criteria = models.JSONField(_("criteria"), default=dict)
+    reasons = models.TextField(_("reasons"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource review")
+        verbose_name_plural = _("resource reviews")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} — {self.get_decision_display()}"

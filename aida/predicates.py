@@ -59,3 +59,8 @@ def teaches(user, obj) -> bool:
 @rules.predicate
 def holds_enrolment(user, enrolment: Enrolment) -> bool:
     return _signed_in(user) and enrolment is not None and enrolment.user_id == user.pk
+
+
+@rules.predicate
+def is_submitter(user, resource) -> bool:
+    return _signed_in(user) and resource is not None and resource.submitted_by_id == user.pk

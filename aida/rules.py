@@ -11,6 +11,7 @@ from .predicates import (
     holds_enrolment,
     is_lecturer,
     is_representative,
+    is_submitter,
     represents_students_institution,
     supervises,
     teaches,
@@ -45,6 +46,13 @@ rules.add_perm("aida.mark_enrolment", is_aida_coordinator | teaches)
 
 # AI Excellence Lectures: coordinators keep the programme.
 rules.add_perm("aida.manage_lectures", is_aida_coordinator)
+
+# Educational resources: lecturers submit; the resource committee (AIDA coordinators) reviews,
+# never their own submission.
+rules.add_perm("aida.submit_resource", is_lecturer | is_aida_coordinator)
+rules.add_perm("aida.resubmit_resource", is_submitter)
+rules.add_perm("aida.review_resource", is_aida_coordinator & ~is_own_case)
+rules.add_perm("aida.view_resource_queue", is_aida_coordinator)
 
 # Certificates: the holder downloads theirs; coordinators revoke.
 rules.add_perm("aida.revoke_certificate", is_aida_coordinator)

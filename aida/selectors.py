@@ -22,9 +22,20 @@ from .enums import (
     Eligibility,
     EnrolmentStatus,
     OfferingStatus,
+    ResourceStatus,
     StudentStatus,
 )
-from .models import Certificate, Course, Enrolment, Lecture, Lecturer, Member, Offering, Student
+from .models import (
+    Certificate,
+    Course,
+    Enrolment,
+    Lecture,
+    Lecturer,
+    Member,
+    Offering,
+    Resource,
+    Student,
+)
 
 # --- Members and people --------------------------------------------------------------------
 
@@ -333,6 +344,62 @@ def lectures(*, upcoming: bool | None = None, now=None) -> QuerySet[Lecture]:
 
 def lecture_by_slug(slug: str) -> Lecture | None:
     return Lecture.objects.select_related("course").filter(slug=slug).first()
+
+
+# --- Educational resources -----------------------------------------------------------------
+
+
+def public_resources(
+    *, search: str = "", type: str = "", curriculum: str = "", language: str = "", level: str = ""
+) -> QuerySet[Resource]:
+    """The accepted resources (the public repository), best match first when searching, else
+    by title; filters narrow by type, curriculum, language (ISO 639-1) and level."""
+    queryset = Resource.objects.filter(status=ResourceStatus.ACCEPTED).select_related("course")
+    for name, value in (("type", type), ("language", language), ("level", level)):
+        if value:
+            queryset = queryset.filter(**{name: value})
+    if curriculum:
+        queryset = queryset.filter(curricula__contains=[curriculum])
+    query = search_query(search) if search else None
+    if query is not None:
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "title", "pk")
+        )
+    return queryset.order_by("title", "pk")
+
+
+def resource_for_page(user, slug: str) -> Resource | None:
+    """The resource if ``user`` may see it: accepted ones to everyone, others to their
+    submitter and the committee; ``None`` (404) otherwise."""
+    resource = (
+        Resource.objects.select_related("course", "submitted_by")
+        .prefetch_related("topics", "reviews__reviewer")
+        .filter(slug=slug)
+        .first()
+    )
+    if resource is None:
+        return None
+    if resource.status == ResourceStatus.ACCEPTED or can(user, "aida.view_resource_queue"):
+        return resource
+    if user and user.is_authenticated and resource.submitted_by_id == user.pk:
+        return resource
+    return None
+
+
+def resources_to_review(user) -> QuerySet[Resource]:
+    """Submitted resources waiting for the committee, oldest first, without the reader's own."""
+    return (
+        Resource.objects.filter(status=ResourceStatus.SUBMITTED)
+        .exclude(submitted_by=user)
+        .select_related("submitted_by")
+        .order_by("updated_at", "pk")
+    )
+
+
+def resources_of(user) -> QuerySet[Resource]:
+    return Resource.objects.filter(submitted_by=user).order_by("-updated_at", "-pk")
 
 
 # --- Certificates --------------------------------------------------------------------------

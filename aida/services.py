@@ -40,11 +40,14 @@ from .enums import (
     ENROLMENT_TRANSITIONS,
     LECTURE_TRANSITIONS,
     OFFERING_TRANSITIONS,
+    RESOURCE_TRANSITIONS,
     STUDENT_TRANSITIONS,
     EnrolmentStatus,
     LectureStatus,
     MemberTier,
     OfferingStatus,
+    ResourceStatus,
+    ReviewCriterion,
     StudentStatus,
     SupervisorConfirmation,
 )
@@ -57,6 +60,8 @@ from .models import (
     Member,
     Offering,
     OfferingStatusChange,
+    Resource,
+    ResourceReview,
     Student,
     StudentStatusChange,
 )
@@ -858,3 +863,116 @@ def lecture_set_status(*, lecture: Lecture, target: LectureStatus, actor) -> Lec
             data={"from": previous.value},
         )
     return locked
+
+
+# --- Educational resources -----------------------------------------------------------------
+
+
+def _unique_resource_slug(title: str) -> str:
+    base = slugify(title)[:100] or "resource"
+    taken = set(Resource.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _check_resource(resource: Resource) -> None:
+    from .validators import normalise_licence
+
+    try:
+        resource.licence = normalise_licence(resource.licence)
+    except DjangoValidationError as exc:
+        raise PortalError(exc.messages[0], field="licence") from exc
+    _full_clean(resource, exclude=["slug", "submitted_by"])
+
+
+def resource_submit(*, data: Mapping, topics=(), actor) -> Resource:
+    """A lecturer (or coordinator) submits a resource for review. ``licence`` must be an SPDX
+    identifier (normalised, ``PortalError`` on ``licence`` otherwise); ``url`` a web link.
+    The committee (AIDA coordinators) is emailed."""
+    require_perm(actor, "aida.submit_resource")
+    with transaction.atomic():
+        resource = Resource(
+            **{k: data[k] for k in Resource.EDITABLE_FIELDS if k in data}, submitted_by=actor
+        )
+        resource.slug = _unique_resource_slug(resource.title)
+        _check_resource(resource)
+        resource.save()
+        resource.topics.set(topics)
+        log_action("aida.resource.submit", actor=actor, target=resource)
+        for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
+            _email(
+                member,
+                "resource_submitted",
+                resource=resource,
+                url=absolute_url(reverse("aida:resource_queue")),
+            )
+    return resource
+
+
+def _resource_set_status(resource: Resource, target: ResourceStatus, actor) -> None:
+    """The one writer of a resource's review state (``core.workflow.set_state``)."""
+    previous = set_state(resource, target, RESOURCE_TRANSITIONS, also=["updated_at"])
+    log_action(
+        f"aida.resource.{target.value}",
+        actor=actor,
+        target=resource,
+        data={"from": previous.value},
+    )
+
+
+def resource_resubmit(*, resource: Resource, data: Mapping, actor) -> Resource:
+    """The submitter sends a resource back after the committee asked for changes."""
+    require_perm(actor, "aida.resubmit_resource", resource)
+    with transaction.atomic():
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        apply_changes(locked, data, Resource.EDITABLE_FIELDS)
+        _check_resource(locked)
+        locked.save()
+        _resource_set_status(locked, ResourceStatus.SUBMITTED, actor)
+    return locked
+
+
+def resource_review(
+    *, resource: Resource, decision: ResourceStatus, criteria: Mapping, reasons: str, actor
+) -> ResourceReview:
+    """The committee's decision on a submitted resource: ``decision`` is accepted, changes
+    requested or rejected; ``criteria`` judges each of the five admission criteria
+    (``{criterion value: {"met": bool, "comment": str}}``, all five required); ``reasons``
+    are required and emailed to the submitter. Accepting requires every criterion met. Nobody
+    reviews their own submission."""
+    require_perm(actor, "aida.review_resource", resource)
+    decision = ResourceStatus(decision)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise PortalError(_("Give the reasons for the decision."), field="reasons")
+    missing = [c for c in ReviewCriterion.values if c not in criteria]
+    if missing:
+        raise PortalError(_("Judge every criterion."), field="criteria")
+    judged = {
+        c: {"met": bool(criteria[c].get("met")), "comment": str(criteria[c].get("comment", ""))}
+        for c in ReviewCriterion.values
+    }
+    if decision == ResourceStatus.ACCEPTED and not all(v["met"] for v in judged.values()):
+        raise PortalError(
+            _("A resource is accepted only when it meets all five criteria."), field="decision"
+        )
+    with transaction.atomic():
+        locked = (
+            Resource.objects.select_for_update().select_related("submitted_by").get(pk=resource.pk)
+        )
+        if locked.status != ResourceStatus.SUBMITTED:
+            raise PortalError(_("This resource is not waiting for a review."))
+        _resource_set_status(locked, decision, actor)
+        review = ResourceReview.objects.create(
+            resource=locked, reviewer=actor, decision=decision, criteria=judged, reasons=reasons
+        )
+        _email(
+            locked.submitted_by,
+            "resource_reviewed",
+            resource=locked,
+            review=review,
+            url=absolute_url(locked.get_absolute_url()),
+        )
+    return review

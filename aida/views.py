@@ -23,6 +23,9 @@ from .forms import (
     MemberFilterForm,
     OfferingForm,
     OfferingMoveForm,
+    ResourceFilterForm,
+    ResourceForm,
+    ResourceReviewForm,
     StudentForm,
 )
 from .models import Enrolment, Offering
@@ -432,6 +435,136 @@ def enrolment_mark(request, pk):
     else:
         messages.error(request, _("Check the outcome."))
     return redirect("aida:roster", pk=enrolment.offering_id)
+
+
+# --- Educational resources -----------------------------------------------------------------
+
+RESOURCES_PAGE_SIZE = 20
+
+
+@require_GET
+def resources(request):
+    """The public repository: accepted resources, searched and filtered."""
+    form = ResourceFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = paginate(request, selectors.public_resources(**filters), RESOURCES_PAGE_SIZE)
+    params = {name: request.GET.get(name, "") for name in form.fields}
+    return render(
+        request,
+        "aida/resources.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(params.values()),
+            "page_query": listing_query(params),
+            "may_submit": can(request.user, "aida.submit_resource"),
+        },
+    )
+
+
+@login_required
+def resource_submit(request):
+    require(request, "aida.submit_resource")
+    if request.method == "POST":
+        form = ResourceForm(request.POST)
+        if form.is_valid():
+            try:
+                resource = services.resource_submit(
+                    data=form.resource_data(),
+                    topics=form.cleaned_data["topics"],
+                    actor=request.user,
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("Thank you: the committee will review it."))
+                return redirect(resource.get_absolute_url())
+        status = 422
+    else:
+        form, status = ResourceForm(), 200
+    return render(request, "aida/resource_form.html", {"form": form}, status=status)
+
+
+def _resource_or_404(request, slug):
+    resource = selectors.resource_for_page(request.user, slug)
+    if resource is None:
+        raise Http404
+    return resource
+
+
+def resource_detail(request, slug):
+    """A resource; the committee reviews it here (POST) while it is submitted."""
+    resource = _resource_or_404(request, slug)
+    may_review = resource.status == "submitted" and can(
+        request.user, "aida.review_resource", resource
+    )
+    form = ResourceReviewForm(request.POST or None) if may_review else None
+    status = 200
+    if request.method == "POST":
+        if not may_review:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.resource_review(
+                    resource=resource,
+                    decision=form.cleaned_data["decision"],
+                    criteria=form.criteria(),
+                    reasons=form.cleaned_data["reasons"],
+                    actor=request.user,
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("The review has been recorded."))
+                return redirect(resource.get_absolute_url())
+        status = 422
+    is_submitter = request.user.is_authenticated and resource.submitted_by_id == request.user.pk
+    return render(
+        request,
+        "aida/resource_detail.html",
+        {
+            "resource": resource,
+            "form": form,
+            "show_reviews": is_submitter or can(request.user, "aida.view_resource_queue"),
+            "may_resubmit": is_submitter and resource.status == "changes-requested",
+        },
+        status=status,
+    )
+
+
+@login_required
+def resource_resubmit(request, slug):
+    resource = _resource_or_404(request, slug)
+    require(request, "aida.resubmit_resource", resource)
+    if request.method == "POST":
+        form = ResourceForm(request.POST, instance=resource)
+        if form.is_valid():
+            try:
+                services.resource_resubmit(
+                    resource=resource, data=form.resource_data(), actor=request.user
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("Sent back to the committee."))
+                return redirect(resource.get_absolute_url())
+        status = 422
+    else:
+        form, status = ResourceForm(instance=resource), 200
+    return render(
+        request, "aida/resource_form.html", {"form": form, "resource": resource}, status=status
+    )
+
+
+@login_required
+@require_GET
+def resource_queue(request):
+    require(request, "aida.view_resource_queue")
+    return render(
+        request,
+        "aida/resource_queue.html",
+        {"resources": list(selectors.resources_to_review(request.user)[:200])},
+    )
 
 
 # --- My AIDA and certificates --------------------------------------------------------------
