@@ -1,6 +1,13 @@
 """Endpoints of this pillar under /api/v1/."""
 
-from .views import CourseViewSet, MemberViewSet, MyEnrolmentViewSet, OfferingViewSet
+from .views import (
+    CourseViewSet,
+    LectureViewSet,
+    MemberViewSet,
+    MyEnrolmentViewSet,
+    OfferingViewSet,
+    ResourceViewSet,
+)
 
 urlpatterns = []
 
@@ -10,4 +17,6 @@ def register(router) -> None:
     router.register("aida/members", MemberViewSet, basename="aida-member")
     router.register("aida/courses", CourseViewSet, basename="aida-course")
     router.register("aida/offerings", OfferingViewSet, basename="aida-offering")
+    router.register("aida/lectures", LectureViewSet, basename="aida-lecture")
+    router.register("aida/resources", ResourceViewSet, basename="aida-resource")
     router.register("aida/enrolments", MyEnrolmentViewSet, basename="aida-enrolment")

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from ai4media_portal.core.api import serializers as portal
 
-from ..models import Course, Enrolment, Member, Offering
+from ..models import Course, Enrolment, Lecture, Member, Offering, Resource
 
 
 class MemberSerializer(portal.ModelSerializer):
@@ -111,3 +111,57 @@ class EnrolmentSerializer(portal.ModelSerializer):
 
 class EnrolmentRequestSerializer(portal.Serializer):
     offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+
+
+class LectureSerializer(portal.ModelSerializer):
+    """An AI Excellence Lecture. ``starts_at``/``ends_at`` are ISO 8601 in UTC; ``timezone``
+    (IANA name) is where it is held; ``uid`` is the event's UID in the calendar feeds; status
+    ``cancelled`` lectures stay listed."""
+
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Lecture
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "speaker",
+            "affiliation",
+            "abstract",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "online_url",
+            "recording_url",
+            "course",
+            "status",
+            "uid",
+            "sequence",
+        ]
+
+
+class ResourceSerializer(portal.ModelSerializer):
+    """An accepted educational resource. ``licence`` is an SPDX identifier; ``language`` ISO
+    639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null."""
+
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "type",
+            "curricula",
+            "topics",
+            "level",
+            "language",
+            "licence",
+            "authors",
+            "url",
+            "course",
+        ]

@@ -19,15 +19,18 @@ from ..enums import (
     MemberTier,
     OfferingMode,
     OfferingStatus,
+    ResourceType,
 )
-from ..models import Course, Enrolment, Member, Offering
+from ..models import Course, Enrolment, Member, Offering, Resource
 from .serializers import (
     CourseSerializer,
     EligibilitySerializer,
     EnrolmentRequestSerializer,
     EnrolmentSerializer,
+    LectureSerializer,
     MemberSerializer,
     OfferingSerializer,
+    ResourceSerializer,
 )
 
 
@@ -187,3 +190,53 @@ class MyEnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         enrolment = self.get_object()
         services.enrolment_cancel(enrolment=enrolment, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+
+class LectureViewSet(viewsets.ReadOnlyModelViewSet):
+    """AI Excellence Lectures, past and upcoming, open to everyone, by start."""
+
+    serializer_class = LectureSerializer
+    permission_classes = [permissions.AllowAny]
+    filter_backends = [OrderingFilter]
+    ordering_fields = {"starts_at": "starts_at"}
+    default_ordering = "starts_at"
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.lectures()
+
+
+class ResourceFilter(PortalFilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Full-text search; words match as prefixes."
+    )
+    type = django_filters.ChoiceFilter(choices=ResourceType.choices)
+    curriculum = django_filters.ChoiceFilter(choices=Curriculum.choices, method="filter_curriculum")
+    language = django_filters.ChoiceFilter(choices=Language.choices)
+
+    class Meta:
+        model = Resource
+        fields = ["search", "type", "curriculum", "language"]
+
+    def filter_search(self, queryset, name, value):
+        query = selectors.search_query(value)
+        return queryset.filter(search_vector=query) if query is not None else queryset
+
+    def filter_curriculum(self, queryset, name, value):
+        return queryset.filter(curricula__contains=[value])
+
+
+class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The accepted educational resources, open to everyone, by title; resources under review,
+    with changes asked or rejected are never listed nor found."""
+
+    serializer_class = ResourceSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = ResourceFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = {"title": "title"}
+    default_ordering = "title"
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.public_resources().prefetch_related("topics")

@@ -16,7 +16,7 @@ from aida.enums import (
     OfferingStatus,
     StudentStatus,
 )
-from aida.models import Course, Enrolment, Lecturer, Member, Offering, Student
+from aida.models import Course, Enrolment, Lecture, Lecturer, Member, Offering, Resource, Student
 from tests.factories import UserFactory
 from tests.network.factories import OrganisationFactory
 
@@ -116,3 +116,37 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
 def validated_student(**kwargs) -> Student:
     return StudentFactory(**kwargs)
+
+
+class LectureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lecture
+
+    title = factory.Sequence(lambda n: f"AI Excellence Lecture {n}")
+    slug = factory.Sequence(lambda n: f"ai-excellence-lecture-{n}")
+    speaker = "Prof. Example"
+    affiliation = "Example University"
+    abstract = "Recent advances."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    timezone = "Europe/Brussels"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """An accepted resource unless ``status=`` says otherwise."""
+
+    class Meta:
+        model = Resource
+
+    title = factory.Sequence(lambda n: f"Lecture notes {n}")
+    slug = factory.Sequence(lambda n: f"lecture-notes-{n}")
+    description = "Notes of a course."
+    type = "course-material"
+    curricula = factory.LazyFunction(lambda: [Curriculum.AI_CORE])
+    level = CourseLevel.INTERMEDIATE
+    language = "en"
+    licence = "CC-BY-4.0"
+    authors = "A. Author"
+    url = factory.Sequence(lambda n: f"https://example.org/notes/{n}")
+    submitted_by = factory.SubFactory(UserFactory)
+    status = "accepted"

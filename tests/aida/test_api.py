@@ -96,3 +96,29 @@ def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return len(queries)
+
+
+def test_resources_api_lists_only_accepted_and_lectures_are_public():
+    from .factories import LectureFactory, ResourceFactory
+
+    accepted = ResourceFactory(title="Open notebook")
+    ResourceFactory(status="submitted")
+    ResourceFactory(status="rejected")
+    rows = _client().get("/api/v1/aida/resources/").json()["results"]
+    assert [row["slug"] for row in rows] == [accepted.slug]
+    LectureFactory()
+    assert len(_client().get("/api/v1/aida/lectures/").json()["results"]) == 1
+
+
+@pytest.mark.parametrize("kind", ["resources", "lectures"])
+def test_resource_and_lecture_lists_use_constant_queries(django_assert_num_queries, kind):
+    from .factories import LectureFactory, ResourceFactory
+
+    make = ResourceFactory if kind == "resources" else LectureFactory
+    url = f"/api/v1/aida/{kind}/"
+    make()
+    client = _client()
+    one = _count(client, url)
+    make()
+    make()
+    assert _count(client, url) == one

@@ -77,8 +77,10 @@ def test_every_list_is_walked(db):
     assert sorted(basename for _url, basename in list_routes()) == [
         "aida-course",
         "aida-enrolment",
+        "aida-lecture",
         "aida-member",
         "aida-offering",
+        "aida-resource",
         "audit-log",
         "call",
         "evaluation-assignment",

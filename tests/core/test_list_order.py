@@ -83,6 +83,8 @@ VIEWER_OF = {
     "aida-course": "anonymous",
     "aida-offering": "anonymous",
     "aida-enrolment": "applicant",
+    "aida-lecture": "anonymous",
+    "aida-resource": "anonymous",
 }
 
 

@@ -87,8 +87,10 @@ def _aida(world: World) -> None:
     from tests.aida.factories import (
         CourseFactory,
         EnrolmentFactory,
+        LectureFactory,
         MemberFactory,
         OfferingFactory,
+        ResourceFactory,
         StudentFactory,
     )
 
@@ -99,6 +101,10 @@ def _aida(world: World) -> None:
         enrolment = EnrolmentFactory(offering=offering, user=world.people["applicant"])
     world.objects["aida_offering"] = offering
     world.objects["aida_enrolment"] = enrolment
+    for number in range(2):
+        LectureFactory(course=offering.course if number else None)
+        ResourceFactory(course=offering.course if number else None)
+    ResourceFactory(status="submitted")  # never public
 
 
 def _observatory_and_outputs(world: World) -> None:
