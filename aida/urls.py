@@ -7,6 +7,7 @@ app_name = "aida"
 urlpatterns = [
     path("", views.index, name="index"),
     path("members/", views.members, name="members"),
+    path("numbers/", views.numbers, name="numbers"),
     path("register/", views.register, name="register"),
     path("students/", views.students, name="students"),
     path("students/<int:pk>/decide/", views.student_decide, name="student_decide"),

@@ -14,7 +14,8 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
-from .enums import EnrolmentStatus, OfferingStatus
+from .charts import chart
+from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
 from .feeds import calendar_ics
 from .forms import (
     CatalogueFilterForm,
@@ -39,6 +40,57 @@ QUEUE_PAGE_SIZE = 25
 @require_GET
 def index(request):
     return render(request, "aida/index.html", {"student": selectors.student_of(request.user)})
+
+
+@require_GET
+def numbers(request):
+    """AIDA in numbers: members by country and tier, courses by format, offerings by year,
+    enrolments by status, certificates issued; each chart with a table of its numbers."""
+    from django_countries import countries
+
+    data = selectors.numbers()
+    tiers, formats = dict(MemberTier.choices), dict(CourseFormat.choices)
+    statuses = dict(EnrolmentStatus.choices)
+    charts = [
+        chart(
+            "by-country",
+            _("Members by country"),
+            [(countries.name(r["country"]), r["count"]) for r in data["by_country"]],
+            label_heading=_("Country"),
+            value_heading=_("Members"),
+        ),
+        chart(
+            "by-tier",
+            _("Members by tier"),
+            [(tiers.get(r["tier"], r["tier"]), r["count"]) for r in data["by_tier"]],
+            label_heading=_("Tier"),
+            value_heading=_("Members"),
+        ),
+        chart(
+            "by-format",
+            _("Courses by format"),
+            [(formats.get(r["format"], r["format"]), r["count"]) for r in data["by_format"]],
+            label_heading=_("Format"),
+            value_heading=_("Courses"),
+        ),
+        chart(
+            "by-year",
+            _("Offerings by year"),
+            [(r["year"], r["count"]) for r in data["by_year"]],
+            label_heading=_("Year"),
+            value_heading=_("Offerings"),
+        ),
+        chart(
+            "enrolments",
+            _("Enrolments by status"),
+            [(statuses.get(r["status"], r["status"]), r["count"]) for r in data["enrolments"]],
+            label_heading=_("Status"),
+            value_heading=_("Enrolments"),
+        ),
+    ]
+    return render(
+        request, "aida/numbers.html", {"charts": charts, "certificates": data["certificates"]}
+    )
 
 
 # --- Members and students ------------------------------------------------------------------

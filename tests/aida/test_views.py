@@ -182,3 +182,28 @@ def test_capacity_below_confirmed_is_shown_beside_the_field(client, coordinator)
     response = client.post(f"/aida/offerings/{offering.pk}/edit/", data)
     assert response.status_code == 422
     assert "2 students are already confirmed" in response.content.decode()
+
+
+def test_numbers_page_has_charts_with_tables(client):
+    MemberFactory(tier="full", organisation__country="GR")
+    MemberFactory(tier="associate", organisation__country="GR")
+    EnrolmentFactory()
+    html = client.get("/aida/numbers/").content.decode()
+    assert html.count("<svg") == 5
+    assert '<th scope="row">Greece</th><td class="text-end">2</td>' in html
+
+
+def test_numbers_and_resources_pages_use_constant_queries(client):
+    from .factories import ResourceFactory
+
+    MemberFactory()
+    ResourceFactory()
+    numbers, resources = _count(client, "/aida/numbers/"), _count(client, "/aida/resources/")
+    for _ in range(2):
+        MemberFactory()
+        OfferingFactory()
+        ResourceFactory()
+    assert (_count(client, "/aida/numbers/"), _count(client, "/aida/resources/")) == (
+        numbers,
+        resources,
+    )
