@@ -20,7 +20,7 @@ from .enums import (
     ResourceType,
     ReviewCriterion,
 )
-from .models import Course, Member, Offering, Resource, Student
+from .models import Course, Lecture, Member, Offering, Resource, Student
 from .validators import normalise_licence
 
 ANY = _("Any")
@@ -388,3 +388,53 @@ class ResourceReviewForm(PortalForm):
             }
             for value in ReviewCriterion.values
         }
+
+
+class LectureForm(PortalModelForm):
+    """A lecture's details; times are typed in the lecture's own timezone."""
+
+    class Meta:
+        model = Lecture
+        fields = list(Lecture.EDITABLE_FIELDS)
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 4})}
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts (in the lecture's timezone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends (in the lecture's timezone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].required = False
+        if self.instance.pk:
+            import zoneinfo
+
+            zone = zoneinfo.ZoneInfo(self.instance.timezone)
+            for name in ("starts_at", "ends_at"):
+                self.initial[name] = (
+                    getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+                )
+
+    def clean(self):
+        import zoneinfo
+
+        data = super().clean()
+        zone_name = data.get("timezone")
+        if zone_name:
+            zone = zoneinfo.ZoneInfo(zone_name)
+            for name in ("starts_at", "ends_at"):
+                if data.get(name):
+                    data[name] = data[name].replace(tzinfo=None).replace(tzinfo=zone)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("A lecture ends after it starts."))
+        return data
+
+    def _post_clean(self):
+        pass  # the service validates the model
+
+    def lecture_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Lecture.EDITABLE_FIELDS}

@@ -19,7 +19,9 @@ from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
 from .feeds import calendar_ics
 from .forms import (
     CatalogueFilterForm,
+    CourseForm,
     DecisionForm,
+    LectureForm,
     MarkForm,
     MemberFilterForm,
     OfferingForm,
@@ -29,7 +31,7 @@ from .forms import (
     ResourceReviewForm,
     StudentForm,
 )
-from .models import Enrolment, Offering
+from .models import Course, Enrolment, Lecture, Offering
 from .pdf import certificate_pdf
 
 MEMBERS_PAGE_SIZE = 30
@@ -219,6 +221,7 @@ def catalogue(request):
         request,
         "aida/catalogue.html",
         {
+            "may_add": can(request.user, "aida.add_course"),
             "form": form,
             "page": page,
             "filtered": any(params.values()),
@@ -235,7 +238,90 @@ def course_detail(request, slug):
     return render(
         request,
         "aida/course_detail.html",
-        {"course": course, "offerings": course.offerings.all()},
+        {
+            "course": course,
+            "offerings": course.offerings.all(),
+            "may_edit": can(request.user, "aida.change_course", course),
+        },
+    )
+
+
+def _course_form_page(request, form, course=None, status=200):
+    return render(request, "aida/course_form.html", {"form": form, "course": course}, status=status)
+
+
+@login_required
+def course_create(request):
+    """A coordinator or a lecturer adds a course to the catalogue."""
+    require(request, "aida.add_course")
+    if request.method != "POST":
+        return _course_form_page(request, CourseForm())
+    form = CourseForm(request.POST)
+    if form.is_valid():
+        try:
+            course = services.course_create(
+                data=form.course_data(),
+                topics=form.cleaned_data["topics"],
+                lecturers=form.cleaned_data["lecturers"],
+                actor=request.user,
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("The course has been added."))
+            return redirect(course.get_absolute_url())
+    return _course_form_page(request, form, status=422)
+
+
+@login_required
+def course_edit(request, slug):
+    course = selectors.course_for_page(slug)
+    if course is None:
+        raise Http404
+    require(request, "aida.change_course", course)
+    if request.method != "POST":
+        return _course_form_page(request, CourseForm(instance=course), course)
+    form = CourseForm(request.POST, instance=Course.objects.get(pk=course.pk))
+    if form.is_valid():
+        try:
+            services.course_update(
+                course=course,
+                data=form.course_data(),
+                topics=form.cleaned_data["topics"],
+                lecturers=form.cleaned_data["lecturers"],
+                actor=request.user,
+            )
+        except PortalError as error:
+            add_portal_error(form, error)
+        else:
+            messages.success(request, _("The course has been saved."))
+            return redirect(course.get_absolute_url())
+    return _course_form_page(request, form, course, status=422)
+
+
+@login_required
+def offering_create(request, slug):
+    """A new offering (planned) of a course, by its lecturers or a coordinator."""
+    course = selectors.course_for_page(slug)
+    if course is None:
+        raise Http404
+    require(request, "aida.change_course", course)
+    form = OfferingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                offering = services.offering_create(
+                    course=course, data=form.offering_data(), actor=request.user
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("The offering has been planned; open it when ready."))
+                return redirect(offering.get_absolute_url())
+        status = 422
+    return render(
+        request, "aida/offering_form.html", {"form": form, "course": course}, status=status
     )
 
 
@@ -283,16 +369,65 @@ def lectures(request):
         {
             "upcoming": list(selectors.lectures(upcoming=True)[:100]),
             "past": list(selectors.lectures(upcoming=False)[:100]),
+            "may_manage": can(request.user, "aida.manage_lectures"),
         },
     )
 
 
-@require_GET
 def lecture_detail(request, slug):
+    """A lecture; coordinators edit, cancel or reinstate it here."""
     lecture = selectors.lecture_by_slug(slug)
     if lecture is None:
         raise Http404
-    return render(request, "aida/lecture_detail.html", {"lecture": lecture})
+    may_manage = can(request.user, "aida.manage_lectures")
+    form = LectureForm(instance=lecture) if may_manage else None
+    status = 200
+    if request.method == "POST":
+        require(request, "aida.manage_lectures")
+        if request.POST.get("status") in {"cancelled", "scheduled"}:
+            try:
+                services.lecture_set_status(
+                    lecture=lecture, target=request.POST["status"], actor=request.user
+                )
+            except PortalError as error:
+                messages.error(request, error.message)
+            return redirect(lecture.get_absolute_url())
+        form = LectureForm(request.POST, instance=Lecture.objects.get(pk=lecture.pk))
+        if form.is_valid():
+            try:
+                services.lecture_update(
+                    lecture=lecture, data=form.lecture_data(), actor=request.user
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("The lecture has been saved."))
+                return redirect(lecture.get_absolute_url())
+        status = 422
+    return render(
+        request,
+        "aida/lecture_detail.html",
+        {"lecture": lecture, "form": form, "may_manage": may_manage},
+        status=status,
+    )
+
+
+@login_required
+def lecture_create(request):
+    require(request, "aida.manage_lectures")
+    form = LectureForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lecture = services.lecture_create(data=form.lecture_data(), actor=request.user)
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("The lecture has been scheduled."))
+                return redirect(lecture.get_absolute_url())
+        status = 422
+    return render(request, "aida/lecture_form.html", {"form": form}, status=status)
 
 
 def _offering_or_404(pk) -> Offering:
