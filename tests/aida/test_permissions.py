@@ -13,6 +13,7 @@ from .factories import (
     LecturerFactory,
     MemberFactory,
     OfferingFactory,
+    ResourceFactory,
     StudentFactory,
 )
 
@@ -47,6 +48,11 @@ MATRIX = [
     ("aida.request_enrolment", None, set(PEOPLE) - {"anonymous"}),
     ("aida.cancel_enrolment", "enrolment", {"aida-coordinator", "student"}),
     ("aida.revoke_certificate", None, {"aida-coordinator"}),
+    ("aida.manage_lectures", None, {"aida-coordinator"}),
+    ("aida.submit_resource", None, {"aida-coordinator", "lecturer", "supervisor"}),
+    ("aida.resubmit_resource", "resource", {"lecturer"}),
+    ("aida.review_resource", "resource", {"aida-coordinator"}),
+    ("aida.view_resource_queue", None, {"aida-coordinator"}),
 ]
 
 
@@ -67,6 +73,7 @@ def world(people):
     course = CourseFactory(host=member, lecturers=[lecturer])
     offering = OfferingFactory(course=course)
     enrolment = EnrolmentFactory(offering=offering, user=student_user)
+    resource = ResourceFactory(submitted_by=lecturer.user, status="submitted")
     who = {
         **{
             key: people[key]
@@ -82,6 +89,7 @@ def world(people):
         "course": course,
         "offering": offering,
         "enrolment": enrolment,
+        "resource": resource,
         None: None,
     }
     return who, objects
@@ -103,3 +111,9 @@ def test_nobody_validates_their_own_registration(people):
 def test_superuser_cannot_act_for_a_student(people, db):
     enrolment = EnrolmentFactory()
     assert not can(people["superuser"], "aida.cancel_enrolment", enrolment)
+
+
+def test_nobody_reviews_their_own_resource(people):
+    coordinator = people["aida-coordinator"]
+    own = ResourceFactory(submitted_by=coordinator, status="submitted")
+    assert not can(coordinator, "aida.review_resource", own)
