@@ -114,11 +114,11 @@ class EnrolmentRequestSerializer(portal.Serializer):
 
 
 class LectureSerializer(portal.ModelSerializer):
-    """An AI Excellence Lecture. ``starts_at``/``ends_at`` are ISO 8601 in UTC; ``timezone``
-    (IANA name) is where it is held; ``uid`` is the event's UID in the calendar feeds; status
-    ``cancelled`` lectures stay listed."""
+    """An AI Excellence Lecture. ``starts_at``/``ends_at`` are ISO 8601 with their offset;
+    ``timezone`` (IANA name) is where it is held; ``uid`` is the event's UID in the calendar
+    feeds; status ``cancelled`` lectures stay listed."""
 
-    course = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
 
     class Meta:
         model = Lecture
@@ -145,7 +145,7 @@ class ResourceSerializer(portal.ModelSerializer):
     """An accepted educational resource. ``licence`` is an SPDX identifier; ``language`` ISO
     639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null."""
 
-    course = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
 
     class Meta:

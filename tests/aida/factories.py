@@ -105,13 +105,36 @@ class OfferingFactory(factory.django.DjangoModelFactory):
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An enrolment (confirmed by default) counted in its offering's seats or waitlist, as the
+    services count it."""
+
     class Meta:
         model = Enrolment
+        skip_postgeneration_save = True
 
     offering = factory.SubFactory(OfferingFactory)
     user = factory.SubFactory(UserFactory)
     status = EnrolmentStatus.CONFIRMED
     requested_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def counted(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from django.db.models import F
+
+        from aida.enums import SEATED_STATUSES
+
+        field = (
+            "seats_taken"
+            if self.status in SEATED_STATUSES
+            else "waitlist_length"
+            if self.status == EnrolmentStatus.WAITLISTED
+            else None
+        )
+        if field:
+            Offering.objects.filter(pk=self.offering_id).update(**{field: F(field) + 1})
+            self.offering.refresh_from_db()
 
 
 def validated_student(**kwargs) -> Student:
