@@ -12,6 +12,6 @@ def figures() -> list[Figure]:
     """Member institutions and courses (one query)."""
     counts = headline_counts()
     return [
-        Figure(counts["members"], _("AIDA member institutions"), reverse("aida:members"), 40),
-        Figure(counts["courses"], _("AIDA courses"), reverse("aida:catalogue"), 41),
+        Figure(counts["members"], _("AIDA member institutions"), reverse("aida:members"), 35),
+        Figure(counts["courses"], _("AIDA courses"), reverse("aida:catalogue"), 36),
     ]
