@@ -29,6 +29,7 @@ from .forms import (
     ResourceFilterForm,
     ResourceForm,
     ResourceReviewForm,
+    RevokeForm,
     StudentForm,
 )
 from .models import Course, Enrolment, Lecture, Offering
@@ -799,14 +800,35 @@ def certificate_download(request):
     return response
 
 
-@require_GET
 def certificate_verify(request, code):
     """The public verification page: exactly what the certificate shows, and whether it was
-    revoked; an unknown code is a 404."""
+    revoked; an unknown code is a 404. AIDA coordinators revoke it here (POST, with a
+    reason)."""
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         raise Http404
-    return render(request, "aida/certificate_verify.html", {"certificate": certificate})
+    may_revoke = not certificate.is_revoked and can(request.user, "aida.revoke_certificate")
+    form = RevokeForm(request.POST or None) if may_revoke else None
+    status = 200
+    if request.method == "POST":
+        require(request, "aida.revoke_certificate")
+        if form is not None and form.is_valid():
+            try:
+                services.certificate_revoke(
+                    certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except PortalError as error:
+                add_portal_error(form, error)
+            else:
+                messages.success(request, _("The certificate has been revoked."))
+                return redirect(certificate.get_absolute_url())
+        status = 422
+    return render(
+        request,
+        "aida/certificate_verify.html",
+        {"certificate": certificate, "revoke_form": form},
+        status=status,
+    )
 
 
 @require_GET

@@ -103,3 +103,15 @@ def test_no_certificate_without_a_completed_course_nor_for_someone_else(holder):
     nobody = UserFactory()
     with pytest.raises(PortalError):
         services.certificate_issue(user=nobody, actor=nobody)
+
+
+def test_coordinator_revokes_through_the_verification_page(client, holder, coordinator):
+    certificate = services.certificate_issue(user=holder, actor=holder)
+    url = f"/aida/certificates/{certificate.code}/"
+    client.force_login(holder)
+    assert client.post(url, {"reason": "mine"}).status_code == 403
+    client.force_login(coordinator)
+    assert client.post(url, {"reason": ""}).status_code == 422
+    assert client.post(url, {"reason": "Issued in error."}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revocation_reason == "Issued in error."
