@@ -10,10 +10,24 @@ import os
 import platform
 import sys
 
-from . import assignment_bench, evaluation_run_bench, outputs_bench, ranking_bench, web_bench
+from . import (
+    aida_seats_bench,
+    assignment_bench,
+    evaluation_run_bench,
+    outputs_bench,
+    ranking_bench,
+    web_bench,
+)
 from .report import print_table
 
-BENCHMARKS = [assignment_bench, ranking_bench, evaluation_run_bench, outputs_bench, web_bench]
+BENCHMARKS = [
+    assignment_bench,
+    ranking_bench,
+    evaluation_run_bench,
+    aida_seats_bench,
+    outputs_bench,
+    web_bench,
+]
 
 
 def main(argv: list[str]) -> int:

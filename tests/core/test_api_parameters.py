@@ -75,6 +75,12 @@ def test_list_parameters_only_narrow(db, url, basename):
 
 def test_every_list_is_walked(db):
     assert sorted(basename for _url, basename in list_routes()) == [
+        "aida-course",
+        "aida-enrolment",
+        "aida-lecture",
+        "aida-member",
+        "aida-offering",
+        "aida-resource",
         "audit-log",
         "call",
         "evaluation-assignment",

@@ -210,6 +210,8 @@ def _operation_target(world, method: str, path: str):
         "/api/v1/proposals/{id}/document/": ("other_applicant", o["draft_proposal"].pk),
         "/api/v1/proposals/{id}/submit/": ("other_applicant", o["draft_proposal"].pk),
         "/api/v1/proposals/{id}/withdraw/": ("other_applicant", o["draft_proposal"].pk),
+        "/api/v1/aida/enrolments/": ("member", None),
+        "/api/v1/aida/enrolments/{id}/cancel/": ("applicant", o["aida_enrolment"].pk),
     }
     for action in ("approve", "reject", "request-information", "start-review"):
         table[f"/api/v1/membership-applications/{{id}}/{action}/"] = (

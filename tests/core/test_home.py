@@ -18,6 +18,8 @@ def test_home_shows_the_pillars_key_numbers_and_open_calls(client):
         (2, "countries"),
         (0, "Observatory articles"),
         (0, "funded projects"),
+        (0, "AIDA member institutions"),
+        (0, "AIDA courses"),
         (0, "publications"),
         (0, "datasets"),
         (0, "software tools"),

@@ -81,6 +81,12 @@ VIEWER_OF = {
     "expert": "anonymous",
     "fellows-host-offer": "anonymous",
     "fellows-exchange": "applicant",
+    "aida-member": "anonymous",
+    "aida-course": "anonymous",
+    "aida-offering": "anonymous",
+    "aida-enrolment": "applicant",
+    "aida-lecture": "anonymous",
+    "aida-resource": "anonymous",
 }
 
 

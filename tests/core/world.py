@@ -80,7 +80,34 @@ def build_world() -> World:
     world.calls.append(call)
     _observatory_and_outputs(world)
     _fellows(world)
+    _aida(world)
     return world
+
+
+def _aida(world: World) -> None:
+    """AIDA: two member institutions, two courses with an offering each, and the applicant
+    (a validated student) enrolled in both."""
+    from tests.aida.factories import (
+        CourseFactory,
+        EnrolmentFactory,
+        LectureFactory,
+        MemberFactory,
+        OfferingFactory,
+        ResourceFactory,
+        StudentFactory,
+    )
+
+    members = [MemberFactory(organisation__country=c) for c in ("GR", "IT")]
+    StudentFactory(user=world.people["applicant"], member=members[0])
+    for member in members:
+        offering = OfferingFactory(course=CourseFactory(host=member))
+        enrolment = EnrolmentFactory(offering=offering, user=world.people["applicant"])
+    world.objects["aida_offering"] = offering
+    world.objects["aida_enrolment"] = enrolment
+    for number in range(2):
+        LectureFactory(course=offering.course if number else None)
+        ResourceFactory(course=offering.course if number else None)
+    ResourceFactory(status="submitted")  # never public
 
 
 def _observatory_and_outputs(world: World) -> None:

@@ -1,0 +1,167 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ai4media_portal.core.api import serializers as portal
+
+from ..models import Course, Enrolment, Lecture, Member, Offering, Resource
+
+
+class MemberSerializer(portal.ModelSerializer):
+    """An AIDA member institution. ``organisation`` is the slug of its network organisation;
+    ``country`` ISO 3166 alpha-2; dates ISO 8601."""
+
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    organisation = serializers.CharField(source="organisation.slug", read_only=True)
+    country = serializers.CharField(source="organisation.country.code", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = ["id", "name", "organisation", "country", "tier", "joined_on", "mou_signed_on"]
+
+
+class CourseSerializer(portal.ModelSerializer):
+    """A course of the catalogue. ``ects`` is a decimal string (halves) or null; ``host`` the
+    slug of the host's network organisation; ``topics`` slugs of the shared vocabulary."""
+
+    host = serializers.CharField(source="host.organisation.slug", read_only=True)
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "slug",
+            "code",
+            "title",
+            "description",
+            "syllabus",
+            "learning_outcomes",
+            "prerequisites",
+            "curricula",
+            "format",
+            "ects",
+            "level",
+            "language",
+            "host",
+            "topics",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, course) -> str:
+        return self.context["request"].build_absolute_uri(course.get_absolute_url())
+
+
+class OfferingSerializer(portal.ModelSerializer):
+    """One run of a course. Dates are calendar days in ``timezone`` (IANA name); ``capacity``
+    is the number of seats, null for unlimited; ``seats_left`` null when unlimited."""
+
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    seats_left = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Offering
+        fields = [
+            "id",
+            "course",
+            "starts_on",
+            "ends_on",
+            "schedule",
+            "timezone",
+            "mode",
+            "location",
+            "enrolment_opens_on",
+            "enrolment_closes_on",
+            "capacity",
+            "seats_taken",
+            "seats_left",
+            "waitlist_length",
+            "audience",
+            "confirm_by_hand",
+            "materials_url",
+            "status",
+        ]
+
+
+class EligibilitySerializer(serializers.Serializer):
+    """Whether the requester may request a place now (``allowed``) and why: ``reason`` is a
+    code of ``aida.enums.Eligibility``, ``message`` its words."""
+
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+    message = serializers.CharField()
+
+
+class EnrolmentSerializer(portal.ModelSerializer):
+    """One of the requester's own enrolments; ``requested_at`` is UTC; ``waitlist_position``
+    is 1 for the first waiting, null when not waitlisted."""
+
+    offering = OfferingSerializer(read_only=True)
+    waitlist_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "offering", "status", "requested_at", "attended", "waitlist_position"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_waitlist_position(self, enrolment) -> int | None:
+        return getattr(enrolment, "position", None)
+
+
+class EnrolmentRequestSerializer(portal.Serializer):
+    offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+
+
+class LectureSerializer(portal.ModelSerializer):
+    """An AI Excellence Lecture. ``starts_at``/``ends_at`` are ISO 8601 with their offset;
+    ``timezone`` (IANA name) is where it is held; ``uid`` is the event's UID in the calendar
+    feeds; status ``cancelled`` lectures stay listed."""
+
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
+
+    class Meta:
+        model = Lecture
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "speaker",
+            "affiliation",
+            "abstract",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "online_url",
+            "recording_url",
+            "course",
+            "status",
+            "uid",
+            "sequence",
+        ]
+
+
+class ResourceSerializer(portal.ModelSerializer):
+    """An accepted educational resource. ``licence`` is an SPDX identifier; ``language`` ISO
+    639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null."""
+
+    course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "type",
+            "curricula",
+            "topics",
+            "level",
+            "language",
+            "licence",
+            "authors",
+            "url",
+            "course",
+        ]

@@ -1,0 +1,440 @@
+"""Forms of the AIDA pages. They check what people type; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from ai4media_portal.core.forms import PortalForm, PortalModelForm
+from ai4media_portal.core.models import Topic
+
+from .enums import (
+    CourseFormat,
+    CourseLevel,
+    Curriculum,
+    EnrolmentStatus,
+    Language,
+    MemberTier,
+    OfferingMode,
+    OfferingStatus,
+    ResourceStatus,
+    ResourceType,
+    ReviewCriterion,
+)
+from .models import Course, Lecture, Member, Offering, Resource, Student
+from .validators import normalise_licence
+
+ANY = _("Any")
+
+
+def _with_any(choices, label=ANY):
+    return [("", label), *choices]
+
+
+class MemberFilterForm(PortalForm):
+    """The member list's filters, from the query string."""
+
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=_with_any(MemberTier.choices))
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, country_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _with_any(
+            sorted(((code, countries.name(code)) for code in country_codes), key=lambda c: c[1])
+        )
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"tier": data.get("tier", ""), "country": data.get("country", "")}
+
+
+class StudentForm(PortalModelForm):
+    """A student's registration with their institution."""
+
+    class Meta:
+        model = Student
+        fields = list(Student.PROFILE_FIELDS)
+        widgets = {"research_interests": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "member": _("Your institution, an AIDA member."),
+            "supervisor_name": _("PhD students only."),
+            "supervisor_email": _(
+                "PhD students only. If they are an AIDA lecturer, they will be asked to confirm."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        self.fields["member"].label_from_instance = lambda member: member.organisation.name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_phd"):
+            if not data.get("supervisor_name"):
+                self.add_error("supervisor_name", _("PhD students name their supervisor."))
+            if not data.get("supervisor_email") and "supervisor_email" not in self.errors:
+                self.add_error(
+                    "supervisor_email", _("PhD students give their supervisor's email address.")
+                )
+        return data
+
+
+class DecisionForm(PortalForm):
+    """Validate or refuse a registration; a refusal needs a reason."""
+
+    reason = forms.CharField(
+        label=_("Reason (required to refuse; sent to the student)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CatalogueFilterForm(PortalForm):
+    """The catalogue's search box and filters, from the query string."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    curriculum = forms.ChoiceField(
+        label=_("Curriculum"), required=False, choices=_with_any(Curriculum.choices)
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=_with_any(CourseFormat.choices)
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    host = forms.ChoiceField(label=_("Host"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=_with_any(Language.choices)
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"), required=False, choices=_with_any(OfferingMode.choices)
+    )
+    open = forms.BooleanField(label=_("Open for enrolment now"), required=False)
+    starts_after = forms.DateField(
+        label=_("Starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_before = forms.DateField(
+        label=_("Starting until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = _with_any(
+            Topic.objects.filter(aida_courses__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        self.fields["host"].choices = _with_any(
+            Member.objects.filter(courses__isnull=False)
+            .distinct()
+            .order_by("organisation__name")
+            .values_list("organisation__slug", "organisation__name")
+        )
+
+    def filters(self) -> dict:
+        """The valid filters as ``selectors.CatalogueFilters`` keywords; invalid ones are
+        ignored rather than failing the page (the field shows why)."""
+        self.is_valid()
+        data = {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name not in self.errors
+        }
+        return {
+            "search": data.get("q", ""),
+            "curriculum": data.get("curriculum", ""),
+            "format": data.get("format", ""),
+            "topic": data.get("topic", ""),
+            "host": data.get("host", ""),
+            "language": data.get("language", ""),
+            "mode": data.get("mode", ""),
+            "open_for_enrolment": bool(data.get("open")),
+            "starts_after": data.get("starts_after"),
+            "starts_before": data.get("starts_before"),
+        }
+
+
+class CourseForm(PortalModelForm):
+    class Meta:
+        model = Course
+        fields = [*Course.EDITABLE_FIELDS, "topics", "lecturers"]
+        widgets = {
+            "curricula": forms.CheckboxSelectMultiple(choices=Curriculum.choices),
+            "topics": forms.CheckboxSelectMultiple,
+            "lecturers": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "syllabus": forms.Textarea(attrs={"rows": 4}),
+            "learning_outcomes": forms.Textarea(attrs={"rows": 3}),
+            "prerequisites": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curricula"] = forms.MultipleChoiceField(
+            label=_("Curricula"),
+            choices=Curriculum.choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.instance.curricula if self.instance.pk else [],
+        )
+        self.fields["host"].queryset = Member.objects.select_related("organisation")
+        self.fields["host"].label_from_instance = lambda member: member.organisation.name
+        self.fields["lecturers"].queryset = self.fields["lecturers"].queryset.select_related("user")
+        self.fields["lecturers"].required = False
+        self.fields["topics"].required = False
+
+    def clean_ects(self):
+        value = self.cleaned_data.get("ects")
+        if value is not None and (value * 2) % 1:
+            raise forms.ValidationError(_("ECTS credits come in halves: 2, 2.5, 3…"))
+        return value
+
+    def course_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Course.EDITABLE_FIELDS}
+
+
+class OfferingForm(PortalModelForm):
+    class Meta:
+        model = Offering
+        fields = list(Offering.EDITABLE_FIELDS)
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "enrolment_opens_on": forms.DateInput(attrs={"type": "date"}),
+            "enrolment_closes_on": forms.DateInput(attrs={"type": "date"}),
+            "schedule": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        pairs = [
+            ("starts_on", "ends_on", _("The last day cannot come before the first.")),
+            (
+                "enrolment_opens_on",
+                "enrolment_closes_on",
+                _("Enrolment cannot close before it opens."),
+            ),
+        ]
+        for first, last, message in pairs:
+            if data.get(first) and data.get(last) and data[last] < data[first]:
+                self.add_error(last, message)
+        if data.get("capacity") == 0:
+            self.add_error(
+                "capacity", _("Leave the seats blank for unlimited; an offering never has 0 seats.")
+            )
+        return data
+
+    def _post_clean(self):
+        # The service checks the model (constraints included) and answers beside the field;
+        # the form does not validate the instance a second time.
+        pass
+
+    def offering_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Offering.EDITABLE_FIELDS}
+
+
+class OfferingMoveForm(PortalForm):
+    target = forms.ChoiceField(
+        label=_("Move to"),
+        choices=[
+            (s.value, s.label)
+            for s in (
+                OfferingStatus.OPEN,
+                OfferingStatus.PLANNED,
+                OfferingStatus.RUNNING,
+                OfferingStatus.FINISHED,
+                OfferingStatus.CANCELLED,
+            )
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to cancel; sent to everyone enrolled)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class MarkForm(PortalForm):
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[
+            ("", _("Not yet marked")),
+            (EnrolmentStatus.COMPLETED.value, EnrolmentStatus.COMPLETED.label),
+            (EnrolmentStatus.NOT_COMPLETED.value, EnrolmentStatus.NOT_COMPLETED.label),
+        ],
+    )
+
+
+class RevokeForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ResourceFilterForm(PortalForm):
+    """The repository's search box and filters, from the query string."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_with_any(ResourceType.choices)
+    )
+    curriculum = forms.ChoiceField(
+        label=_("Curriculum"), required=False, choices=_with_any(Curriculum.choices)
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=_with_any(Language.choices)
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=_with_any(CourseLevel.choices)
+    )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        return {
+            "search": data.get("q", ""),
+            "type": data.get("type", ""),
+            "curriculum": data.get("curriculum", ""),
+            "language": data.get("language", ""),
+            "level": data.get("level", ""),
+        }
+
+
+class ResourceForm(PortalModelForm):
+    class Meta:
+        model = Resource
+        fields = [*Resource.EDITABLE_FIELDS, "topics"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curricula"] = forms.MultipleChoiceField(
+            label=_("Curricula"),
+            choices=Curriculum.choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.instance.curricula if self.instance.pk else [],
+        )
+        self.fields["topics"].required = False
+        self.fields["course"].required = False
+
+    def clean_licence(self):
+        value = self.cleaned_data.get("licence", "")
+        return normalise_licence(value) if value else value
+
+    def resource_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Resource.EDITABLE_FIELDS}
+
+
+class ResourceReviewForm(PortalForm):
+    """The committee's review: each criterion met or not with a comment, a decision and its
+    reasons."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (s.value, s.label)
+            for s in (
+                ResourceStatus.ACCEPTED,
+                ResourceStatus.CHANGES_REQUESTED,
+                ResourceStatus.REJECTED,
+            )
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (sent to the submitter)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in ReviewCriterion.choices:
+            self.fields[f"met_{value}"] = forms.BooleanField(
+                label=_("Meets: %(criterion)s") % {"criterion": label}, required=False
+            )
+            self.fields[f"comment_{value}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": label},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(
+            [
+                *[
+                    n
+                    for value in ReviewCriterion.values
+                    for n in (f"met_{value}", f"comment_{value}")
+                ],
+                "decision",
+                "reasons",
+            ]
+        )
+
+    def criteria(self) -> dict:
+        return {
+            value: {
+                "met": self.cleaned_data[f"met_{value}"],
+                "comment": self.cleaned_data[f"comment_{value}"],
+            }
+            for value in ReviewCriterion.values
+        }
+
+
+class LectureForm(PortalModelForm):
+    """A lecture's details; times are typed in the lecture's own timezone."""
+
+    class Meta:
+        model = Lecture
+        fields = list(Lecture.EDITABLE_FIELDS)
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 4})}
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts (in the lecture's timezone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends (in the lecture's timezone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].required = False
+        if self.instance.pk:
+            import zoneinfo
+
+            zone = zoneinfo.ZoneInfo(self.instance.timezone)
+            for name in ("starts_at", "ends_at"):
+                self.initial[name] = (
+                    getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+                )
+
+    def clean(self):
+        import zoneinfo
+
+        data = super().clean()
+        zone_name = data.get("timezone")
+        if zone_name:
+            zone = zoneinfo.ZoneInfo(zone_name)
+            for name in ("starts_at", "ends_at"):
+                if data.get(name):
+                    data[name] = data[name].replace(tzinfo=None).replace(tzinfo=zone)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("A lecture ends after it starts."))
+        return data
+
+    def _post_clean(self):
+        pass  # the service validates the model
+
+    def lecture_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Lecture.EDITABLE_FIELDS}

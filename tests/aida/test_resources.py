@@ -1,0 +1,152 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.models import OutboundEmail
+from aida import selectors, services
+from aida.enums import RESOURCE_TRANSITIONS, ResourceStatus, ReviewCriterion
+from aida.models import Resource
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(**changes):
+    return {
+        "title": "Transformers from scratch",
+        "description": "A notebook that builds a transformer step by step.",
+        "type": "notebook",
+        "curricula": ["ai-core"],
+        "level": "intermediate",
+        "language": "en",
+        "licence": "cc-by-4.0",
+        "authors": "Luca Lecturer",
+        "url": "https://github.com/example/transformers",
+        "course": None,
+        **changes,
+    }
+
+
+def _all(met=True):
+    return {c: {"met": met, "comment": "ok"} for c in ReviewCriterion.values}
+
+
+def test_submit_normalises_the_licence_and_refuses_bad_ones(lecturer):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    assert (resource.licence, resource.status) == ("CC-BY-4.0", "submitted")
+    for field, value in (("licence", "my own licence"), ("url", "not a link")):
+        with pytest.raises(PortalError) as error:
+            services.resource_submit(data=_data(**{field: value}), actor=lecturer.user)
+        assert error.value.field == field
+    with pytest.raises(PermissionDenied):
+        services.resource_submit(data=_data(), actor=UserFactory())
+
+
+def test_committee_asks_for_changes_then_accepts(lecturer, coordinator, client):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    assert client.get(resource.get_absolute_url()).status_code == 404  # not public yet
+    with pytest.raises(PortalError) as error:
+        services.resource_review(
+            resource=resource,
+            decision="accepted",
+            criteria=_all(met=False),
+            reasons="Fine.",
+            actor=coordinator,
+        )
+    assert error.value.field == "decision"
+    with pytest.raises(PortalError):
+        services.resource_review(
+            resource=resource,
+            decision="changes-requested",
+            criteria=_all(),
+            reasons="",
+            actor=coordinator,
+        )
+    services.resource_review(
+        resource=resource,
+        decision="changes-requested",
+        criteria=_all(),
+        reasons="Add a licence file.",
+        actor=coordinator,
+    )
+    assert OutboundEmail.objects.filter(
+        to=[lecturer.user.email], template="aida/resource_reviewed"
+    ).exists()
+    services.resource_resubmit(
+        resource=resource, data={"description": "Now with a licence file."}, actor=lecturer.user
+    )
+    services.resource_review(
+        resource=resource,
+        decision="accepted",
+        criteria=_all(),
+        reasons="Excellent.",
+        actor=coordinator,
+    )
+    resource.refresh_from_db()
+    assert resource.status == "accepted"
+    assert [r.decision for r in resource.reviews.all()] == ["changes-requested", "accepted"]
+    assert client.get(resource.get_absolute_url()).status_code == 200
+
+
+def test_nobody_reviews_their_own_resource(coordinator):
+    resource = services.resource_submit(data=_data(), actor=coordinator)
+    with pytest.raises(PermissionDenied):
+        services.resource_review(
+            resource=resource,
+            decision="rejected",
+            criteria=_all(),
+            reasons="x",
+            actor=coordinator,
+        )
+
+
+def test_public_repository_shows_only_accepted_with_search_and_filters(
+    lecturer, coordinator, client
+):
+    for number, (title, kind) in enumerate(
+        [
+            ("Graph learning slides", "slides"),
+            ("Speech dataset", "dataset"),
+            ("Graph notebook", "notebook"),
+        ]
+    ):
+        resource = services.resource_submit(data=_data(title=title, type=kind), actor=lecturer.user)
+        if number < 2:
+            services.resource_review(
+                resource=resource,
+                decision="accepted",
+                criteria=_all(),
+                reasons="ok",
+                actor=coordinator,
+            )
+    assert [r.title for r in selectors.public_resources(search="graph")] == [
+        "Graph learning slides"
+    ]
+    assert [r.title for r in selectors.public_resources(type="dataset")] == ["Speech dataset"]
+    html = client.get("/aida/resources/?q=graph").content.decode()
+    assert "Graph learning slides" in html
+    assert "Graph notebook" not in html
+
+
+def test_review_through_the_page(lecturer, coordinator, client):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    client.force_login(coordinator)
+    data = {f"met_{c}": "on" for c in ReviewCriterion.values}
+    data.update({"decision": "rejected", "reasons": "Out of scope."})
+    response = client.post(resource.get_absolute_url(), data)
+    assert response.status_code == 302
+    assert Resource.objects.get(pk=resource.pk).status == "rejected"
+
+
+@pytest.mark.parametrize("current", list(ResourceStatus))
+@pytest.mark.parametrize("target", list(ResourceStatus))
+def test_resource_transitions_both_ways(lecturer, coordinator, current, target):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    Resource.objects.filter(pk=resource.pk).update(status=current)
+    resource.refresh_from_db()
+    if target in RESOURCE_TRANSITIONS[current]:
+        services._resource_set_status(resource, target, coordinator)
+        assert Resource.objects.get(pk=resource.pk).status == target
+    else:
+        with pytest.raises(PortalError):
+            services._resource_set_status(resource, target, coordinator)
