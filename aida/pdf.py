@@ -2,13 +2,12 @@
 ``content``: the very data its public verification page shows.
 
 The QR code (segno: maintained, pure Python, no image library needed for PNG) points to the
-verification page. DejaVu Sans is embedded (``fonts/``, its licence beside it) so that names
-such as "Łódź" or "Ελλάδα" print as written.
+verification page. The portal's font (``core.pdf``) prints names such as "Łódź" or "Ελλάδα" as
+written.
 """
 
 import io
 from datetime import date
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -17,11 +16,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from ai4media_portal.core.links import absolute_url
+from ai4media_portal.core.pdf import FONT, add_portal_font
 
 from .models import Certificate
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
 
 
 def _day(iso: str) -> str:
@@ -34,8 +31,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     content = certificate.content
     verify_url = absolute_url(certificate.get_absolute_url())
     pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_portal_font(pdf)
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_title(_("Certificate of Course Attendance"))

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ai4media_portal.core.charts import bar_chart
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
@@ -14,7 +15,6 @@ from ai4media_portal.core.permissions import can
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
-from .charts import chart
 from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
 from .feeds import calendar_ics
 from .forms import (
@@ -55,35 +55,35 @@ def numbers(request):
     tiers, formats = dict(MemberTier.choices), dict(CourseFormat.choices)
     statuses = dict(EnrolmentStatus.choices)
     charts = [
-        chart(
+        bar_chart(
             "by-country",
             _("Members by country"),
             [(countries.name(r["country"]), r["count"]) for r in data["by_country"]],
             label_heading=_("Country"),
             value_heading=_("Members"),
         ),
-        chart(
+        bar_chart(
             "by-tier",
             _("Members by tier"),
             [(tiers.get(r["tier"], r["tier"]), r["count"]) for r in data["by_tier"]],
             label_heading=_("Tier"),
             value_heading=_("Members"),
         ),
-        chart(
+        bar_chart(
             "by-format",
             _("Courses by format"),
             [(formats.get(r["format"], r["format"]), r["count"]) for r in data["by_format"]],
             label_heading=_("Format"),
             value_heading=_("Courses"),
         ),
-        chart(
+        bar_chart(
             "by-year",
             _("Offerings by year"),
             [(r["year"], r["count"]) for r in data["by_year"]],
             label_heading=_("Year"),
             value_heading=_("Offerings"),
         ),
-        chart(
+        bar_chart(
             "enrolments",
             _("Enrolments by status"),
             [(statuses.get(r["status"], r["status"]), r["count"]) for r in data["enrolments"]],

@@ -1,11 +1,10 @@
 """The Evaluation Summary Report as a PDF (fpdf2), from the same data as its page.
 
-fpdf2's core fonts are Latin-1 only; the report embeds DejaVu Sans (vendored in ``fonts/``)
-so that names such as "Łódź", "Ørsted" or "Ελλάδα" print as written.
+The portal's font (``core.pdf``) prints names such as "Łódź", "Ørsted" or "Ελλάδα" as
+written.
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,10 +13,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from ..engine.scoring import format_score
+from ai4media_portal.core.pdf import FONT, add_portal_font
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
+from ..engine.scoring import format_score
 
 
 def _score(value) -> str:
@@ -30,8 +28,7 @@ class _Report(FPDF):
     def __init__(self, footer_text: str):
         super().__init__(format="A4")
         self.footer_text = footer_text
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        add_portal_font(self)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 18, 18)
 
