@@ -12,6 +12,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
 from . import selectors, services
@@ -40,12 +41,18 @@ CATALOGUE_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 25
 
 
+# Public pages show member institutions by their network organisation's name and country.
+PUBLIC_SCOPES = ("aida", "network")
+
+
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def index(request):
     return render(request, "aida/index.html", {"student": selectors.student_of(request.user)})
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def numbers(request):
     """AIDA in numbers: members by country and tier, courses by format, offerings by year,
     enrolments by status, certificates issued; each chart with a table of its numbers."""
@@ -100,6 +107,7 @@ def numbers(request):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def members(request):
     """The member institutions, filtered by tier and country."""
     form = MemberFilterForm(request.GET or None, country_codes=selectors.member_country_codes())
@@ -210,6 +218,7 @@ def student_supervision(request, pk):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def catalogue(request):
     """The courses, searched and filtered from the query string."""
     form = CatalogueFilterForm(request.GET or None)
@@ -232,6 +241,7 @@ def catalogue(request):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def course_detail(request, slug):
     course = selectors.course_for_page(slug)
     if course is None:
@@ -362,6 +372,7 @@ def course_calendar(request, slug):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def lectures(request):
     """AI Excellence Lectures: upcoming first, then past ones with their recordings."""
     return render(
@@ -464,6 +475,7 @@ def _offering_page(request, offering, *, edit_form=None, move_form=None, status=
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def offering_detail(request, pk):
     return _offering_page(request, _offering_or_404(pk))
 
@@ -631,6 +643,7 @@ RESOURCES_PAGE_SIZE = 20
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def resources(request):
     """The public repository: accepted resources, searched and filtered."""
     form = ResourceFilterForm(request.GET or None)

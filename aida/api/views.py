@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from ai4media_portal.core.api.filters import PortalFilterSet
 from ai4media_portal.core.api.ordering import OrderingFilter
 from ai4media_portal.core.api.permissions import HasRulesPermission
+from ai4media_portal.core.public_cache import PublicListCacheMixin
 
 from .. import selectors, services
 from ..enums import (
@@ -46,8 +47,10 @@ class MemberFilter(PortalFilterSet):
         return queryset.filter(organisation__country=value.upper())
 
 
-class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+class MemberViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """AIDA's member institutions, open to everyone, by name."""
+
+    public_cache_scopes = ("aida", "network")
 
     serializer_class = MemberSerializer
     permission_classes = [permissions.AllowAny]
@@ -85,8 +88,10 @@ class CourseFilter(PortalFilterSet):
         return queryset.filter(curricula__contains=[value])
 
 
-class CourseViewSet(viewsets.ReadOnlyModelViewSet):
+class CourseViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The course catalogue, open to everyone, by title."""
+
+    public_cache_scopes = ("aida", "network")
 
     serializer_class = CourseSerializer
     permission_classes = [permissions.AllowAny]
@@ -110,9 +115,11 @@ class OfferingFilter(PortalFilterSet):
         fields = ["course", "status", "mode"]
 
 
-class OfferingViewSet(viewsets.ReadOnlyModelViewSet):
+class OfferingViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Every offering of every course, open to everyone, by first day. ``eligibility`` says
     whether the requester may request a place, with the same answer as the page."""
+
+    public_cache_scopes = ("aida", "network")
 
     serializer_class = OfferingSerializer
     permission_classes = [permissions.AllowAny]
@@ -192,8 +199,10 @@ class MyEnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(self.get_serializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
 
-class LectureViewSet(viewsets.ReadOnlyModelViewSet):
+class LectureViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """AI Excellence Lectures, past and upcoming, open to everyone, by start."""
+
+    public_cache_scopes = ("aida", "network")
 
     serializer_class = LectureSerializer
     permission_classes = [permissions.AllowAny]
@@ -226,9 +235,11 @@ class ResourceFilter(PortalFilterSet):
         return queryset.filter(curricula__contains=[value])
 
 
-class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
+class ResourceViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The accepted educational resources, open to everyone, by title; resources under review,
     with changes asked or rejected are never listed nor found."""
+
+    public_cache_scopes = ("aida", "network")
 
     serializer_class = ResourceSerializer
     permission_classes = [permissions.AllowAny]
