@@ -393,6 +393,14 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode403Enum": "ai4media_portal.core.api.schema.ErrorCode403Enum",
         "ApplicationStatusEnum": "network.enums.ApplicationStatus",
         "ContentLanguageEnum": "observatory.enums.ContentLanguage",
+        # Fields named "kind" in several pillars, each its own choice set.
+        "ContentKindEnum": "observatory.enums.ContentKind",
+        "MilestoneKindEnum": "observatory.enums.MilestoneKind",
+        "OutputKindEnum": "outputs.enums.OutputKind",
+        "CreatorKindEnum": "outputs.enums.CreatorKind",
+        "LinkKindEnum": "outputs.enums.LinkKind",
+        "OutcomeKindEnum": "fellows.enums.OutcomeKind",
+        "AidaLanguageEnum": "aida.enums.Language",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

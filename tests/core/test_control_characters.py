@@ -211,6 +211,10 @@ def _operation_target(world, method: str, path: str):
         "/api/v1/proposals/{id}/submit/": ("other_applicant", o["draft_proposal"].pk),
         "/api/v1/proposals/{id}/withdraw/": ("other_applicant", o["draft_proposal"].pk),
         "/api/v1/aida/enrolments/": ("member", None),
+        "/api/v1/outputs/": ("outputs_curator", None),
+        "/api/v1/outputs/{id}/": ("outputs_curator", o["draft_output"].pk),
+        "/api/v1/outputs/{id}/publish/": ("outputs_curator", o["draft_output"].pk),
+        "/api/v1/outputs/{id}/unpublish/": ("outputs_curator", o["draft_output"].pk),
         "/api/v1/aida/enrolments/{id}/cancel/": ("applicant", o["aida_enrolment"].pk),
     }
     for action in ("approve", "reject", "request-information", "start-review"):

@@ -16,7 +16,7 @@ from observatory.enums import ContentStatus
 from outputs.enums import OutputStatus
 from tests.factories import UserFactory
 from tests.fellows.factories import ExchangeFactory, OfferFactory
-from tests.network.factories import ApplicationFactory, OrganisationFactory
+from tests.network.factories import ApplicationFactory, ContactFactory, OrganisationFactory
 from tests.observatory.factories import ContentItemFactory, topic
 from tests.opencalls.evaluation.factories import (
     assign,
@@ -116,7 +116,11 @@ def _observatory_and_outputs(world: World) -> None:
     world.people["observatory_editor"] = editor
     OutputFactory(date_month=None)
     OutputFactory(creators=[("Rossi", "Luca"), ("Media Lab", "")])
-    OutputFactory(status=OutputStatus.DRAFT)
+    curator = ContactFactory()
+    world.people["outputs_curator"] = curator.user
+    world.objects["draft_output"] = OutputFactory(
+        status=OutputStatus.DRAFT, organisation=curator.organisation
+    )
     ContentItemFactory(status=ContentStatus.PUBLISHED, topics=[topic()])
     ContentItemFactory(status=ContentStatus.PUBLISHED)
     ContentItemFactory(created_by=editor)
