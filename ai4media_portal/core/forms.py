@@ -73,10 +73,20 @@ def widget_css_class(widget: forms.Widget) -> str:
     return "form-control"
 
 
+def add_error_beside(form: forms.BaseForm, field: str | None, message) -> None:
+    """``form.add_error(field, message)`` that also works on a form nobody filled in (a file
+    form left empty when the page was submitted): Django's would fail there, having no
+    ``cleaned_data`` to remove the field from."""
+    if not hasattr(form, "cleaned_data"):
+        form.errors  # noqa: B018 — makes the (empty) error list of an unbound form
+        form.cleaned_data = {}
+    form.add_error(field, message)
+
+
 def add_portal_error(form: forms.BaseForm, error: PortalError) -> None:
     """Show a service's refusal beside the field it concerns (or above the form)."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    add_error_beside(form, field, error.message)
 
 
 def file_to_choose_again(field: forms.BoundField) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ai4media_portal.core.audit import audit_trail
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
-from ai4media_portal.core.forms import ErrorItem, error_summary
+from ai4media_portal.core.forms import ErrorItem, add_error_beside, error_summary
 from ai4media_portal.core.idempotency import posted_form_token
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.private_cache import private_page
@@ -221,7 +221,7 @@ def _show_problems(forms: DraftForms, problems: dict) -> None:
             if field in forms.form.fields:
                 forms.form.add_error(field, message)
             elif field == "document":
-                forms.document.add_error("document", message)
+                add_error_beside(forms.document, "document", message)
             else:
                 forms.sections.setdefault(field, []).append(message)
 

@@ -207,6 +207,20 @@ def test_edit_page_submit_shows_every_problem_beside_its_field(client):
     assert (proposal.status, proposal.requested_funding) == ("draft", Decimal("46000.00"))
 
 
+def test_a_submit_before_any_document_is_uploaded_says_so_beside_the_file_field(client):
+    proposal = complete_draft()
+    Proposal.objects.filter(pk=proposal.pk).update(document="", document_name="")
+    client.force_login(proposal.applicant)
+
+    response = client.post(f"/calls/proposals/{proposal.pk}/submit/", _edit_data(proposal))
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="id_document_error">' in html
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DRAFT
+
+
 def test_edit_page_submit_succeeds(client, django_capture_on_commit_callbacks):
     proposal = complete_draft()
     client.force_login(proposal.applicant)
