@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ai4media_portal.accounts.selectors import emails_of
@@ -111,19 +112,19 @@ def _locked(exchange: Exchange) -> Exchange:
 
 
 def _notify(exchange: Exchange, template: str, *, to: Iterable[str], **context) -> None:
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    email_queue(
-        to=recipients,
-        template=f"fellows/{template}",
-        context={
-            "exchange": exchange,
-            "status": exchange.get_status_display(),
-            "url": absolute_url(exchange.get_absolute_url()),
-            **context,
-        },
-    )
+    """One email to each of ``to``: the fellow, the supervisors and the coordinators never
+    learn each other's addresses from the programme's emails."""
+    for address in sorted({address for address in to if address}):
+        email_queue(
+            to=address,
+            template=f"fellows/{template}",
+            context={
+                "exchange": exchange,
+                "status": exchange.get_status_display(),
+                "url": absolute_url(exchange.get_absolute_url()),
+                **context,
+            },
+        )
 
 
 def _parties(exchange: Exchange) -> list[str]:
@@ -146,7 +147,8 @@ def application_breaches(values: dict) -> list[RuleBreach]:
     organisations as instances or ids) break, each with its field: sender and host differ and
     one is a full partner; the two supervisors differ; a physical part lasts one to three
     months and ends after it starts; each budget line is within its cap and not negative. The
-    form's checklist and ``exchange_submit`` both call this."""
+    form's checklist and ``exchange_submit`` both call this. With ``values["fellow"]`` (a
+    user), the fellow may not supervise their own exchange on either side."""
     breaches: list[RuleBreach] = []
     sender, host = values.get("sender"), values.get("host")
     sender_id = getattr(sender, "pk", sender)
@@ -171,6 +173,15 @@ def application_breaches(values: dict) -> list[RuleBreach]:
         breaches.append(
             RuleBreach("host_supervisor", _("The two supervisors must be different people."))
         )
+    fellow = values.get("fellow")
+    for name, supervisor in (
+        ("sender_supervisor", sender_supervisor),
+        ("host_supervisor", host_supervisor),
+    ):
+        if fellow is not None and supervisor is not None and supervisor == fellow:
+            breaches.append(
+                RuleBreach(name, _("The fellow cannot be one of the exchange's supervisors."))
+            )
     months = None
     if values.get("mode") in (Mode.PHYSICAL, Mode.HYBRID):
         date_breaches = check_dates(values.get("start_date"), values.get("end_date"))
@@ -201,7 +212,10 @@ def _refuse_negatives(values: dict) -> None:
 
 
 def _values(exchange: Exchange) -> dict:
-    return {name: getattr(exchange, name) for name in Exchange.FIELDS}
+    return {
+        "fellow": exchange.fellow,
+        **{name: getattr(exchange, name) for name in Exchange.FIELDS},
+    }
 
 
 def _terms(exchange: Exchange) -> dict:
@@ -539,22 +553,35 @@ def exchange_reject(*, exchange: Exchange, actor, message: str) -> Exchange:
     return locked
 
 
-def exchange_start(*, exchange: Exchange, actor) -> Exchange:
-    """The approved exchange has begun (the fellow or the coordinator says so)."""
+def exchange_start(*, exchange: Exchange, actor, today: date | None = None) -> Exchange:
+    """The approved exchange has begun (the fellow or the coordinator says so): not before
+    the first day of its physical part (``PortalError`` otherwise; Brussels dates)."""
     require_perm(actor, "fellows.run_exchange", exchange)
+    today = today or timezone.localdate()
     with transaction.atomic():
         locked = _locked(exchange)
+        if locked.start_date is not None and today < locked.start_date:
+            raise PortalError(
+                _("The exchange starts on %(date)s: it cannot begin before.")
+                % {"date": date_format(locked.start_date, "j F Y")}
+            )
         exchange_set_status(locked, S.IN_PROGRESS, actor=actor)
         _notify(locked, "status", to=_everyone(locked))
     return locked
 
 
 def exchange_complete(*, exchange: Exchange, actor, today: date | None = None) -> Exchange:
-    """The exchange is over: the report falls due ``REPORT_DUE_AFTER`` after the end of the
-    physical part (or after today for a virtual exchange)."""
+    """The exchange is over, not before the last day of its physical part (``PortalError``):
+    the report falls due ``REPORT_DUE_AFTER`` after that day (or after today for a virtual
+    exchange)."""
     require_perm(actor, "fellows.run_exchange", exchange)
     with transaction.atomic():
         locked = _locked(exchange)
+        if locked.end_date is not None and (today or timezone.localdate()) < locked.end_date:
+            raise PortalError(
+                _("The exchange ends on %(date)s: it cannot be completed before.")
+                % {"date": date_format(locked.end_date, "j F Y")}
+            )
         base = locked.end_date or today or timezone.localdate()
         locked.report_due_on = max(base, today or timezone.localdate()) + REPORT_DUE_AFTER
         exchange_set_status(locked, S.COMPLETED, actor=actor, also=["report_due_on"])

@@ -2,9 +2,11 @@
 → the sender's and the host's supervisors confirm → the coordinator approves (the budget is
 committed) → the fellow reports with an outcome → the testimonial is published."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from ai4media_portal.core.roles import Role
 from fellows.models import Exchange, LedgerEntry
@@ -16,7 +18,7 @@ from .conftest import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_fellows_journey_in_the_browser(page):
+def test_fellows_journey_in_the_browser(page, request):
     fellow = UserFactory(email="phoebe@lab.example.org", full_name="Phoebe Fellow")
     sender_supervisor = UserFactory(email="stefan@lab.example.org", full_name="Stefan Sender")
     coordinator = UserFactory(email="fiona@example.org", roles=[Role.FELLOWS_COORDINATOR])
@@ -75,7 +77,14 @@ def test_fellows_journey_in_the_browser(page):
     assert exchange.status == "approved"
     assert LedgerEntry.objects.get().amount == Decimal("3800")
 
-    # The fellow runs the exchange, reports with an outcome and writes a testimonial.
+    # Months later, the fellow says the exchange began and ended (not before its dates),
+    # reports with an outcome and writes a testimonial.
+    after_the_end = datetime.datetime.combine(
+        exchange.end_date + datetime.timedelta(days=1), datetime.time(10), tzinfo=datetime.UTC
+    )
+    traveller = time_machine.travel(after_the_end, tick=True)
+    traveller.start()
+    request.addfinalizer(traveller.stop)
     sign_in(page, fellow, PASSWORD)
     page.goto(f"/fellows/exchanges/{exchange.pk}/")
     page.get_by_role("button", name="The exchange has started").click()

@@ -3,10 +3,11 @@ field, the journey through the pages, conversations without email addresses, tes
 published after approval, and constant query counts for every list."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -122,9 +123,14 @@ def test_the_journey_through_the_pages(client, parties):
     exchange.refresh_from_db()
     assert exchange.status == S.APPROVED
     assert LedgerEntry.objects.get().amount == Decimal("3800")
-    client.force_login(parties["fellow"])
-    client.post(base + "start/")
-    client.post(base + "complete/")
+    exchange.refresh_from_db()
+    # The day after its physical part, the fellow says it began and ended.
+    with time_machine.travel(exchange.end_date + timedelta(days=1), tick=False):
+        client.force_login(parties["fellow"])
+        client.post(base + "start/")
+        client.post(base + "complete/")
+    exchange.refresh_from_db()
+    assert exchange.status == S.COMPLETED
     response = client.post(
         base + "report/",
         {

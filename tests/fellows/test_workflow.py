@@ -54,7 +54,7 @@ def test_the_whole_journey_in_order(coordinator):
     exchange.refresh_from_db()
     assert exchange.status == S.CONFIRMED
     services.exchange_approve(exchange=exchange, actor=coordinator)
-    services.exchange_start(exchange=exchange, actor=fellow)
+    services.exchange_start(exchange=exchange, actor=fellow, today=date(2027, 3, 1))
     services.exchange_complete(exchange=exchange, actor=fellow, today=date(2027, 5, 1))
     services.report_submit(
         exchange=exchange,
@@ -318,6 +318,43 @@ def test_changing_the_plan_text_keeps_the_confirmations():
     )
     assert exchange.status == S.CONFIRMED
     assert exchange.version == 1
+
+
+def test_an_exchange_begins_and_ends_no_earlier_than_its_dates(coordinator):
+    PeriodFactory()
+    exchange = confirmed()
+    services.exchange_approve(exchange=exchange, actor=coordinator)
+    with pytest.raises(PortalError, match="starts on 1 March 2027"):
+        services.exchange_start(exchange=exchange, actor=exchange.fellow, today=date(2027, 2, 28))
+    services.exchange_start(exchange=exchange, actor=exchange.fellow, today=date(2027, 3, 1))
+    with pytest.raises(PortalError, match="ends on 30 April 2027"):
+        services.exchange_complete(
+            exchange=exchange, actor=exchange.fellow, today=date(2027, 4, 29)
+        )
+    exchange.refresh_from_db()
+    assert exchange.status == S.IN_PROGRESS
+
+
+@pytest.mark.parametrize("side", ["sender_supervisor", "host_supervisor"])
+def test_the_fellow_cannot_supervise_their_own_exchange(side):
+    exchange = ExchangeFactory()
+    setattr(exchange, side, exchange.fellow)
+    exchange.save()
+
+    with pytest.raises(RulesBroken) as refused:
+        services.exchange_submit(exchange=exchange, actor=exchange.fellow)
+
+    assert side in {breach.field for breach in refused.value.breaches}
+    exchange.refresh_from_db()
+    assert exchange.status == S.DRAFT
+
+
+def test_each_party_gets_their_own_email_and_never_sees_the_others_address():
+    exchange = submitted()
+    for email in OutboundEmail.objects.all():
+        assert len(email.to) == 1, email.to
+    assert emails_to(exchange.sender_supervisor)
+    assert emails_to(exchange.host_supervisor)
 
 
 def test_a_change_after_submission_is_checked_against_the_rules():
