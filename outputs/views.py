@@ -186,7 +186,7 @@ def _citations(request, outputs, fmt: str, filename: str) -> HttpResponse:
                 ]
                 for o in outputs
             ),
-            filename=f"{filename}.csv",
+            filename=filename,  # tabular_response adds the extension
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

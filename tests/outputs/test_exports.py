@@ -90,6 +90,7 @@ def test_list_exports_honour_the_filters_and_hide_drafts(client):
     assert ris.count("ER  -") == 2
     assert "Draft" not in ris
     response = client.get("/outputs/export.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="outputs.csv"'
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == [
