@@ -38,7 +38,16 @@ from .enums import (
     OutputStatus,
     RelationType,
 )
-from .models import Creator, Funding, Identifier, Link, Output, OutputStatusChange, Relation
+from .models import (
+    Creator,
+    Funding,
+    Identifier,
+    Link,
+    Output,
+    OutputStatusChange,
+    Relation,
+    embargo_today,
+)
 from .validators import (
     normalise_arxiv,
     normalise_doi,
@@ -97,7 +106,7 @@ def _error(exc: DjangoValidationError, field_name: str) -> PortalError:
     return PortalError(exc.messages[0], field=field_name, code=exc.code or "invalid")
 
 
-def _clean_metadata(data: dict) -> dict:
+def _clean_metadata(data: dict, current: Output | None = None) -> dict:
     """Normalise identifiers and licence, check the date and access rules, empty the fields
     of other kinds. Raises ``PortalError`` naming the field."""
     data = dict(data)
@@ -120,6 +129,12 @@ def _clean_metadata(data: dict) -> dict:
             if not data.get("embargo_until"):
                 raise PortalError(
                     _("Say until when the output is embargoed."), field="embargo_until"
+                )
+            unchanged = current is not None and current.embargo_until == data["embargo_until"]
+            if data["embargo_until"] <= embargo_today() and not unchanged:
+                raise PortalError(
+                    _("This embargo has already ended: choose open access, or a later date."),
+                    field="embargo_until",
                 )
         else:
             data["embargo_until"] = None
@@ -400,7 +415,8 @@ def output_update(
     ``None`` is left as it is. A kind that carries no file or cover loses them. Every change
     moves the record's datestamp. Logs the names of the fields that changed."""
     require_perm(actor, "outputs.change_output", output)
-    data = _clean_metadata(data)
+    # An embargo that ended before the nightly task lifted it does not block other edits.
+    data = _clean_metadata(data, current=output)
     creators = None if creators is None else _clean_creators(creators)
     identifiers = None if identifiers is None else _clean_identifiers(identifiers)
     links = None if links is None else _clean_links(links)

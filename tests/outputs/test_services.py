@@ -1,13 +1,14 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.models import AuditEntry
 from outputs import services
 from outputs.enums import TRANSITIONS, Access, CreatorKind, OutputKind, OutputStatus
-from outputs.models import Output, OutputStatusChange
+from outputs.models import Output, OutputStatusChange, embargo_today
 from outputs.services import CreatorData, RelationData
 from tests.factories import UserFactory
 
@@ -175,6 +176,33 @@ def test_embargo_date_kept_only_when_embargoed(contact):
         output=output, actor=contact.user, data={"access": Access.OPEN, "embargo_until": until}
     )
     assert output.embargo_until is None
+
+
+def test_an_embargo_that_already_ended_is_refused_but_does_not_block_later_edits(contact):
+    with pytest.raises(PortalError) as refused:
+        services.output_create(
+            actor=contact.user,
+            organisation=contact.organisation,
+            data=metadata(access=Access.EMBARGOED, embargo_until=datetime.date(2020, 1, 1)),
+            creators=[person()],
+        )
+    assert refused.value.field == "embargo_until"
+    tomorrow = embargo_today() + datetime.timedelta(days=1)
+    output = services.output_create(
+        actor=contact.user,
+        organisation=contact.organisation,
+        data=metadata(access=Access.EMBARGOED, embargo_until=tomorrow),
+        creators=[person()],
+    )
+    # The date passes before the nightly task lifts the embargo: the title can still change.
+    with time_machine.travel(tomorrow + datetime.timedelta(days=1)):
+        services.output_update(
+            output=output,
+            actor=contact.user,
+            data={"title": "Renamed", "access": Access.EMBARGOED, "embargo_until": tomorrow},
+        )
+    output.refresh_from_db()
+    assert output.title == "Renamed"
 
 
 def test_update_changes_fields_and_replaces_creators(contact):
