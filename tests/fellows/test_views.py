@@ -118,6 +118,10 @@ def test_the_journey_through_the_pages(client, parties):
         page = client.get(base)
         assert b"Confirm" in page.content
         assert client.post(base + "confirm/", {"version": 1}).status_code == 302
+        if who == "sender_supervisor":  # confirmed, waiting for the host: no second button
+            page = client.get(base).content.decode()
+            assert "data-confirmed" in page
+            assert f"{base}confirm/" not in page
     client.force_login(coordinator)
     assert client.post(base + "approve/", {"approve-amount": ""}).status_code == 302
     exchange.refresh_from_db()
