@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ai4media_portal.core.text import forbidden_character
+
 from . import selectors
 from .enums import (
     DEFAULT_FUNDER,
@@ -270,7 +272,12 @@ def _response(root) -> HttpResponse:
 
 
 def _arguments(params) -> dict:
-    """The request's arguments, refusing repeated ones and checking the verb's signature."""
+    """The request's arguments, refusing repeated ones, control characters (a NUL would
+    reach PostgreSQL) and arguments outside the verb's signature."""
+    for key, values in params.lists():
+        for text in (key, *values):
+            if forbidden_character(text):
+                raise OAIError("badArgument", f"A control character in argument {key!r}.")
     repeated = [key for key, values in params.lists() if len(values) > 1]
     if "verb" in repeated:
         raise OAIError("badVerb", "The verb is repeated.")

@@ -2,9 +2,12 @@
 
 Every URL kwarg (slugs, numbers, tokens) and every query parameter is single-line text: a NUL
 in one would reach PostgreSQL and fail there (a 500), and the other C0 characters have no
-honest use in an address. One check here covers every page and endpoint, present and future.
+honest use in an address. One check here covers every page and endpoint, present and future,
+except the protocol endpoints of ``settings.CONTROL_CHARACTER_PROTOCOL_PATHS`` (OAI-PMH), which
+must answer in their protocol's own error format and make the same check themselves.
 """
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -32,6 +35,8 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(tuple(settings.CONTROL_CHARACTER_PROTOCOL_PATHS)):
+            return self.get_response(request)
         problem = _first_problem(request)
         if problem is None:
             return self.get_response(request)

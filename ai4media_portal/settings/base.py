@@ -154,6 +154,9 @@ else:
 # Public pages and API lists for anonymous visitors (ai4media_portal/core/public_cache.py):
 # the cache they live in (None turns the cache off), and how long an entry may stay unused.
 # Entries are invalidated by version when the data they show changes, not by this timeout.
+# Endpoints that answer in their protocol's own error format (OAI-PMH's badArgument) and refuse
+# control characters in their arguments themselves (core/request_guard.py).
+CONTROL_CHARACTER_PROTOCOL_PATHS = ("/oai/",)
 PUBLIC_CACHE_ALIAS = env.str("PUBLIC_CACHE_ALIAS", default="default") or None
 PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=24 * 60 * 60)
 # Each signed-in person's list pages (ai4media_portal/core/private_cache.py): dropped on any

@@ -103,6 +103,10 @@ def test_identify_by_get_and_post(client):
         ),
         ({"verb": "GetRecord", "metadataPrefix": "oai_dc"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "marc21"}, "cannotDisseminateFormat"),
+        # A NUL would reach PostgreSQL: refused in the protocol's own words, never a page.
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "\x00"}, "badArgument"),
+        ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "a\x00b"}, "badArgument"),
+        ({"verb": "ListSets", "resumptionToken": "\x1b"}, "badArgument"),
         ({"verb": "ListRecords", "resumptionToken": "forged"}, "badResumptionToken"),
         ({"verb": "ListSets", "resumptionToken": "x"}, "badResumptionToken"),
         (
