@@ -1,8 +1,9 @@
 """AIDA's demo data: 32 member institutions across Europe, lecturers, students validated and
 waiting, 42 courses with past (completed, with certificates), open, full (with a waitlist) and
-cancelled offerings, lectures past and upcoming. Everything goes through the services, so the
-seats, the waitlist, the histories and the audit log are as real use leaves them. Idempotent:
-what exists (by member organisation, course code, lecture title) is kept."""
+cancelled offerings, lectures past and upcoming, and educational resources in every review
+state. Everything goes through the services, so the seats, the waitlist, the histories and the
+audit log are as real use leaves them. Idempotent: what exists (by member organisation, course
+code, lecture or resource title) is kept."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -20,11 +21,14 @@ from .enums import (
     Curriculum,
     MemberTier,
     OfferingMode,
+    ResourceStatus,
+    ResourceType,
+    ReviewCriterion,
     StudentStatus,
 )
-from .models import Course, Lecture, Member, Student
+from .models import Course, Lecture, Member, Resource, Student
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 # (name, country, city, tier)
 INSTITUTIONS = [
@@ -272,6 +276,7 @@ def seed(ctx) -> None:
         )
         _offerings(ctx, course, PLANS[number % len(PLANS)], number, validated, coordinator)
     _lectures(ctx, coordinator)
+    _resources(coordinator, [lecturer.user for lecturer in lecturers])
 
 
 def _offerings(ctx, course, plan, number, students, coordinator) -> None:
@@ -360,5 +365,64 @@ def _lectures(ctx, coordinator) -> None:
                 "online_url": "https://meet.example.org/aida-lectures",
                 "recording_url": "https://video.example.org/aida-lectures" if number < 3 else "",
             },
+            actor=coordinator,
+        )
+
+
+# (title, type, curriculum, licence, the committee's decision or None while it waits)
+RESOURCES = [
+    ("Deep learning from first principles: slides", ResourceType.SLIDES, Curriculum.AI_CORE,
+     "CC-BY-4.0", ResourceStatus.ACCEPTED),
+    ("Detecting synthetic faces: a notebook", ResourceType.NOTEBOOK, Curriculum.AI_MEDIA,
+     "MIT", ResourceStatus.ACCEPTED),
+    ("Fairness audits of recommender systems", ResourceType.TUTORIAL, Curriculum.AI_SOCIETY,
+     "CC-BY-SA-4.0", ResourceStatus.ACCEPTED),
+    ("Lecture videos: multimodal learning", ResourceType.VIDEO, Curriculum.AI_CORE,
+     "CC-BY-4.0", ResourceStatus.ACCEPTED),
+    ("A news-image provenance dataset", ResourceType.DATASET, Curriculum.AI_MEDIA,
+     "CC-BY-4.0", ResourceStatus.CHANGES_REQUESTED),
+    ("Exam questions without answers", ResourceType.COURSE_MATERIAL, Curriculum.AI_CORE,
+     "CC-BY-NC-4.0", ResourceStatus.REJECTED),
+    ("Green AI: measuring the energy of training", ResourceType.TEXTBOOK, Curriculum.AI_SOCIETY,
+     "CC-BY-4.0", None),
+]  # fmt: skip
+
+
+def _resources(coordinator, submitters) -> None:
+    """Lecturers submit; the committee accepts, asks for changes or rejects, with reasons."""
+    for number, (title, kind, curriculum, licence, decision) in enumerate(RESOURCES):
+        if Resource.objects.filter(title=title).exists():
+            continue
+        resource = services.resource_submit(
+            data={
+                "title": title,
+                "description": f"{title}, prepared for AIDA's doctoral courses.",
+                "type": kind,
+                "curricula": [curriculum],
+                "level": CourseLevel.ADVANCED,
+                "language": "en",
+                "licence": licence,
+                "authors": submitters[number % len(submitters)].full_name,
+                "url": f"https://example.org/aida/resources/{slugify(title)}",
+            },
+            actor=submitters[number % len(submitters)],
+        )
+        if decision is None:
+            continue
+        met = decision == ResourceStatus.ACCEPTED
+        services.resource_review(
+            resource=resource,
+            decision=decision,
+            criteria={
+                criterion: {"met": met or criterion != ReviewCriterion.ACCESSIBILITY_LICENSING}
+                for criterion in ReviewCriterion.values
+            },
+            reasons={
+                ResourceStatus.ACCEPTED: "Meets all five criteria.",
+                ResourceStatus.CHANGES_REQUESTED: "Add a datasheet and the licence of each "
+                "source image.",
+                ResourceStatus.REJECTED: "A non-commercial licence cannot be admitted; exam "
+                "questions without answers have little value for learners.",
+            }[decision],
             actor=coordinator,
         )

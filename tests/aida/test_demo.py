@@ -4,7 +4,17 @@ import pytest
 
 from ai4media_portal.core.demo import DemoContext
 from aida import demo
-from aida.models import Certificate, Course, Enrolment, Lecture, Member, Offering, Student
+from aida.enums import ResourceStatus
+from aida.models import (
+    Certificate,
+    Course,
+    Enrolment,
+    Lecture,
+    Member,
+    Offering,
+    Resource,
+    Student,
+)
 from network.models import NetworkRole, OrganisationRole
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +41,17 @@ def test_demo_has_every_state_and_is_idempotent():
     assert Enrolment.objects.filter(status="completed").exists()
     assert Certificate.objects.count() == 2
     assert Lecture.objects.count() == 6
-    counts = (Member.objects.count(), Course.objects.count(), Enrolment.objects.count())
+    assert set(Resource.objects.values_list("status", flat=True)) == set(ResourceStatus.values)
+    counts = (
+        Member.objects.count(),
+        Course.objects.count(),
+        Enrolment.objects.count(),
+        Resource.objects.count(),
+    )
     _seed()
-    assert (Member.objects.count(), Course.objects.count(), Enrolment.objects.count()) == counts
+    assert (
+        Member.objects.count(),
+        Course.objects.count(),
+        Enrolment.objects.count(),
+        Resource.objects.count(),
+    ) == counts
