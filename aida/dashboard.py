@@ -16,7 +16,12 @@ def panels(request) -> list[Panel]:
     if can(user, "aida.view_student_queue"):
         waiting = selectors.students_to_validate(user).count()
         result.append(
-            Panel(_("AIDA registrations"), "aida/dashboard/queue.html", {"waiting": waiting}, 40)
+            Panel(
+                _("AIDA registrations"),
+                "aida/dashboard/queue.html",
+                {"waiting": waiting, "manages_members": can(user, "aida.manage_members")},
+                40,
+            )
         )
     student = selectors.student_of(user)
     enrolments = list(selectors.my_enrolments(user)[:10])

@@ -438,3 +438,75 @@ class LectureForm(PortalModelForm):
 
     def lecture_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in Lecture.EDITABLE_FIELDS}
+
+
+# --- Managing members, representatives and lecturers (AIDA coordinators) -----------------------
+
+
+class MemberAddForm(PortalForm):
+    """A network organisation joins AIDA: named by its address in the member directory
+    (``/network/organisations/<slug>/``) or by its exact name."""
+
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=300,
+        help_text=_("Its exact name in the network's directory, or the last part of its address."),
+    )
+    tier = forms.ChoiceField(label=_("Tier"), choices=MemberTier.choices)
+    joined_on = forms.DateField(label=_("Joined AIDA on"), widget=forms.DateInput({"type": "date"}))
+    mou_signed_on = forms.DateField(
+        label=_("Memorandum of understanding signed on"),
+        widget=forms.DateInput({"type": "date"}),
+    )
+
+    def clean_organisation(self):
+        from network.models import Organisation
+
+        text = self.cleaned_data["organisation"].strip().rstrip("/").rsplit("/", 1)[-1]
+        found = (
+            Organisation.objects.filter(slug=text).first()
+            or Organisation.objects.filter(name__iexact=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(_("No organisation of the network has this name."))
+        return found
+
+    def clean(self):
+        data = super().clean()
+        joined, signed = data.get("joined_on"), data.get("mou_signed_on")
+        if joined and signed and signed > joined:
+            self.add_error(
+                "mou_signed_on", _("Members sign the memorandum before they join, not after.")
+            )
+        return data
+
+
+class _PersonForm(PortalForm):
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("The address of their portal account."),
+    )
+    member = forms.ModelChoiceField(
+        label=_("Member institution"),
+        queryset=Member.objects.select_related("organisation").order_by("organisation__name"),
+    )
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Nobody has a portal account with this address: ask them to sign up first.")
+            )
+        return user
+
+
+class RepresentativeAddForm(_PersonForm):
+    """Name an institution's AIDA representative: they validate its students."""
+
+
+class LecturerAddForm(_PersonForm):
+    """Record a lecturer of a member institution: they add courses and offerings."""
+
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)

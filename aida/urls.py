@@ -7,6 +7,7 @@ app_name = "aida"
 urlpatterns = [
     path("", views.index, name="index"),
     path("members/", views.members, name="members"),
+    path("manage/members/", views.manage_members, name="manage_members"),
     path("numbers/", views.numbers, name="numbers"),
     path("register/", views.register, name="register"),
     path("students/", views.students, name="students"),

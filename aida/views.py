@@ -13,7 +13,7 @@ from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.public_cache import public_page
-from ai4media_portal.core.web import listing_query, paginate, require
+from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from . import selectors, services
 from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
@@ -23,10 +23,13 @@ from .forms import (
     CourseForm,
     DecisionForm,
     LectureForm,
+    LecturerAddForm,
     MarkForm,
+    MemberAddForm,
     MemberFilterForm,
     OfferingForm,
     OfferingMoveForm,
+    RepresentativeAddForm,
     ResourceFilterForm,
     ResourceForm,
     ResourceReviewForm,
@@ -152,6 +155,67 @@ def register(request):
         form = StudentForm(instance=student)
         status = 200
     return render(request, "aida/register.html", {"form": form, "student": student}, status=status)
+
+
+MANAGEMENT_FORMS = {
+    "member": MemberAddForm,
+    "representative": RepresentativeAddForm,
+    "lecturer": LecturerAddForm,
+}
+
+
+@login_required
+def manage_members(request):
+    """AIDA coordinators add member institutions, their representatives and lecturers. Each
+    form posts on its own (``form=member|representative|lecturer``); a refused one comes back
+    with its errors beside the fields and everything typed kept."""
+    require(request, "aida.manage_members")
+    bound = {}
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        if kind not in MANAGEMENT_FORMS:
+            raise Http404
+        form = bound[kind] = MANAGEMENT_FORMS[kind](request.POST, prefix=kind)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if kind == "member":
+                    services.member_add(
+                        organisation=data["organisation"],
+                        tier=data["tier"],
+                        joined_on=data["joined_on"],
+                        mou_signed_on=data["mou_signed_on"],
+                        actor=request.user,
+                    )
+                    message = _("%(name)s is now an AIDA member.")
+                    name = data["organisation"].name
+                elif kind == "representative":
+                    services.member_add_representative(
+                        member=data["member"], user=data["email"], actor=request.user
+                    )
+                    message = _("%(name)s now validates this institution's students.")
+                    name = data["email"].display_name
+                else:
+                    services.lecturer_add(
+                        user=data["email"],
+                        member=data["member"],
+                        position=data["position"],
+                        actor=request.user,
+                    )
+                    message = _("%(name)s is recorded as a lecturer.")
+                    name = data["email"].display_name
+            except PortalError as error:
+                form_error(form, error)
+            else:
+                messages.success(request, message % {"name": name})
+                return redirect("aida:manage_members")
+    forms_ = {kind: bound.get(kind) or cls(prefix=kind) for kind, cls in MANAGEMENT_FORMS.items()}
+    return render(
+        request,
+        "aida/manage_members.html",
+        {"forms": forms_, "members": selectors.members_for_management()},
+        status=422 if bound else 200,
+    )
 
 
 @login_required
