@@ -407,6 +407,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def calendar(request):
     """Every AI Excellence Lecture and offering as an iCalendar feed."""
     return _ics(
@@ -420,6 +421,7 @@ def calendar(request):
 
 
 @require_GET
+@public_page(*PUBLIC_SCOPES)
 def course_calendar(request, slug):
     """A course's offerings and related lectures as an iCalendar feed."""
     course = selectors.course_for_page(slug)

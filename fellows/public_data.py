@@ -1,7 +1,17 @@
-"""What this pillar's public pages and API lists show (see ``core/public_cache.py``): host
-offers, exchanges (completed ones publicly; numbers count approved ones), their outcomes and
-published testimonials. Saving any of these invalidates the cached fellows pages."""
+"""What the programme's public pages show (see ``core/public_cache.py``): every model of the
+pillar is listed, so that saving any of them (an offer, a fellow's profile, an exchange, an
+outcome, a testimonial) invalidates the cached fellows pages at once; records never shown
+publicly only refresh the cache a little more often than needed."""
 
-from .models import Exchange, HostOffer, Outcome, Testimonial
+import datetime
 
-MODELS = [HostOffer, Exchange, Outcome, Testimonial]
+from django.apps import apps
+
+from ai4media_portal.core.public_cache import seconds_until_midnight
+
+MODELS = list(apps.get_app_config("fellows").get_models(include_auto_created=True))
+
+
+def seconds_until_change(now: datetime.datetime) -> float:
+    """Seconds until the next midnight in Brussels: offers and exchanges are dated by day."""
+    return seconds_until_midnight(now)

@@ -15,6 +15,7 @@ from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
@@ -154,6 +155,7 @@ def completed_exchange(request, pk):
 
 
 @require_GET
+@public_page("fellows", "network", "outputs")
 def offers(request):
     form = OfferFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
@@ -255,6 +257,7 @@ def offer_edit(request, pk):
 
 
 @require_GET
+@public_page("fellows", "network", "outputs")
 def profiles(request):
     form = ProfileFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
@@ -281,6 +284,7 @@ def profile_edit(request):
 
 @login_required
 @require_GET
+@private_page
 def conversations(request):
     page = paginate(request, selectors.conversations_of(request.user), PAGE_SIZE)
     return render(request, "fellows/conversations.html", {"page": page})
@@ -316,6 +320,7 @@ def conversation_detail(request, pk):
 
 @login_required
 @require_GET
+@private_page
 def my_exchanges(request):
     page = paginate(request, selectors.exchanges_of(request.user), PAGE_SIZE)
     return render(request, "fellows/my_exchanges.html", {"page": page})
@@ -651,6 +656,7 @@ def exchange_action(request, pk, action):
 
 @login_required
 @require_GET
+@private_page
 def queue(request):
     require(request, "fellows.manage_exchanges")
     form = QueueFilterForm(request.GET or None)
@@ -719,6 +725,7 @@ def queue_export(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@private_page
 def budget(request):
     require(request, "fellows.manage_budget")
     form = PeriodForm(request.POST or None)

@@ -69,11 +69,13 @@ class ExchangeFilter(PortalFilterSet):
         return queryset.filter(start_date__year=value)
 
 
-class ExchangeViewSet(viewsets.ReadOnlyModelViewSet):
+class ExchangeViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Exchanges: the public summary of completed ones for everyone; the fellow, the
     supervisors and the fellows coordinators also see their other exchanges, with the full
     record (``ExchangeSerializer``). Any other exchange answers 404."""
 
+    # Anonymous lists (completed exchanges only) come from the shared cache.
+    public_cache_scopes = ("fellows", "network", "outputs")
     permission_classes = [permissions.AllowAny]
     serializer_class = ExchangeSerializer
     filterset_class = ExchangeFilter
