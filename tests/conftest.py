@@ -1,10 +1,20 @@
 import pytest
+from celery.result import _set_task_join_will_block
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ai4media_portal.core.roles import Role
 
 from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _celery_joins_allowed():
+    """Eager tasks mark the process "inside a task" while they run, in a flag shared by all
+    threads; two threads running eager tasks at once (the parallel-request tests) can leave it
+    set, and a later test waiting on an eager result would be refused. Each test starts
+    clear."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
