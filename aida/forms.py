@@ -471,15 +471,6 @@ class MemberAddForm(PortalForm):
             raise forms.ValidationError(_("No organisation of the network has this name."))
         return found
 
-    def clean(self):
-        data = super().clean()
-        joined, signed = data.get("joined_on"), data.get("mou_signed_on")
-        if joined and signed and signed > joined:
-            self.add_error(
-                "mou_signed_on", _("Members sign the memorandum before they join, not after.")
-            )
-        return data
-
 
 class _PersonForm(PortalForm):
     email = forms.EmailField(

@@ -102,9 +102,15 @@ def member_add(
     actor,
 ) -> Member:
     """Make a network organisation an AIDA member (AIDA coordinators only); the organisation
-    also gets the network's AIDA-member role from ``joined_on``. Adding it twice is refused
-    (``PortalError`` on ``organisation``)."""
+    also gets the network's AIDA-member role from ``joined_on``. Refused (``PortalError``
+    naming the field): adding it twice (``organisation``; the organisation's row is locked,
+    so two coordinators at once add it once), a memorandum signed after joining
+    (``mou_signed_on``: members sign the MoU to join)."""
     require_perm(actor, "aida.manage_members")
+    if mou_signed_on > joined_on:
+        raise PortalError(
+            _("Members sign the memorandum before they join, not after."), field="mou_signed_on"
+        )
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if Member.objects.filter(organisation=locked).exists():

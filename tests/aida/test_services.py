@@ -21,6 +21,7 @@ from aida.enums import (
 )
 from aida.models import Enrolment, Member, Offering
 from network.models import NetworkRole, OrganisationRole
+from tests.concurrency import run_in_parallel
 from tests.factories import UserFactory
 from tests.network.factories import OrganisationFactory
 
@@ -93,6 +94,42 @@ def test_member_add_refuses_twice_and_non_coordinators(coordinator, member):
             actor=UserFactory(),
         )
     assert Member.objects.count() == 1
+
+
+def test_member_add_refuses_a_memorandum_signed_after_joining(coordinator):
+    with pytest.raises(PortalError) as error:
+        services.member_add(
+            organisation=OrganisationFactory(),
+            tier=MemberTier.FULL,
+            joined_on=date(2022, 9, 1),
+            mou_signed_on=date(2022, 9, 2),
+            actor=coordinator,
+        )
+    assert error.value.field == "mou_signed_on"
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_adding_one_organisation_at_once_add_it_once(coordinator):
+    organisation = OrganisationFactory()
+
+    def add(_i):
+        return services.member_add(
+            organisation=organisation,
+            tier=MemberTier.FULL,
+            joined_on=date(2022, 9, 1),
+            mou_signed_on=date(2022, 8, 1),
+            actor=coordinator,
+        )
+
+    results = run_in_parallel(5, add)
+
+    assert sum(isinstance(result, Member) for result in results) == 1
+    assert all(
+        isinstance(result, Member) or getattr(result, "field", None) == "organisation"
+        for result in results
+    ), results
+    assert Member.objects.filter(organisation=organisation).count() == 1
 
 
 def test_members_filter_by_tier_and_country():
