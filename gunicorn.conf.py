@@ -29,3 +29,18 @@ def when_ready(server):
     # walk it on every full collection (pauses of tens of milliseconds otherwise).
     if preload_app:
         gc.freeze()
+
+
+# A worker loads more on its first requests (templates, URL patterns, compiled queries and
+# formats), all of which then lives as long as it does. Freezing that too, once, keeps full
+# collections short: on 2 cores, OAI-PMH pages of 100 records paused every ~10th page for
+# 250–350 ms without it and stayed under 125 ms with it (benchmarks/outputs_bench.py).
+WARM_AFTER_REQUESTS = int(os.environ.get("GUNICORN_FREEZE_AFTER", "50"))
+
+
+def post_request(worker, req, environ, resp):
+    served = getattr(worker, "portal_requests_served", 0) + 1
+    worker.portal_requests_served = served
+    if served == WARM_AFTER_REQUESTS:
+        gc.collect()  # what is garbage now is not frozen with the rest
+        gc.freeze()

@@ -12,3 +12,5 @@ class OutputsConfig(AppConfig):
         from .enums import OutputStatus
 
         register_tones({OutputStatus.DELETED: Tone.NEGATIVE})
+
+        from . import signals  # noqa: F401 — connects the receivers

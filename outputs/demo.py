@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from network.models import Organisation, OrganisationContact
 
+from . import services
 from .enums import (
     Access,
     BriefType,
@@ -269,6 +270,7 @@ def seed(ctx) -> None:
     )
     for model in (Funding, Identifier, Link):
         model.objects.bulk_create([row for row in extras if isinstance(row, model)])
+    services.catalogue_columns_refresh(output.pk for output in outputs)
     _brief_files(wanted)
     # A partner's contact who curates its outputs.
     curator = ctx.demo_user("outputs-curator", "Olga Outputs")

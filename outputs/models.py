@@ -202,6 +202,14 @@ class Output(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     # Creator names, kept by the services whenever creators change, for the full-text search.
     search_names = models.TextField(blank=True, editable=False)
+    # Kept with ``search_names`` for the catalogue, which reads them instead of joining the
+    # creators of every match: each creator's name once, in the creators' order (a result's
+    # byline and the creator facet), and each organisation a creator is affiliated to once
+    # (keys of ``network.Organisation``, for the organisation facet).
+    creator_names = ArrayField(
+        models.CharField(max_length=300), default=list, blank=True, editable=False
+    )
+    affiliation_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
     )

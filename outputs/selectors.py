@@ -38,17 +38,22 @@ def harvestable() -> QuerySet[Output]:
 
 def with_relations(queryset: QuerySet[Output]) -> QuerySet[Output]:
     """What a record's card, page or export shows, in a fixed number of queries."""
-    return queryset.select_related("organisation").prefetch_related(
-        Prefetch(
-            "creators",
-            queryset=Creator.objects.order_by("position").prefetch_related(
-                Prefetch("affiliations", queryset=Organisation.objects.order_by("name"))
+    # The search vector is the database's alone: never read, not worth sending.
+    return (
+        queryset.defer("search_vector")
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "creators",
+                queryset=Creator.objects.order_by("position").prefetch_related(
+                    Prefetch("affiliations", queryset=Organisation.objects.order_by("name"))
+                ),
             ),
-        ),
-        "identifiers",
-        "links",
-        "funding",
-        Prefetch("relations__target"),
+            "identifiers",
+            "links",
+            "funding",
+            Prefetch("relations__target"),
+        )
     )
 
 
@@ -174,61 +179,160 @@ def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetV
     return sorted(facets, key=lambda f: f.value, reverse=True)
 
 
-def facets(filters: Filters) -> dict[str, list[FacetValue]]:
-    """How many published outputs match ``filters`` per kind, year, research area, use case,
-    access, licence, affiliated organisation and creator (the 20 most frequent organisations
-    and creators): one query, however many outputs. The matching records are found once (a
-    materialised common table expression) and every facet counted from them, so a
-    full-text search runs once rather than once per facet."""
-    matching = (
-        filtered(filters)
-        .order_by()
-        .values("pk", "kind", "date_year", "access", "licence", "research_areas", "use_cases")
-    )
-    inner, params = matching.query.sql_with_params()
-    creator = Creator._meta.db_table
-    through = Creator.affiliations.through._meta.db_table
+# The catalogue's ordering in SQL over the matching rows (``m``), as ``SORTS`` orders the
+# queryset: the relevance of a search first, then the newest.
+_SQL_SORTS = {
+    "newest": "date_year DESC, date_month DESC NULLS LAST, pk DESC",
+    "oldest": "date_year ASC, date_month ASC NULLS FIRST, pk ASC",
+    "title": "title ASC, pk ASC",
+}
+FACET_TOP = 20
+
+
+@dataclass(frozen=True)
+class CatalogueResult:
+    """One page of the catalogue: the matches' ``count``, the keys of the page's outputs in
+    order (``keys``, at most ``limit``) and the ``facets``."""
+
+    count: int
+    keys: list[int]
+    facets: dict[str, list[FacetValue]]
+
+
+def _sort_sql(filters: Filters, searching: bool) -> str:
+    if filters.sort in _SQL_SORTS:
+        return _SQL_SORTS[filters.sort]
+    if searching:
+        return f"rank DESC, {_SQL_SORTS['newest']}"
+    return _SQL_SORTS["newest"]
+
+
+def catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> CatalogueResult:
+    """The catalogue's matches for ``filters``: how many, the keys of ``limit`` of them from
+    ``offset`` in the catalogue's order (``catalogue``'s: relevance when searching, then the
+    newest; or ``filters.sort``), and the facets — how many match per kind, year, research
+    area, use case, access, licence, and for the ``FACET_TOP`` most frequent affiliated
+    organisations and creators.
+
+    One statement, however many outputs: the matching rows are read once (a materialised
+    common table expression, with the search's rank) and the page, the count and every facet
+    are computed from them: kind, access, licence, year, research areas and use cases in one
+    pass (grouping sets), creators and organisations from the rows' own facet columns. Facet
+    values that match nothing are left out.
+    """
+    searching = search_query(filters.search) is not None
+    columns = [
+        "pk",
+        "kind",
+        "date_year",
+        "date_month",
+        "access",
+        "licence",
+        "research_areas",
+        "use_cases",
+        "creator_names",
+        "affiliation_ids",
+    ]
+    if searching:
+        columns.append("rank")
+    if filters.sort == "title":
+        columns.append("title")
+    inner, inner_params = filtered(filters).order_by().values(*columns).query.sql_with_params()
     organisation = Organisation._meta.db_table
+    # The scalar and array facets in one pass (grouping sets); an array's rows count each
+    # distinct combination of values (a handful), which are added up per value below.
     sql = f"""
         WITH m AS MATERIALIZED ({inner})
-        SELECT 'kind', kind, '', COUNT(*) FROM m GROUP BY kind
-        UNION ALL SELECT 'year', date_year::text, '', COUNT(*) FROM m GROUP BY date_year
-        UNION ALL SELECT 'access', access, '', COUNT(*) FROM m GROUP BY access
-        UNION ALL SELECT 'licence', licence, '', COUNT(*) FROM m GROUP BY licence
-        UNION ALL SELECT 'area', item, '', COUNT(*)
-            FROM m CROSS JOIN LATERAL unnest(m.research_areas) item GROUP BY item
-        UNION ALL SELECT 'use_case', item, '', COUNT(*)
-            FROM m CROSS JOIN LATERAL unnest(m.use_cases) item GROUP BY item
-        UNION ALL (SELECT 'creator', c.name, '', COUNT(DISTINCT c.output_id)
-            FROM {creator} c JOIN m ON c.output_id = m.pk
-            GROUP BY c.name ORDER BY 4 DESC, c.name LIMIT 20)
-        UNION ALL (SELECT 'organisation', o.slug, o.name, COUNT(DISTINCT c.output_id)
-            FROM {creator} c JOIN m ON c.output_id = m.pk
-            JOIN {through} a ON a.creator_id = c.id
-            JOIN {organisation} o ON o.id = a.organisation_id
-            GROUP BY o.slug, o.name ORDER BY 4 DESC, o.name LIMIT 20)
+        SELECT 'count', '', '', COUNT(*) FROM m
+        UNION ALL SELECT 'hit', k.pk::text, '', k.n
+            FROM unnest(ARRAY(
+                SELECT pk FROM m ORDER BY {_sort_sql(filters, searching)} LIMIT %s OFFSET %s
+            )) WITH ORDINALITY AS k(pk, n)
+        UNION ALL SELECT
+            CASE WHEN GROUPING(kind) = 0 THEN 'kind'
+                 WHEN GROUPING(access) = 0 THEN 'access'
+                 WHEN GROUPING(licence) = 0 THEN 'licence'
+                 WHEN GROUPING(date_year) = 0 THEN 'year'
+                 WHEN GROUPING(research_areas) = 0 THEN 'area'
+                 ELSE 'use_case' END,
+            COALESCE(kind, access, licence, date_year::text,
+                     array_to_string(research_areas, ' '), array_to_string(use_cases, ' ')),
+            '', COUNT(*)
+            FROM m
+            GROUP BY GROUPING SETS (
+                (kind), (access), (licence), (date_year), (research_areas), (use_cases))
+        UNION ALL (SELECT 'creator', name, '', COUNT(*)
+            FROM (SELECT unnest(creator_names) AS name FROM m) c
+            GROUP BY name ORDER BY 4 DESC, name LIMIT {FACET_TOP})
+        UNION ALL (SELECT 'organisation', o.slug, o.name, COUNT(*)
+            FROM (SELECT unnest(affiliation_ids) AS id FROM m) a
+            JOIN {organisation} o ON o.id = a.id
+            GROUP BY o.slug, o.name ORDER BY 4 DESC, o.name LIMIT {FACET_TOP})
     """
     found: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*inner_params, limit, offset])
         for facet, value, label, count in cursor.fetchall():
             found.setdefault(facet, []).append((value, label, count))
 
     def pairs(name, convert=str):
         return [(convert(value), count) for value, _label, count in found.get(name, [])]
 
-    return {
-        "kind": _sorted(pairs("kind"), dict(OutputKind.choices)),
-        "year": _sorted(pairs("year", int), by_count=False),
-        "area": _sorted(pairs("area"), dict(ResearchArea.choices)),
-        "use_case": _sorted(pairs("use_case"), dict(UseCase.choices)),
-        "access": _sorted(pairs("access"), dict(Access.choices)),
-        "licence": _sorted(pairs("licence")),
-        "organisation": [
-            FacetValue(slug, name, n) for slug, name, n in found.get("organisation", [])
-        ],
-        "creator": [FacetValue(name, name, n) for name, _label, n in found.get("creator", [])],
-    }
+    def spread(name):
+        """An array facet: each value's count summed over the combinations holding it
+        (enumeration values have no spaces)."""
+        totals: dict[str, int] = {}
+        for combination, _label, count in found.get(name, []):
+            for value in (combination or "").split():
+                totals[value] = totals.get(value, 0) + count
+        return list(totals.items())
+
+    hits = sorted(found.get("hit", []), key=lambda row: row[2])
+    return CatalogueResult(
+        count=found["count"][0][2],
+        keys=[int(value) for value, _label, _n in hits],
+        facets={
+            "kind": _sorted(pairs("kind"), dict(OutputKind.choices)),
+            "year": _sorted(pairs("year", int), by_count=False),
+            "area": _sorted(spread("area"), dict(ResearchArea.choices)),
+            "use_case": _sorted(spread("use_case"), dict(UseCase.choices)),
+            "access": _sorted(pairs("access"), dict(Access.choices)),
+            "licence": _sorted(pairs("licence")),
+            "organisation": [
+                FacetValue(slug, name, n) for slug, name, n in found.get("organisation", [])
+            ],
+            "creator": [FacetValue(name, name, n) for name, _label, n in found.get("creator", [])],
+        },
+    )
+
+
+def facets(filters: Filters) -> dict[str, list[FacetValue]]:
+    """How many published outputs match ``filters`` per facet (``catalogue_pass``)."""
+    return catalogue_pass(filters).facets
+
+
+# What a result in the catalogue shows (``outputs/_output_item.html``).
+CARD_FIELDS = (
+    "pk",
+    "updated_at",
+    "kind",
+    "title",
+    "date_year",
+    "date_month",
+    "date_day",
+    "venue",
+    "access",
+    "licence",
+    "cover_image",
+    "creator_names",
+)
+
+
+def catalogue_cards(keys: list[int]) -> list[Output]:
+    """The outputs at ``keys``, in that order, with the fields a catalogue result shows
+    (``CARD_FIELDS``; the byline from ``creator_names``): one query."""
+    rows = {output.pk: output for output in Output.objects.filter(pk__in=keys).only(*CARD_FIELDS)}
+    return [rows[key] for key in keys if key in rows]
 
 
 def output_for_page(pk: int, user) -> Output | None:

@@ -334,8 +334,41 @@ def _write_creators(output: Output, creators: list[CreatorData]) -> None:
         for organisation in dict.fromkeys(creator.affiliations)
     )
     output.search_names = " ".join(creator.name for creator in creators)
+    output.creator_names = list(dict.fromkeys(creator.name for creator in creators))
+    output.affiliation_ids = list(
+        dict.fromkeys(o.pk for creator in creators for o in creator.affiliations)
+    )
     # updated_at is the record's OAI-PMH datestamp: it moves whenever anything shown changes.
-    output.save(update_fields=["search_names", "updated_at"])
+    output.save(update_fields=["search_names", "creator_names", "affiliation_ids", "updated_at"])
+
+
+# The catalogue's columns of ``Output`` from its creators, for writers that bulk-create creators
+# (the demo data, benchmarks, test factories); ``_write_creators`` sets them itself.
+_FACETS_FROM_CREATORS = """
+    UPDATE outputs_output o SET
+        creator_names = COALESCE(
+            (SELECT array_agg(c.name ORDER BY c.first)
+               FROM (SELECT name, MIN(position) AS first FROM outputs_creator
+                      WHERE output_id = o.id GROUP BY name) c),
+            '{}'),
+        affiliation_ids = COALESCE(
+            (SELECT array_agg(DISTINCT a.organisation_id)
+               FROM outputs_creator c
+               JOIN outputs_creator_affiliations a ON a.creator_id = c.id
+              WHERE c.output_id = o.id),
+            '{}')
+    WHERE o.id = ANY(%s)
+"""
+
+
+def catalogue_columns_refresh(output_ids: Iterable[int]) -> None:
+    """Recompute ``creator_names`` and ``affiliation_ids`` of the outputs ``output_ids``
+    from their stored creators and affiliations, in one statement. Not their datestamp:
+    nothing a harvester sees changes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_FACETS_FROM_CREATORS, [list(output_ids)])
 
 
 def _write_rows(output, identifiers, links, relations) -> None:

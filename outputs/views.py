@@ -4,6 +4,7 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -14,6 +15,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import file_response, private_file_response
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.pagination import PortalPaginator
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.pillars import PILLAR_APPS
 from ai4media_portal.core.public_cache import public_page
@@ -28,6 +30,7 @@ from .imports.files import read_import_file
 from .models import Output
 
 CATALOGUE_PAGE_SIZE = 25
+MAX_PAGE_NUMBER = 10**7
 CURATION_PAGE_SIZE = 50
 # A filtered export holds at most this many records (the API pages through more).
 EXPORT_LIMIT = 5000
@@ -43,7 +46,7 @@ def index(request):
     """The public catalogue: full-text search, facets, sorting and pages, all in the query
     string."""
     filters = _filters(request)
-    page = paginate(request, selectors.catalogue(filters), CATALOGUE_PAGE_SIZE)
+    page, facets = _catalogue_page(request, filters)
     params = filters.as_params()
     return render(
         request,
@@ -51,13 +54,32 @@ def index(request):
         {
             "page": page,
             "filters": filters,
-            "facets": _facet_links(selectors.facets(filters), params),
+            "facets": _facet_links(facets, params),
             "kinds": OutputKind.choices,
             "page_query": listing_query(params),
             "export_query": listing_query(params),
             "can_curate": can(request.user, "outputs.curate_outputs"),
         },
     )
+
+
+def _catalogue_page(request, filters) -> tuple[Page, dict]:
+    """The catalogue page named by ``?page=`` (the first for a bad number, the last past the
+    end) and the facets, from one pass over the matches (``selectors.catalogue_pass``)."""
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, MAX_PAGE_NUMBER)  # any later page is past the end anyway
+    size = CATALOGUE_PAGE_SIZE
+    result = selectors.catalogue_pass(filters, offset=(number - 1) * size, limit=size)
+    paginator = PortalPaginator([], size, count=result.count)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        keys = selectors.catalogue_pass(filters, offset=(number - 1) * size, limit=size).keys
+    else:
+        keys = result.keys
+    return Page(selectors.catalogue_cards(keys), number, paginator), result.facets
 
 
 def _facet_links(facets, params) -> dict[str, list[dict]]:

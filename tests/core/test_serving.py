@@ -37,3 +37,21 @@ def test_gunicorn_freezes_what_the_master_loaded_for_the_garbage_collector(monke
 
     assert gc.get_freeze_count() > before
     gc.unfreeze()
+
+
+def test_a_worker_freezes_what_its_first_requests_loaded_once(monkeypatch):
+    monkeypatch.setenv("GUNICORN_FREEZE_AFTER", "3")
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    worker = type("Worker", (), {})()
+
+    for _ in range(2):
+        config["post_request"](worker, None, {}, None)
+    assert calls == []
+    config["post_request"](worker, None, {}, None)
+    assert calls == ["collect", "freeze"]
+    for _ in range(10):
+        config["post_request"](worker, None, {}, None)
+    assert calls == ["collect", "freeze"]

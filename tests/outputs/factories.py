@@ -46,4 +46,6 @@ class OutputFactory(factory.django.DjangoModelFactory):
             )
         self.search_names = " ".join(f"{given} {family}" for family, given in names)
         self.save(update_fields=["search_names"])
+        # The creators' signals filled the catalogue's columns in the database.
+        self.refresh_from_db(fields=["creator_names", "affiliation_ids"])
         Funding.objects.create(output=self)
