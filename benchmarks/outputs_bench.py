@@ -7,8 +7,11 @@
   under 300 ms.
 - **BibTeX import**: the preview of a 5,000-entry file (parse, check, find duplicates by DOI
   and by title and year against the 100,000), under 10 s (worst of three).
-- **Catalogue search**: the catalogue page with a full-text search, facets and the first
-  page of results, under 150 ms (95th percentile over the queries, each asked 5 times).
+- **Catalogue search**: the catalogue page with a full-text search, facets and a page of
+  results, under 150 ms (95th percentile over the queries' first five pages, each worked out
+  afresh rather than taken from the cache).
+
+The server is warmed up first (``WARM_UP`` requests), as a running portal is.
 
 Writes ``benchmarks/results/outputs.json``.
 """
@@ -38,6 +41,7 @@ PAGE_TARGET = 0.300
 BIBTEX_TARGET = 10.0
 SEARCH_TARGET = 0.150
 SEARCH_REPEATS = 5
+WARM_UP = 200
 SEARCHES = [
     "deepfake",
     "deepfake detection",
@@ -92,6 +96,8 @@ def run() -> list[Row]:
     port = web_bench._free_port()
     base = f"http://127.0.0.1:{port}"
     with web_bench._gunicorn(env, port):
+        print("  warming the server up …", flush=True)
+        _warm_up(base)
         print("  harvesting ListRecords …", flush=True)
         harvest = _harvest(base)
         print("  searching the catalogue …", flush=True)
@@ -114,6 +120,22 @@ def _get(url: str) -> tuple[bytes, float]:
     with urllib.request.urlopen(url, timeout=60) as response:
         body = response.read()
     return body, time.perf_counter() - started
+
+
+def _warm_up(base: str) -> None:
+    """Serve what a running portal has served before the harvester comes: ``WARM_UP``
+    requests of the OAI-PMH verbs (every worker then has loaded its code and frozen it for
+    the garbage collector, gunicorn.conf.py) and of the catalogue."""
+    queries = [
+        {"verb": "Identify"},
+        {"verb": "ListMetadataFormats"},
+        {"verb": "ListRecords", "metadataPrefix": "oai_dc"},
+        {"verb": "ListRecords", "metadataPrefix": "oai_openaire"},
+    ]
+    for n in range(WARM_UP):
+        _get(f"{base}/oai/?{urllib.parse.urlencode(queries[n % len(queries)])}")
+        if n % 10 == 0:
+            _get(f"{base}/outputs/")
 
 
 def _harvest(base: str) -> dict:
@@ -154,20 +176,42 @@ def _harvest(base: str) -> dict:
 
 
 def _search(base: str) -> dict:
+    """Each query's first ``SEARCH_REPEATS`` pages, each asked once: every answer is worked
+    out afresh (``X-Cache: MISS``, the setup having invalidated the outputs' cached pages),
+    as for a visitor whose search nobody made before. Then the first page once more, as the
+    shared cache answers it."""
     timings = []
     per_query = {}
+    cached = []
     for text in SEARCHES:
-        url = f"{base}/outputs/?{urllib.parse.urlencode({'q': text})}"
-        runs = [_get(url)[1] * 1000 for _ in range(SEARCH_REPEATS)]
+        runs = []
+        for page in range(1, SEARCH_REPEATS + 1):
+            query = urllib.parse.urlencode({"q": text, **({"page": page} if page > 1 else {})})
+            seconds, state = _timed_page(f"{base}/outputs/?{query}")
+            if state != "MISS":
+                raise SystemExit(f"The search {text!r} (page {page}) came from the cache.")
+            runs.append(seconds * 1000)
         per_query[text] = round(statistics.median(runs), 1)
         timings.extend(runs)
+        seconds, state = _timed_page(f"{base}/outputs/?{urllib.parse.urlencode({'q': text})}")
+        if state == "HIT":
+            cached.append(seconds * 1000)
     timings.sort()
     return {
         "queries": per_query,
         "ms_median": statistics.median(timings),
         "ms_p95": timings[int(len(timings) * 0.95) - 1],
         "ms_max": timings[-1],
+        "cached_ms_median": statistics.median(cached) if cached else None,
     }
+
+
+def _timed_page(url: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        state = response.headers.get("X-Cache", "")
+    return time.perf_counter() - started, state
 
 
 def _rows(report: dict) -> list[Row]:
@@ -177,6 +221,7 @@ def _rows(report: dict) -> list[Row]:
         and harvest["repeated"] == 0
     )
     bibtex = setup["bibtex_seconds"]
+    per_query = ", ".join(f"{text} {ms:.0f}" for text, ms in search["queries"].items())
     actions = ", ".join(f"{n} {action}" for action, n in sorted(setup["bibtex_actions"].items()))
     return [
         Row(NAME, "instance", f"{setup['outputs']} outputs, {setup['harvestable']} harvestable"),
@@ -206,8 +251,14 @@ def _rows(report: dict) -> list[Row]:
         Row(
             NAME,
             "catalogue search (median; p95; max)",
-            f"{search['ms_median']:.0f} ms; {search['ms_p95']:.0f} ms; {search['ms_max']:.0f} ms",
+            f"{search['ms_median']:.0f} ms; {search['ms_p95']:.0f} ms; {search['ms_max']:.0f} ms "
+            f"(per query: {per_query})",
             f"p95 < {SEARCH_TARGET * 1000:.0f} ms",
             search["ms_p95"] < SEARCH_TARGET * 1000,
+        ),
+        Row(
+            NAME,
+            "… the same first pages again, from the shared cache (median)",
+            f"{search['cached_ms_median']:.1f} ms" if search["cached_ms_median"] else "no hit",
         ),
     ]

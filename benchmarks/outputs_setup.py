@@ -17,6 +17,10 @@ import time
 
 BIBTEX_ENTRIES = 5000
 BATCH = 5000
+# Partner organisations the creators are affiliated to (the catalogue's organisation facet).
+AFFILIATIONS = 60
+AREAS = ["new-paradigms", "trustworthy-ai", "content-centred-ai", "human-society-centred-ai"]
+USE_CASES = ["disinformation", "news", "moderation", "archives", "games", "co-creation"]
 WORDS = [
     "deepfake",
     "detection",
@@ -57,6 +61,9 @@ def main(argv: list[str]) -> int:
     seeded = _seed(count)
     _collect_static()
     preview = _bibtex_preview()
+    from ai4media_portal.core.public_cache import public_data_changed
+
+    public_data_changed("outputs")  # searches are timed as worked out, not as remembered
     from outputs.selectors import harvestable, published_outputs
 
     print(
@@ -83,7 +90,8 @@ def _title(n: int) -> str:
 
 
 def _seed(count: int) -> float | None:
-    """COUNT outputs of one organisation by bulk inserts; None when already there."""
+    """COUNT outputs by bulk inserts, their creators affiliated to ``AFFILIATIONS`` partner
+    organisations; None when already there."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -98,16 +106,31 @@ def _seed(count: int) -> float | None:
         slug="bench-outputs",
         defaults={"name": "Benchmark University", "type": "university", "country": "GR"},
     )
+    partners = [
+        Organisation.objects.get_or_create(
+            slug=f"bench-partner-{k}",
+            defaults={"name": f"Partner {k}", "type": "university", "country": "DE"},
+        )[0]
+        for k in range(AFFILIATIONS)
+    ]
     kinds = list(OutputKind)
     now = timezone.now()
     done = Output.objects.count()
+    Through = Creator.affiliations.through
     while done < count:
         size = min(BATCH, count - done)
         with transaction.atomic():
             outputs = []
             people = []
             for n in range(done, done + size):
-                authors = [(GIVEN[(n + i) % 8], FAMILY[(n * 3 + i) % 8]) for i in range(1 + n % 3)]
+                authors = [
+                    (
+                        GIVEN[(n + i) % 8],
+                        FAMILY[(n * 3 + i) % 8],
+                        partners[(n * 7 + i) % AFFILIATIONS],
+                    )
+                    for i in range(1 + n % 3)
+                ]
                 kind = kinds[n % 4]
                 deleted = n % 100 == 99
                 outputs.append(
@@ -124,20 +147,22 @@ def _seed(count: int) -> float | None:
                         date_year=2020 + n % 6,
                         date_month=1 + n % 12,
                         keywords=[WORDS[n % 20], WORDS[(n + 3) % 20]],
-                        research_areas=["trustworthy-ai"],
-                        use_cases=["disinformation"],
+                        research_areas=[AREAS[n % len(AREAS)]],
+                        use_cases=[USE_CASES[n % len(USE_CASES)]],
                         licence="CC-BY-4.0",
                         access=Access.OPEN,
                         doi=f"10.5072/bench.{n}",
                         publication_type=PublicationType.JOURNAL_ARTICLE
                         if kind == OutputKind.PUBLICATION
                         else "",
-                        search_names=" ".join(f"{g} {f}" for g, f in authors),
+                        search_names=" ".join(f"{g} {f}" for g, f, _ in authors),
+                        creator_names=list(dict.fromkeys(f"{g} {f}" for g, f, _ in authors)),
+                        affiliation_ids=list(dict.fromkeys(o.pk for _, _, o in authors)),
                     )
                 )
                 people.append(authors)
             Output.objects.bulk_create(outputs)
-            Creator.objects.bulk_create(
+            creators = Creator.objects.bulk_create(
                 Creator(
                     output=output,
                     position=position,
@@ -146,14 +171,21 @@ def _seed(count: int) -> float | None:
                     family_name=family,
                 )
                 for output, authors in zip(outputs, people, strict=True)
-                for position, (given, family) in enumerate(authors)
+                for position, (given, family, _) in enumerate(authors)
+            )
+            affiliated = [o for authors in people for _, _, o in authors]
+            Through.objects.bulk_create(
+                Through(creator_id=creator.pk, organisation_id=partner.pk)
+                for creator, partner in zip(creators, affiliated, strict=True)
             )
         done += size
         _log(f"{done} outputs")
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE outputs_output; ANALYZE outputs_creator")
+        cursor.execute(
+            "ANALYZE outputs_output; ANALYZE outputs_creator; ANALYZE outputs_creator_affiliations"
+        )
     return time.perf_counter() - started
 
 
