@@ -40,6 +40,34 @@ from .enums import (
     UseCase,
 )
 
+# The catalogue's facets over kinds, access rights, research areas and use cases, one bit per
+# value, as one integer per output (``Output.facet_key``): counting a search's matches per
+# value is then one grouping on a number rather than on strings and arrays, and the counts
+# are read back from the bits (``outputs.selectors.catalogue_pass``). A new value of these
+# enumerations takes a migration of the generated column.
+FACET_BITS: tuple[tuple[str, str], ...] = (
+    *(("kind", value) for value in OutputKind.values),
+    *(("access", value) for value in Access.values),
+    *(("area", value) for value in ResearchArea.values),
+    *(("use_case", value) for value in UseCase.values),
+)
+_FACET_CONDITIONS = {
+    "kind": lambda value: models.Q(kind=value),
+    "access": lambda value: models.Q(access=value),
+    "area": lambda value: models.Q(research_areas__contains=[value]),
+    "use_case": lambda value: models.Q(use_cases__contains=[value]),
+}
+_FACET_KEY = sum(
+    (
+        models.Case(
+            models.When(_FACET_CONDITIONS[facet](value), then=models.Value(1 << bit)),
+            default=models.Value(0),
+        )
+        for bit, (facet, value) in enumerate(FACET_BITS)
+    ),
+    start=models.Value(0),
+)
+
 # Titles and creator names unstemmed (prefixes of names match), the prose stemmed in English.
 _SEARCH_VECTOR = (
     SearchVector("title", weight="A", config="english")
@@ -212,6 +240,9 @@ class Output(TimeStampedModel):
     affiliation_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+    )
+    facet_key = models.GeneratedField(
+        expression=_FACET_KEY, output_field=models.IntegerField(), db_persist=True
     )
 
     class Meta:

@@ -14,7 +14,7 @@ from ai4media_portal.core.pillars import collect_provenance_sources
 from network.models import Organisation
 
 from .enums import CONSORTIUM, Access, OutputKind, OutputStatus, ResearchArea, UseCase
-from .models import Creator, Output
+from .models import FACET_BITS, Creator, Output
 
 MAX_SEARCH_WORDS = 8
 SORTS = {
@@ -216,58 +216,48 @@ def catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cata
 
     One statement, however many outputs: the matching rows are read once (a materialised
     common table expression, with the search's rank) and the page, the count and every facet
-    are computed from them: kind, access, licence, year, research areas and use cases in one
-    pass (grouping sets), creators and organisations from the rows' own facet columns. Facet
+    are computed from them: kind, access, research areas and use cases from the rows' facet
+    keys (``Output.facet_key``), with years and licences in one grouping pass; creators and
+    organisations in one pass over the rows' ``creator_names`` and ``affiliation_ids``. Facet
     values that match nothing are left out.
     """
     searching = search_query(filters.search) is not None
-    columns = [
-        "pk",
-        "kind",
-        "date_year",
-        "date_month",
-        "access",
-        "licence",
-        "research_areas",
-        "use_cases",
-        "creator_names",
-        "affiliation_ids",
-    ]
+    columns = ["pk", "date_year", "date_month", "licence", "facet_key"]
+    columns += ["creator_names", "affiliation_ids"]
     if searching:
         columns.append("rank")
     if filters.sort == "title":
         columns.append("title")
     inner, inner_params = filtered(filters).order_by().values(*columns).query.sql_with_params()
     organisation = Organisation._meta.db_table
-    # The scalar and array facets in one pass (grouping sets); an array's rows count each
-    # distinct combination of values (a handful), which are added up per value below.
+    # Kinds, access rights, research areas and use cases from the facet key's bits, years and
+    # licences: one grouping pass. Creators and organisations: one pass over both lists.
     sql = f"""
-        WITH m AS MATERIALIZED ({inner})
+        WITH m AS MATERIALIZED ({inner}),
+        people AS (
+            SELECT GROUPING(name) AS grouped, name, organisation_id, COUNT(*) AS n
+            FROM (SELECT unnest(creator_names) AS name,
+                         unnest(affiliation_ids) AS organisation_id FROM m) listed
+            GROUP BY GROUPING SETS ((name), (organisation_id)))
         SELECT 'count', '', '', COUNT(*) FROM m
         UNION ALL SELECT 'hit', k.pk::text, '', k.n
             FROM unnest(ARRAY(
                 SELECT pk FROM m ORDER BY {_sort_sql(filters, searching)} LIMIT %s OFFSET %s
             )) WITH ORDINALITY AS k(pk, n)
         UNION ALL SELECT
-            CASE WHEN GROUPING(kind) = 0 THEN 'kind'
-                 WHEN GROUPING(access) = 0 THEN 'access'
-                 WHEN GROUPING(licence) = 0 THEN 'licence'
+            CASE WHEN GROUPING(facet_key) = 0 THEN 'key'
                  WHEN GROUPING(date_year) = 0 THEN 'year'
-                 WHEN GROUPING(research_areas) = 0 THEN 'area'
-                 ELSE 'use_case' END,
-            COALESCE(kind, access, licence, date_year::text,
-                     array_to_string(research_areas, ' '), array_to_string(use_cases, ' ')),
-            '', COUNT(*)
+                 ELSE 'licence' END,
+            COALESCE(facet_key::text, date_year::text, licence), '', COUNT(*)
             FROM m
-            GROUP BY GROUPING SETS (
-                (kind), (access), (licence), (date_year), (research_areas), (use_cases))
-        UNION ALL (SELECT 'creator', name, '', COUNT(*)
-            FROM (SELECT unnest(creator_names) AS name FROM m) c
-            GROUP BY name ORDER BY 4 DESC, name LIMIT {FACET_TOP})
-        UNION ALL (SELECT 'organisation', o.slug, o.name, COUNT(*)
-            FROM (SELECT unnest(affiliation_ids) AS id FROM m) a
-            JOIN {organisation} o ON o.id = a.id
-            GROUP BY o.slug, o.name ORDER BY 4 DESC, o.name LIMIT {FACET_TOP})
+            GROUP BY GROUPING SETS ((facet_key), (date_year), (licence))
+        UNION ALL (SELECT 'creator', name, '', n FROM people
+            WHERE grouped = 0 AND name IS NOT NULL
+            ORDER BY n DESC, name LIMIT {FACET_TOP})
+        UNION ALL (SELECT 'organisation', o.slug, o.name, p.n
+            FROM people p JOIN {organisation} o ON o.id = p.organisation_id
+            WHERE p.grouped = 1
+            ORDER BY p.n DESC, o.name LIMIT {FACET_TOP})
     """
     found: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
@@ -278,25 +268,27 @@ def catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cata
     def pairs(name, convert=str):
         return [(convert(value), count) for value, _label, count in found.get(name, [])]
 
-    def spread(name):
-        """An array facet: each value's count summed over the combinations holding it
-        (enumeration values have no spaces)."""
-        totals: dict[str, int] = {}
-        for combination, _label, count in found.get(name, []):
-            for value in (combination or "").split():
-                totals[value] = totals.get(value, 0) + count
-        return list(totals.items())
+    # Each bit of a facet key is a value of one facet (``FACET_BITS``).
+    from_bits: dict[str, dict[str, int]] = {}
+    for key, _label, count in found.get("key", []):
+        for bit, (facet, value) in enumerate(FACET_BITS):
+            if int(key) >> bit & 1:
+                counts = from_bits.setdefault(facet, {})
+                counts[value] = counts.get(value, 0) + count
+
+    def bits(name):
+        return list(from_bits.get(name, {}).items())
 
     hits = sorted(found.get("hit", []), key=lambda row: row[2])
     return CatalogueResult(
         count=found["count"][0][2],
         keys=[int(value) for value, _label, _n in hits],
         facets={
-            "kind": _sorted(pairs("kind"), dict(OutputKind.choices)),
+            "kind": _sorted(bits("kind"), dict(OutputKind.choices)),
             "year": _sorted(pairs("year", int), by_count=False),
-            "area": _sorted(spread("area"), dict(ResearchArea.choices)),
-            "use_case": _sorted(spread("use_case"), dict(UseCase.choices)),
-            "access": _sorted(pairs("access"), dict(Access.choices)),
+            "area": _sorted(bits("area"), dict(ResearchArea.choices)),
+            "use_case": _sorted(bits("use_case"), dict(UseCase.choices)),
+            "access": _sorted(bits("access"), dict(Access.choices)),
             "licence": _sorted(pairs("licence")),
             "organisation": [
                 FacetValue(slug, name, n) for slug, name, n in found.get("organisation", [])
