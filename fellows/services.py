@@ -810,10 +810,19 @@ def exchange_testimonial_send(*, exchange: Exchange, actor, text: str, photo=Non
 
 
 def exchange_testimonial_approve(*, testimonial: Testimonial, actor) -> Testimonial:
-    """The coordinator approves a testimonial: it appears on the programme's public pages."""
+    """The coordinator approves a testimonial: it appears on the programme's public pages.
+
+    The testimonial's row is locked and its state read again under the lock: of two approvals
+    at once, one publishes and logs, the other is refused (``PortalError`` "already
+    approved")."""
     require_perm(actor, "fellows.publish_testimonial", testimonial.exchange)
     with transaction.atomic():
         locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
+        if locked.status == TestimonialStatus.PUBLISHED:
+            raise PortalError(
+                _("This testimonial has already been approved and is published."),
+                code="already_decided",
+            )
         locked.published_at = timezone.now()
         set_state(
             locked,
