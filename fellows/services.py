@@ -32,6 +32,7 @@ from outputs.selectors import published_outputs
 from . import selectors
 from .enums import (
     FUNDED_STATUSES,
+    MODES_WITH_TRAVEL,
     TESTIMONIAL_TRANSITIONS,
     TRANSITIONS,
     WITHDRAWABLE_STATUSES,
@@ -57,7 +58,14 @@ from .models import (
     Report,
     Testimonial,
 )
-from .validators import BUDGET_LINES, RuleBreach, check_budget, check_dates, physical_months
+from .validators import (
+    BUDGET_LINES,
+    RuleBreach,
+    check_budget,
+    check_dates,
+    check_start_not_past,
+    physical_months,
+)
 
 S = ExchangeStatus
 # A report is due this long after the exchange ends.
@@ -211,6 +219,15 @@ def _refuse_negatives(values: dict) -> None:
         raise RulesBroken(breaches)
 
 
+def _refuse_past_start(exchange: Exchange) -> None:
+    """The applicant's physical part may not start before today (``RulesBroken`` on
+    ``start_date``); a virtual exchange has no physical part to check."""
+    if exchange.mode in MODES_WITH_TRAVEL:
+        breaches = check_start_not_past(exchange.start_date, timezone.localdate())
+        if breaches:
+            raise RulesBroken(breaches)
+
+
 def _values(exchange: Exchange) -> dict:
     return {
         "fellow": exchange.fellow,
@@ -232,9 +249,11 @@ def exchange_create(
     *, actor, data: dict, offer: HostOffer | None = None, form_token=None
 ) -> tuple[Exchange, bool]:
     """Start a draft joint application with the fellow ``actor``. ``data`` holds
-    ``Exchange.FIELDS`` (organisations and supervisors as instances). Nothing is checked
-    against the programme's rules until submission, so a draft can be saved half-done; the
-    same ``form_token`` twice gives the first draft (``created`` False)."""
+    ``Exchange.FIELDS`` (organisations and supervisors as instances). Most of the programme's
+    rules wait for submission, so a draft can be saved half-done; refused at once
+    (``PortalError``/``RulesBroken`` naming the field): a negative amount, the host being the
+    sender, a physical part starting before today. The same ``form_token`` twice gives the
+    first draft (``created`` False)."""
     require_perm(actor, "fellows.add_exchange")
     with transaction.atomic():
 
@@ -246,6 +265,7 @@ def exchange_create(
                 if name in data:
                     setattr(exchange, name, data[name])
             _refuse_negatives(_values(exchange))
+            _refuse_past_start(exchange)
             if exchange.sender_id and exchange.sender_id == exchange.host_id:
                 raise PortalError(
                     _("The host must be another organisation than the sender."), field="host"
@@ -267,8 +287,10 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
     """Change an application the fellow may still edit (draft, submitted, confirmed). When the
     dates, mode or budget change after a supervisor has confirmed, a new version starts: both
     confirmations are cleared, a confirmed application goes back to submitted, and both
-    supervisors are asked to confirm again (they see the differences). Returns the exchange
-    and the names of the fields that changed (none: nothing saved)."""
+    supervisors are asked to confirm again (they see the differences). A new start of the
+    physical part (or a change to a physical mode) may not lie before today (``RulesBroken``
+    on ``start_date``); an unchanged start that has since passed does not block other edits.
+    Returns the exchange and the names of the fields that changed (none: nothing saved)."""
     require_perm(actor, "fellows.change_exchange", exchange)
     with transaction.atomic():
         locked = _locked(exchange)
@@ -283,6 +305,8 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
                 _("The host must be another organisation than the sender."), field="host"
             )
         _refuse_negatives(_values(locked))
+        if "start_date" in changed or "mode" in changed:
+            _refuse_past_start(locked)
         if locked.status != S.DRAFT:
             breaches = application_breaches(_values(locked))
             if breaches:

@@ -104,6 +104,46 @@ def test_neither_full_partner_refused_beside_the_sender(client, parties):
     assert "full partner" in response.context["form"].errors["sender"][0]
 
 
+@time_machine.travel(date(2027, 3, 2), tick=False)
+def test_a_physical_part_starting_in_the_past_is_refused_beside_the_start(client, parties):
+    response = post_application(client, parties, title="Kept title", start_date="2027-03-01")
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["start_date"] == [
+        "The physical part cannot start in the past: start on 2027-03-02 or later."
+    ]
+    assert (form["title"].value(), form["start_date"].value()) == ("Kept title", "2027-03-01")
+    assert b'role="alert"' in response.content
+    assert not Exchange.objects.exists()
+    # Saving as a draft is refused the same way.
+    data = application(
+        parties["sender"],
+        parties["host"],
+        parties["sender_supervisor"],
+        parties["host_supervisor"],
+        start_date="2027-03-01",
+    )
+    assert client.post("/fellows/exchanges/new/", data).status_code == 422
+    assert not Exchange.objects.exists()
+
+
+@time_machine.travel(date(2027, 3, 2), tick=False)
+def test_editing_the_start_into_the_past_is_refused_and_keeps_what_was_typed(client):
+    exchange = ExchangeFactory(start_date=date(2027, 4, 1), end_date=date(2027, 5, 31))
+    title = exchange.title
+    client.force_login(exchange.fellow)
+    form = client.get(f"/fellows/exchanges/{exchange.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(start_date="2027-02-01", title="A new title")
+    response = client.post(f"/fellows/exchanges/{exchange.pk}/edit/", data)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert "cannot start in the past" in form.errors["start_date"][0]
+    assert (form["title"].value(), form["start_date"].value()) == ("A new title", "2027-02-01")
+    exchange.refresh_from_db()
+    assert (exchange.start_date, exchange.title) == (date(2027, 4, 1), title)
+
+
 def test_the_journey_through_the_pages(client, parties):
     coordinator = UserFactory(roles=["fellows-coordinator"])
     PeriodFactory(amount=Decimal("5000"))
