@@ -7,7 +7,7 @@ from ai4media_portal.core.models import AuditEntry
 from ai4media_portal.core.roles import Role
 from fellows import services
 from fellows.enums import ExchangeStatus
-from fellows.models import Testimonial as TestimonialRow
+from fellows.models import Testimonial as SentTestimonial
 from tests.concurrency import run_in_parallel
 from tests.factories import UserFactory
 
@@ -17,7 +17,7 @@ from .factories import ExchangeFactory
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_publish_once_and_refuse_the_other():
     exchange = ExchangeFactory(status=ExchangeStatus.COMPLETED)
-    testimonial = TestimonialRow.objects.create(exchange=exchange, text="Wonderful months.")
+    testimonial = SentTestimonial.objects.create(exchange=exchange, text="Wonderful months.")
     approvers = [UserFactory(roles=[Role.FELLOWS_COORDINATOR]) for _ in range(2)]
 
     results = run_in_parallel(
@@ -27,7 +27,7 @@ def test_two_approvals_at_once_publish_once_and_refuse_the_other():
         ),
     )
 
-    approved = [r for r in results if isinstance(r, TestimonialRow)]
+    approved = [r for r in results if isinstance(r, SentTestimonial)]
     refusals = [r for r in results if isinstance(r, PortalError)]
     assert (len(approved), len(refusals)) == (1, 1), results
     assert refusals[0].code == "already_decided"

@@ -3,8 +3,10 @@ field, the journey through the pages, conversations without email addresses, tes
 published after approval, and constant query counts for every list."""
 
 import io
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -28,9 +30,9 @@ def application(sender, host, sender_supervisor, host_supervisor, **changes) -> 
     return {
         "title": "Forensics at the host",
         "sender": sender.pk,
-        "sender_supervisor": sender_supervisor.email,
+        "sender_supervisor_email": sender_supervisor.email,
         "host": host.pk,
-        "host_supervisor": host_supervisor.email,
+        "host_supervisor_email": host_supervisor.email,
         "mode": "physical",
         "start_date": "2027-03-01",
         "end_date": "2027-04-30",
@@ -142,6 +144,55 @@ def test_editing_the_start_into_the_past_is_refused_and_keeps_what_was_typed(cli
     assert (form["title"].value(), form["start_date"].value()) == ("A new title", "2027-02-01")
     exchange.refresh_from_db()
     assert (exchange.start_date, exchange.title) == (date(2027, 4, 1), title)
+
+
+def test_the_form_answers_the_same_whether_or_not_a_supervisor_has_an_account(client, parties):
+    newcomer = SimpleNamespace(email="newcomer@lab.example.org")  # no account
+    answers = []
+    for host_supervisor in (parties["host_supervisor"], newcomer):
+        who = {**parties, "host_supervisor": host_supervisor}
+        refused = post_application(client, who, travel_amount="2000", form_token=uuid.uuid4())
+        saved = client.post(
+            "/fellows/exchanges/new/",
+            application(
+                who["sender"],
+                who["host"],
+                who["sender_supervisor"],
+                host_supervisor,
+                form_token=uuid.uuid4(),
+            ),
+            follow=True,
+        )
+        answers.append(
+            (
+                refused.status_code,
+                refused.context["form"].errors,
+                saved.redirect_chain[0][1],
+                [str(message) for message in saved.context["messages"]],
+                host_supervisor.email in saved.content.decode(),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][1].keys() == {"travel_amount"}
+    assert answers[0][2:] == (302, ["Your draft is saved."], True)
+
+
+def test_a_supervisor_without_an_account_is_asked_and_confirms_after_signing_up(client, parties):
+    parties["host_supervisor"] = SimpleNamespace(email="Newcomer@Lab.example.org")
+    assert post_application(client, parties).status_code == 302
+    exchange = Exchange.objects.get()
+    assert (exchange.status, exchange.host_supervisor) == (S.SUBMITTED, None)
+    (request,) = OutboundEmail.objects.filter(
+        to=["Newcomer@Lab.example.org"], template="fellows/confirm_request"
+    )
+    assert "Sign up with this email address" in request.body_text
+    newcomer = UserFactory(email="newcomer@lab.example.org")
+    client.force_login(newcomer)  # signing in links the account named by its address
+    base = f"/fellows/exchanges/{exchange.pk}/"
+    assert b"Confirm" in client.get(base).content
+    assert client.post(base + "confirm/", {"version": 1}).status_code == 302
+    exchange.refresh_from_db()
+    assert (exchange.host_supervisor, exchange.host_confirmed) == (newcomer, True)
 
 
 def test_the_journey_through_the_pages(client, parties):
