@@ -572,10 +572,13 @@ def exchange_approve(
     message: str = "",
 ) -> Exchange:
     """The coordinator approves a confirmed exchange and commits ``amount`` euros (by default
-    the requested amount; never more) on ``period`` (by default the one covering the start of
-    the physical part). Refused when the period's remaining budget (amount − committed) cannot
-    cover it: the period's row is locked, so two coordinators approving at once cannot both
-    spend the same remainder. A virtual exchange is approved with nothing to commit."""
+    the requested amount; never more) on ``period``. The period charged must cover the start
+    of the physical part (``starts_on`` ≤ start ≤ ``ends_on``): by default the one that does;
+    another one is refused beside ``period`` (``PortalError``, code ``period``), as is an
+    exchange no period covers. Refused too when the period's remaining budget (amount −
+    committed) cannot cover it: the period's row is locked, so two coordinators approving at
+    once cannot both spend the same remainder. A virtual exchange is approved with nothing to
+    commit."""
     require_perm(actor, "fellows.decide_exchange", exchange)
     with transaction.atomic():
         locked = _locked(exchange)
@@ -601,6 +604,22 @@ def exchange_approve(
                     _("No budget period covers this exchange: choose one."), field="period"
                 )
             period = BudgetPeriod.objects.select_for_update().get(pk=period.pk)
+            if locked.start_date is None or not (
+                period.starts_on <= locked.start_date <= period.ends_on
+            ):
+                raise PortalError(
+                    _(
+                        "The period %(period)s (%(starts)s to %(ends)s) does not cover the "
+                        "start of this exchange's physical part: choose the period that does."
+                    )
+                    % {
+                        "period": period.name,
+                        "starts": period.starts_on.isoformat(),
+                        "ends": period.ends_on.isoformat(),
+                    },
+                    field="period",
+                    code="period",
+                )
             remaining = period.amount - selectors.period_committed(period.pk)
             if amount > remaining:
                 raise PortalError(

@@ -284,6 +284,25 @@ def test_approval_beyond_the_budget_is_refused_beside_the_amount(client):
     assert "100.00 euros left" in response.context["approve_form"].errors["amount"][0]
 
 
+def test_charging_a_period_that_does_not_cover_the_exchange_is_refused_beside_it(client):
+    coordinator = UserFactory(roles=["fellows-coordinator"])
+    PeriodFactory()  # 2027, covering the exchange's start on 1 March 2027
+    other = PeriodFactory(name="2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    exchange = ExchangeFactory(status=S.CONFIRMED, beneficiary="sender")
+    client.force_login(coordinator)
+    response = client.post(
+        f"/fellows/exchanges/{exchange.pk}/approve/",
+        {"approve-amount": "3000", "approve-period": other.pk, "approve-message": "Typed."},
+    )
+    assert response.status_code == 422
+    form = response.context["approve_form"]
+    assert "does not cover the start" in form.errors["period"][0]
+    assert (form["amount"].value(), form["message"].value()) == ("3000", "Typed.")
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.budget_period) == (S.CONFIRMED, None)
+    assert not LedgerEntry.objects.exists()
+
+
 def test_interest_opens_a_conversation_without_revealing_addresses(client):
     offer = OfferFactory()
     fellow = UserFactory()
