@@ -947,7 +947,11 @@ def resource_review(
     requested or rejected; ``criteria`` judges each of the five admission criteria
     (``{criterion value: {"met": bool, "comment": str}}``, all five required); ``reasons``
     are required and emailed to the submitter. Accepting requires every criterion met. Nobody
-    reviews their own submission."""
+    reviews their own submission.
+
+    One submission gets one decision: the resource's row is locked and its state read again
+    under the lock, so when two coordinators decide at once the second is refused
+    (``PortalError`` "already decided") and no second ``ResourceReview`` is written."""
     require_perm(actor, "aida.review_resource", resource)
     decision = ResourceStatus(decision)
     reasons = (reasons or "").strip()
@@ -969,7 +973,10 @@ def resource_review(
             Resource.objects.select_for_update().select_related("submitted_by").get(pk=resource.pk)
         )
         if locked.status != ResourceStatus.SUBMITTED:
-            raise PortalError(_("This resource is not waiting for a review."))
+            raise PortalError(
+                _("This submission has already been decided: reload the page to see the review."),
+                code="already_decided",
+            )
         _resource_set_status(locked, decision, actor)
         review = ResourceReview.objects.create(
             resource=locked, reviewer=actor, decision=decision, criteria=judged, reasons=reasons

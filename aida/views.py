@@ -12,6 +12,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
@@ -165,6 +166,7 @@ MANAGEMENT_FORMS = {
 
 
 @login_required
+@private_page
 def manage_members(request):
     """AIDA coordinators add member institutions, their representatives and lecturers. Each
     form posts on its own (``form=member|representative|lecturer``); a refused one comes back
@@ -220,6 +222,7 @@ def manage_members(request):
 
 @login_required
 @require_GET
+@private_page
 def students(request):
     """The registrations the viewer may decide on: pending ones by default."""
     require(request, "aida.view_student_queue")
@@ -603,6 +606,7 @@ def offering_move(request, pk):
 
 @login_required
 @require_GET
+@private_page
 def offering_roster(request, pk):
     """Everyone who asked for a place, for the course's lecturers and the coordinators; with
     ``?format=csv`` or ``xlsx`` the same list as a file."""

@@ -7,7 +7,13 @@ class FellowsConfig(AppConfig):
     verbose_name = _("Junior Fellows Exchange Programme")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from ai4media_portal.core.status import Tone, register_tones
+
+        user_logged_in.connect(
+            _link_supervisor_accounts, dispatch_uid="fellows.link_supervisor_accounts"
+        )
 
         register_tones(
             {
@@ -17,3 +23,11 @@ class FellowsConfig(AppConfig):
                 "in-progress": Tone.PROGRESS,
             }
         )
+
+
+def _link_supervisor_accounts(sender, request, user, **kwargs) -> None:
+    """A supervisor named by address before they had an account finds the exchange once they
+    sign in."""
+    from . import services
+
+    services.supervisor_accounts_link(user=user)

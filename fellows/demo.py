@@ -201,17 +201,19 @@ def seed(ctx) -> None:
         end = add_months(start, months) - timedelta(days=1)
         physical = mode != Mode.VIRTUAL
         title, _topics = TOPICS[index % len(TOPICS)]
+        sending = sender_supervisor if mine else supervisors[(index + 3) % len(supervisors)]
+        hosting = host_supervisor if mine else supervisors[index % len(supervisors)]
         exchange = Exchange(
             form_token=token,
             fellow=fellow if mine else fellows[1 + index % (len(fellows) - 1)],
             offer=offers[index % len(offers)] if index % 2 else None,
             title=f"{title} ({year})",
             sender=sender,
-            sender_supervisor=sender_supervisor
-            if mine
-            else supervisors[(index + 3) % len(supervisors)],
+            sender_supervisor=sending,
+            sender_supervisor_email=sending.email,
             host=host,
-            host_supervisor=host_supervisor if mine else supervisors[index % len(supervisors)],
+            host_supervisor=hosting,
+            host_supervisor_email=hosting.email,
             mode=mode,
             start_date=start if physical else None,
             end_date=end if physical else None,

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -16,9 +15,12 @@ from .models import BudgetPeriod, Exchange, FellowProfile, HostOffer
 from .services import OutcomeInput
 from .validators import MONTHLY_SUBSISTENCE_CAP, OTHER_CAP, TRAVEL_CAP
 
-User = get_user_model()
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_NEGATIVE = _("An amount cannot be negative.")
+SUPERVISOR_HELP = _(
+    "Their email address. They are asked to confirm there once you submit; without a portal "
+    "account they sign up with this address. It is shown to nobody else."
+)
 
 
 def _money(label, help_text="") -> forms.DecimalField:
@@ -33,33 +35,18 @@ def _money(label, help_text="") -> forms.DecimalField:
     )
 
 
-class SupervisorField(forms.EmailField):
-    """A supervisor named by the email address of their portal account (they confirm through
-    it); the address is never shown to anyone else."""
-
-    def clean(self, value):
-        email = super().clean(value)
-        if not email:
-            return None
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("Nobody has a portal account with this address: ask them to sign up first."),
-                code="unknown",
-            )
-        return user
-
-
 class ExchangeForm(PortalModelForm):
     """The joint application. A draft may be saved half-done; the programme's rules are
     checked on submit (``services.application_breaches``) and shown beside each field."""
 
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    sender_supervisor = SupervisorField(
-        label=_("Sender's supervisor"), help_text=_("The email address of their portal account.")
+    # Any well-formed address is taken the same way, account or not, so the form never tells
+    # who has an account; the supervisor is asked to confirm at that address.
+    sender_supervisor_email = forms.EmailField(
+        label=_("Sender's supervisor"), help_text=SUPERVISOR_HELP
     )
-    host_supervisor = SupervisorField(
-        label=_("Host's supervisor"), help_text=_("The email address of their portal account.")
+    host_supervisor_email = forms.EmailField(
+        label=_("Host's supervisor"), help_text=SUPERVISOR_HELP
     )
     travel_amount = _money(_("Travel (euros)"), _("At most %(cap)s euros.") % {"cap": TRAVEL_CAP})
     subsistence_monthly = _money(
@@ -94,8 +81,6 @@ class ExchangeForm(PortalModelForm):
         self.fields["host"].queryset = organisations
         if self.instance.pk:
             del self.fields["form_token"]
-            self.initial["sender_supervisor"] = self.instance.sender_supervisor.email
-            self.initial["host_supervisor"] = self.instance.host_supervisor.email
 
     def _post_clean(self):
         # The services validate; the model's own checks would refuse a half-done draft.

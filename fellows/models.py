@@ -217,9 +217,9 @@ class Exchange(TimeStampedModel):
     FIELDS = (
         "title",
         "sender",
-        "sender_supervisor",
+        "sender_supervisor_email",
         "host",
-        "host_supervisor",
+        "host_supervisor_email",
         "mode",
         "start_date",
         "end_date",
@@ -263,11 +263,17 @@ class Exchange(TimeStampedModel):
         related_name="fellows_exchanges_sent",
         verbose_name=_("sending organisation"),
     )
+    # A supervisor is named by email address. The account with that address, if any, is
+    # linked at once or when its owner next signs in; until then nobody confirms for that
+    # side. The form answers the same whether or not the address has an account.
+    sender_supervisor_email = models.EmailField(_("sender's supervisor"))
     sender_supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-        verbose_name=_("sender's supervisor"),
+        verbose_name=_("sender's supervisor's account"),
     )
     host = models.ForeignKey(
         ORGANISATION,
@@ -275,11 +281,14 @@ class Exchange(TimeStampedModel):
         related_name="fellows_exchanges_hosted",
         verbose_name=_("host organisation"),
     )
+    host_supervisor_email = models.EmailField(_("host's supervisor"))
     host_supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-        verbose_name=_("host's supervisor"),
+        verbose_name=_("host's supervisor's account"),
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     start_date = models.DateField(_("start of the physical part"), null=True, blank=True)
@@ -399,9 +408,9 @@ class Exchange(TimeStampedModel):
         """Which side ``user`` supervises for (the sender first when both)."""
         if user is None or not user.is_authenticated:
             return None
-        if self.sender_supervisor_id == user.pk:
+        if self.sender_supervisor_id is not None and self.sender_supervisor_id == user.pk:
             return Side.SENDER
-        if self.host_supervisor_id == user.pk:
+        if self.host_supervisor_id is not None and self.host_supervisor_id == user.pk:
             return Side.HOST
         return None
 

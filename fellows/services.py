@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +33,7 @@ from outputs.selectors import published_outputs
 from . import selectors
 from .enums import (
     FUNDED_STATUSES,
+    MODES_WITH_TRAVEL,
     TESTIMONIAL_TRANSITIONS,
     TRANSITIONS,
     WITHDRAWABLE_STATUSES,
@@ -57,9 +59,17 @@ from .models import (
     Report,
     Testimonial,
 )
-from .validators import BUDGET_LINES, RuleBreach, check_budget, check_dates, physical_months
+from .validators import (
+    BUDGET_LINES,
+    RuleBreach,
+    check_budget,
+    check_dates,
+    check_start_not_past,
+    physical_months,
+)
 
 S = ExchangeStatus
+User = get_user_model()
 # A report is due this long after the exchange ends.
 REPORT_DUE_AFTER = timedelta(days=30)
 
@@ -127,8 +137,14 @@ def _notify(exchange: Exchange, template: str, *, to: Iterable[str], **context) 
         )
 
 
+def _supervisors(exchange: Exchange) -> list[str]:
+    """The addresses the fellow named, whether or not an account has them yet: the request
+    to confirm reaches a supervisor without an account too, and tells them to sign up."""
+    return [exchange.sender_supervisor_email, exchange.host_supervisor_email]
+
+
 def _parties(exchange: Exchange) -> list[str]:
-    return [exchange.fellow.email, exchange.sender_supervisor.email, exchange.host_supervisor.email]
+    return [exchange.fellow.email, *_supervisors(exchange)]
 
 
 def _coordinators() -> list[str]:
@@ -165,20 +181,20 @@ def application_breaches(values: dict) -> list[RuleBreach]:
                     _("The sender or the host must be a full partner of the consortium."),
                 )
             )
-    sender_supervisor, host_supervisor = (
-        values.get("sender_supervisor"),
-        values.get("host_supervisor"),
-    )
-    if sender_supervisor is not None and sender_supervisor == host_supervisor:
+    supervisors = {
+        name: (values.get(name) or "").strip().lower()
+        for name in ("sender_supervisor_email", "host_supervisor_email")
+    }
+    for name, email in supervisors.items():
+        if not email:
+            breaches.append(RuleBreach(name, _("Give the supervisor's email address.")))
+    if supervisors["sender_supervisor_email"] and len(set(supervisors.values())) == 1:
         breaches.append(
-            RuleBreach("host_supervisor", _("The two supervisors must be different people."))
+            RuleBreach("host_supervisor_email", _("The two supervisors must be different people."))
         )
     fellow = values.get("fellow")
-    for name, supervisor in (
-        ("sender_supervisor", sender_supervisor),
-        ("host_supervisor", host_supervisor),
-    ):
-        if fellow is not None and supervisor is not None and supervisor == fellow:
+    for name, email in supervisors.items():
+        if fellow is not None and email and email == fellow.email.lower():
             breaches.append(
                 RuleBreach(name, _("The fellow cannot be one of the exchange's supervisors."))
             )
@@ -211,6 +227,32 @@ def _refuse_negatives(values: dict) -> None:
         raise RulesBroken(breaches)
 
 
+def _refuse_past_start(exchange: Exchange) -> None:
+    """The applicant's physical part may not start before today (``RulesBroken`` on
+    ``start_date``); a virtual exchange has no physical part to check."""
+    if exchange.mode in MODES_WITH_TRAVEL:
+        breaches = check_start_not_past(exchange.start_date, timezone.localdate())
+        if breaches:
+            raise RulesBroken(breaches)
+
+
+def _link_supervisors(exchange: Exchange) -> list[str]:
+    """Link each side's supervisor to the active account holding the address named, or to
+    nobody; returns the account fields that changed. Whether an account was found is never
+    told to the fellow."""
+    changed = []
+    for side in ("sender", "host"):
+        email = getattr(exchange, f"{side}_supervisor_email").strip()
+        setattr(exchange, f"{side}_supervisor_email", email)
+        account = (
+            User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+        )
+        if getattr(exchange, f"{side}_supervisor_id") != getattr(account, "pk", None):
+            setattr(exchange, f"{side}_supervisor", account)
+            changed.append(f"{side}_supervisor")
+    return changed
+
+
 def _values(exchange: Exchange) -> dict:
     return {
         "fellow": exchange.fellow,
@@ -232,9 +274,12 @@ def exchange_create(
     *, actor, data: dict, offer: HostOffer | None = None, form_token=None
 ) -> tuple[Exchange, bool]:
     """Start a draft joint application with the fellow ``actor``. ``data`` holds
-    ``Exchange.FIELDS`` (organisations and supervisors as instances). Nothing is checked
-    against the programme's rules until submission, so a draft can be saved half-done; the
-    same ``form_token`` twice gives the first draft (``created`` False)."""
+    ``Exchange.FIELDS`` (organisations as instances, supervisors as email addresses, linked to
+    their accounts when there are some). Most of the programme's
+    rules wait for submission, so a draft can be saved half-done; refused at once
+    (``PortalError``/``RulesBroken`` naming the field): a negative amount, the host being the
+    sender, a physical part starting before today. The same ``form_token`` twice gives the
+    first draft (``created`` False)."""
     require_perm(actor, "fellows.add_exchange")
     with transaction.atomic():
 
@@ -246,6 +291,8 @@ def exchange_create(
                 if name in data:
                     setattr(exchange, name, data[name])
             _refuse_negatives(_values(exchange))
+            _refuse_past_start(exchange)
+            _link_supervisors(exchange)
             if exchange.sender_id and exchange.sender_id == exchange.host_id:
                 raise PortalError(
                     _("The host must be another organisation than the sender."), field="host"
@@ -267,8 +314,12 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
     """Change an application the fellow may still edit (draft, submitted, confirmed). When the
     dates, mode or budget change after a supervisor has confirmed, a new version starts: both
     confirmations are cleared, a confirmed application goes back to submitted, and both
-    supervisors are asked to confirm again (they see the differences). Returns the exchange
-    and the names of the fields that changed (none: nothing saved)."""
+    supervisors are asked to confirm again (they see the differences). Naming another
+    supervisor clears the confirmations too, links their account if there is one and, once
+    the application is submitted, asks them to confirm. A new start of the
+    physical part (or a change to a physical mode) may not lie before today (``RulesBroken``
+    on ``start_date``); an unchanged start that has since passed does not block other edits.
+    Returns the exchange and the names of the fields that changed (none: nothing saved)."""
     require_perm(actor, "fellows.change_exchange", exchange)
     with transaction.atomic():
         locked = _locked(exchange)
@@ -283,6 +334,8 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
                 _("The host must be another organisation than the sender."), field="host"
             )
         _refuse_negatives(_values(locked))
+        if "start_date" in changed or "mode" in changed:
+            _refuse_past_start(locked)
         if locked.status != S.DRAFT:
             breaches = application_breaches(_values(locked))
             if breaches:
@@ -308,7 +361,14 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
                 number=locked.version,
                 defaults={"terms": _terms(locked), "created_by": actor},
             )
-        if "sender" in changed or "host" in changed:
+        new_supervisors = [
+            getattr(locked, name)
+            for name in ("sender_supervisor_email", "host_supervisor_email")
+            if name in changed
+        ]
+        if new_supervisors:
+            also += _link_supervisors(locked)
+        if {"sender", "host", "sender_supervisor_email", "host_supervisor_email"} & set(changed):
             # Other organisations, other supervisors: earlier confirmations no longer hold.
             locked.sender_confirmed_version = None
             locked.host_confirmed_version = None
@@ -332,14 +392,45 @@ def exchange_update(*, exchange: Exchange, actor, data: dict) -> tuple[Exchange,
             target=locked,
             data={"fields": changed, "version": locked.version},
         )
+        if new_supervisors and locked.status != S.DRAFT:
+            _notify(locked, "confirm_request", to=new_supervisors)
         if new_version:
             _notify(
                 locked,
                 "reconfirm",
-                to=[locked.sender_supervisor.email, locked.host_supervisor.email],
+                to=_supervisors(locked),
                 differences=selectors.version_differences(locked),
             )
     return locked, changed
+
+
+def supervisor_accounts_link(*, user) -> int:
+    """Link ``user``'s account to the exchanges that name their address as a supervisor and
+    have no account linked for that side yet (named before they signed up). Run when someone
+    signs in: addresses are verified before anyone can (``ACCOUNT_EMAIL_VERIFICATION``).
+    Returns how many sides were linked; each is in the audit log."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.email:
+        return 0
+    linked = 0
+    with transaction.atomic():
+        for side in ("sender", "host"):
+            waiting = Exchange.objects.select_for_update(of=("self",)).filter(
+                **{
+                    f"{side}_supervisor__isnull": True,
+                    f"{side}_supervisor_email__iexact": user.email,
+                }
+            )
+            for exchange in waiting.order_by("pk"):
+                setattr(exchange, f"{side}_supervisor", user)
+                exchange.save(update_fields=[f"{side}_supervisor", "updated_at"])
+                log_action(
+                    "fellows.exchange.supervisor_linked",
+                    actor=user,
+                    target=exchange,
+                    data={"side": side},
+                )
+                linked += 1
+    return linked
 
 
 def exchange_submit(*, exchange: Exchange, actor) -> Exchange:
@@ -362,7 +453,7 @@ def exchange_submit(*, exchange: Exchange, actor) -> Exchange:
         _notify(
             locked,
             "confirm_request",
-            to=[locked.sender_supervisor.email, locked.host_supervisor.email],
+            to=_supervisors(locked),
         )
     return locked
 
@@ -481,10 +572,13 @@ def exchange_approve(
     message: str = "",
 ) -> Exchange:
     """The coordinator approves a confirmed exchange and commits ``amount`` euros (by default
-    the requested amount; never more) on ``period`` (by default the one covering the start of
-    the physical part). Refused when the period's remaining budget (amount − committed) cannot
-    cover it: the period's row is locked, so two coordinators approving at once cannot both
-    spend the same remainder. A virtual exchange is approved with nothing to commit."""
+    the requested amount; never more) on ``period``. The period charged must cover the start
+    of the physical part (``starts_on`` ≤ start ≤ ``ends_on``): by default the one that does;
+    another one is refused beside ``period`` (``PortalError``, code ``period``), as is an
+    exchange no period covers. Refused too when the period's remaining budget (amount −
+    committed) cannot cover it: the period's row is locked, so two coordinators approving at
+    once cannot both spend the same remainder. A virtual exchange is approved with nothing to
+    commit."""
     require_perm(actor, "fellows.decide_exchange", exchange)
     with transaction.atomic():
         locked = _locked(exchange)
@@ -510,6 +604,22 @@ def exchange_approve(
                     _("No budget period covers this exchange: choose one."), field="period"
                 )
             period = BudgetPeriod.objects.select_for_update().get(pk=period.pk)
+            if locked.start_date is None or not (
+                period.starts_on <= locked.start_date <= period.ends_on
+            ):
+                raise PortalError(
+                    _(
+                        "The period %(period)s (%(starts)s to %(ends)s) does not cover the "
+                        "start of this exchange's physical part: choose the period that does."
+                    )
+                    % {
+                        "period": period.name,
+                        "starts": period.starts_on.isoformat(),
+                        "ends": period.ends_on.isoformat(),
+                    },
+                    field="period",
+                    code="period",
+                )
             remaining = period.amount - selectors.period_committed(period.pk)
             if amount > remaining:
                 raise PortalError(
@@ -735,7 +845,7 @@ def report_submit(
             if outcome.title.strip()
         )
         exchange_set_status(locked, S.REPORT_SUBMITTED, actor=actor)
-        _notify(locked, "status", to=[*_coordinators(), locked.host_supervisor.email])
+        _notify(locked, "status", to=[*_coordinators(), locked.host_supervisor_email])
     return report
 
 
@@ -810,10 +920,19 @@ def exchange_testimonial_send(*, exchange: Exchange, actor, text: str, photo=Non
 
 
 def exchange_testimonial_approve(*, testimonial: Testimonial, actor) -> Testimonial:
-    """The coordinator approves a testimonial: it appears on the programme's public pages."""
+    """The coordinator approves a testimonial: it appears on the programme's public pages.
+
+    The testimonial's row is locked and its state read again under the lock: of two approvals
+    at once, one publishes and logs, the other is refused (``PortalError`` "already
+    approved")."""
     require_perm(actor, "fellows.publish_testimonial", testimonial.exchange)
     with transaction.atomic():
         locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
+        if locked.status == TestimonialStatus.PUBLISHED:
+            raise PortalError(
+                _("This testimonial has already been approved and is published."),
+                code="already_decided",
+            )
         locked.published_at = timezone.now()
         set_state(
             locked,

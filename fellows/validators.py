@@ -46,6 +46,21 @@ def physical_months(start: date, end: date) -> int:
     return months
 
 
+def check_start_not_past(start: date | None, today: date) -> list[RuleBreach]:
+    """The physical part of an application starts today or later: an applicant cannot ask
+    for a stay that has already begun. Checked when the start is typed, not on records whose
+    start has since passed."""
+    if start is not None and start < today:
+        return [
+            RuleBreach(
+                "start_date",
+                _("The physical part cannot start in the past: start on %(day)s or later.")
+                % {"day": today.isoformat()},
+            )
+        ]
+    return []
+
+
 def check_dates(start: date | None, end: date | None) -> list[RuleBreach]:
     """The physical part: both dates, end after start, one to three months (both days
     included: 1 March–31 March is one month, 1 March–31 May three)."""

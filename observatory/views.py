@@ -21,6 +21,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.permissions import can
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 from network.selectors import member_organisations
@@ -349,6 +350,7 @@ def claim(request, pk):
 
 @login_required
 @require_GET
+@private_page
 def dashboard(request):
     """The editors' dashboard: overdue scheduled pieces first, then those in review (with who
     claimed them), approved and scheduled ones, the rest."""
@@ -529,6 +531,7 @@ def proposal_decline(request, pk):
 
 @login_required
 @require_GET
+@private_page
 def proposal_inbox(request):
     """The editorial inbox of proposals: new ones first, oldest waiting first."""
     require(request, "observatory.manage_content")
@@ -813,6 +816,7 @@ def my_expert_visibility(request):
 
 @login_required
 @require_GET
+@private_page
 def expert_queue(request):
     """The editors' list of expert profiles, waiting ones first."""
     require(request, "observatory.create_any_expert")

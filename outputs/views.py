@@ -18,6 +18,7 @@ from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.pagination import PortalPaginator
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.pillars import PILLAR_APPS
+from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import listing_query, paginate, require
 
@@ -288,6 +289,7 @@ def export(request, fmt):
 
 
 @login_required
+@private_page
 def curation(request):
     """The outputs the signed-in person curates, drafts and tombstones included."""
     require(request, "outputs.curate_outputs")

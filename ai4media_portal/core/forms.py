@@ -4,6 +4,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django import forms
+from django.db import models
+from django.forms.models import ModelFormMetaclass
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import gettext as _
@@ -186,7 +188,26 @@ class PortalForm(PortalFormMixin, forms.Form):
     """Base of the portal's plain forms."""
 
 
-class PortalModelForm(PortalFormMixin, forms.ModelForm):
+def model_form_field(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field of a model field in the portal's model forms: Django's, except that a
+    link typed without a scheme is read as ``https://`` (Django 6's default, and what the
+    portal's own URL fields say), so that no model form relies on the deprecated ``http``."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class PortalModelFormMetaclass(ModelFormMetaclass):
+    """Gives every ``Meta`` without a ``formfield_callback`` of its own ``model_form_field``."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = model_form_field
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm, metaclass=PortalModelFormMetaclass):
     """Base of the portal's model forms."""
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -47,6 +49,8 @@ class CourseSerializer(portal.ModelSerializer):
             "topics",
             "url",
         ]
+        # The model's validator says 0.5, a float; DRF wants a Decimal bound for a decimal.
+        extra_kwargs = {"ects": {"min_value": Decimal("0.5")}}
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, course) -> str:

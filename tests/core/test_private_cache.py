@@ -253,3 +253,34 @@ def test_one_bump_is_queued_per_transaction():
         private_data_changed()
         queued = [func for _sids, func, _robust in connection.run_on_commit]
     assert len(queued) == 1
+
+
+def test_the_pillars_signed_in_queues_are_kept_until_a_write(client):
+    """AIDA's, Outputs' and the Observatory's signed-in lists in the page benchmark: a second
+    visit is served from the cache, and any write renders them afresh."""
+    from tests.aida.factories import OfferingFactory
+
+    aida_coordinator = UserFactory(roles=[Role.AIDA_COORDINATOR])
+    offering = OfferingFactory()
+    pages = [
+        (aida_coordinator, "/aida/manage/members/"),
+        (aida_coordinator, "/aida/students/"),
+        (aida_coordinator, f"/aida/offerings/{offering.pk}/roster/"),
+        (UserFactory(is_staff=True), "/outputs/curate/"),
+        *(
+            (editor, url)
+            for editor in [UserFactory(roles=[Role.OBSERVATORY_EDITOR])]
+            for url in (
+                "/observatory/manage/",
+                "/observatory/manage/proposals/",
+                "/observatory/manage/experts/",
+            )
+        ),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        _warm(client, url)
+        assert client.get(url)["X-Cache"] == "HIT", url
+        Group.objects.create(name=f"written after {url}")
+        assert client.get(url)["X-Cache"] == "MISS", url
+        client.logout()

@@ -43,8 +43,10 @@ class ExchangeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Exchange {n} on media forensics")
     sender = factory.LazyFunction(partner)
     sender_supervisor = factory.SubFactory(UserFactory)
+    sender_supervisor_email = factory.LazyAttribute(lambda o: o.sender_supervisor.email)
     host = factory.LazyFunction(lambda: associate(country="FR"))
     host_supervisor = factory.SubFactory(UserFactory)
+    host_supervisor_email = factory.LazyAttribute(lambda o: o.host_supervisor.email)
     mode = Mode.PHYSICAL
     start_date = date(2027, 3, 1)
     end_date = date(2027, 4, 30)

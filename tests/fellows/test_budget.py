@@ -1,6 +1,7 @@
 """The mobility budget: commitments on approval, adjustments, payments, the four amounts kept
 apart, and approvals refused when the period cannot cover them, even at the same moment."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -77,6 +78,32 @@ def test_approval_refused_when_the_period_cannot_cover_it(coordinator):
     # A smaller approval fits.
     services.exchange_approve(exchange=second, actor=coordinator, amount=Decimal("3000"))
     assert selectors.budget_periods().get(pk=period.pk).remaining == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_only_a_period_covering_the_start_of_the_exchange_is_charged(coordinator):
+    covering = PeriodFactory(starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31))
+    earlier = PeriodFactory(starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    ending_the_day_before = PeriodFactory(starts_on=date(2026, 3, 1), ends_on=date(2027, 2, 28))
+    exchange = confirmed_exchange()  # its physical part starts on 1 March 2027
+    for period in (earlier, ending_the_day_before):
+        with pytest.raises(PortalError) as refused:
+            services.exchange_approve(exchange=exchange, actor=coordinator, period=period)
+        assert (refused.value.field, refused.value.code) == ("period", "period")
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.ledger.exists()) == (S.CONFIRMED, False)
+    services.exchange_approve(exchange=exchange, actor=coordinator, period=covering)
+    exchange.refresh_from_db()
+    assert exchange.budget_period == covering
+
+
+@pytest.mark.django_db
+def test_an_exchange_no_period_covers_cannot_be_charged(coordinator):
+    PeriodFactory(starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    exchange = confirmed_exchange()
+    with pytest.raises(PortalError) as refused:
+        services.exchange_approve(exchange=exchange, actor=coordinator)
+    assert refused.value.field == "period"
 
 
 @pytest.mark.django_db
@@ -170,8 +197,8 @@ def test_one_application_form_sent_twice_at_once_makes_one_draft():
         "title": "Twice",
         "sender": partner(),
         "host": associate(),
-        "sender_supervisor": UserFactory(),
-        "host_supervisor": UserFactory(),
+        "sender_supervisor_email": UserFactory().email,
+        "host_supervisor_email": UserFactory().email,
         "mode": "virtual",
         "research_plan": "x",
         "expected_outcomes": "y",

@@ -3,8 +3,10 @@ field, the journey through the pages, conversations without email addresses, tes
 published after approval, and constant query counts for every list."""
 
 import io
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -28,9 +30,9 @@ def application(sender, host, sender_supervisor, host_supervisor, **changes) -> 
     return {
         "title": "Forensics at the host",
         "sender": sender.pk,
-        "sender_supervisor": sender_supervisor.email,
+        "sender_supervisor_email": sender_supervisor.email,
         "host": host.pk,
-        "host_supervisor": host_supervisor.email,
+        "host_supervisor_email": host_supervisor.email,
         "mode": "physical",
         "start_date": "2027-03-01",
         "end_date": "2027-04-30",
@@ -102,6 +104,95 @@ def test_neither_full_partner_refused_beside_the_sender(client, parties):
     parties["sender"] = associate()
     response = post_application(client, parties)
     assert "full partner" in response.context["form"].errors["sender"][0]
+
+
+@time_machine.travel(date(2027, 3, 2), tick=False)
+def test_a_physical_part_starting_in_the_past_is_refused_beside_the_start(client, parties):
+    response = post_application(client, parties, title="Kept title", start_date="2027-03-01")
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["start_date"] == [
+        "The physical part cannot start in the past: start on 2027-03-02 or later."
+    ]
+    assert (form["title"].value(), form["start_date"].value()) == ("Kept title", "2027-03-01")
+    assert b'role="alert"' in response.content
+    assert not Exchange.objects.exists()
+    # Saving as a draft is refused the same way.
+    data = application(
+        parties["sender"],
+        parties["host"],
+        parties["sender_supervisor"],
+        parties["host_supervisor"],
+        start_date="2027-03-01",
+    )
+    assert client.post("/fellows/exchanges/new/", data).status_code == 422
+    assert not Exchange.objects.exists()
+
+
+@time_machine.travel(date(2027, 3, 2), tick=False)
+def test_editing_the_start_into_the_past_is_refused_and_keeps_what_was_typed(client):
+    exchange = ExchangeFactory(start_date=date(2027, 4, 1), end_date=date(2027, 5, 31))
+    title = exchange.title
+    client.force_login(exchange.fellow)
+    form = client.get(f"/fellows/exchanges/{exchange.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(start_date="2027-02-01", title="A new title")
+    response = client.post(f"/fellows/exchanges/{exchange.pk}/edit/", data)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert "cannot start in the past" in form.errors["start_date"][0]
+    assert (form["title"].value(), form["start_date"].value()) == ("A new title", "2027-02-01")
+    exchange.refresh_from_db()
+    assert (exchange.start_date, exchange.title) == (date(2027, 4, 1), title)
+
+
+def test_the_form_answers_the_same_whether_or_not_a_supervisor_has_an_account(client, parties):
+    newcomer = SimpleNamespace(email="newcomer@lab.example.org")  # no account
+    answers = []
+    for host_supervisor in (parties["host_supervisor"], newcomer):
+        who = {**parties, "host_supervisor": host_supervisor}
+        refused = post_application(client, who, travel_amount="2000", form_token=uuid.uuid4())
+        saved = client.post(
+            "/fellows/exchanges/new/",
+            application(
+                who["sender"],
+                who["host"],
+                who["sender_supervisor"],
+                host_supervisor,
+                form_token=uuid.uuid4(),
+            ),
+            follow=True,
+        )
+        answers.append(
+            (
+                refused.status_code,
+                refused.context["form"].errors,
+                saved.redirect_chain[0][1],
+                [str(message) for message in saved.context["messages"]],
+                host_supervisor.email in saved.content.decode(),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][1].keys() == {"travel_amount"}
+    assert answers[0][2:] == (302, ["Your draft is saved."], True)
+
+
+def test_a_supervisor_without_an_account_is_asked_and_confirms_after_signing_up(client, parties):
+    parties["host_supervisor"] = SimpleNamespace(email="Newcomer@Lab.example.org")
+    assert post_application(client, parties).status_code == 302
+    exchange = Exchange.objects.get()
+    assert (exchange.status, exchange.host_supervisor) == (S.SUBMITTED, None)
+    (request,) = OutboundEmail.objects.filter(
+        to=["Newcomer@Lab.example.org"], template="fellows/confirm_request"
+    )
+    assert "Sign up with this email address" in request.body_text
+    newcomer = UserFactory(email="newcomer@lab.example.org")
+    client.force_login(newcomer)  # signing in links the account named by its address
+    base = f"/fellows/exchanges/{exchange.pk}/"
+    assert b"Confirm" in client.get(base).content
+    assert client.post(base + "confirm/", {"version": 1}).status_code == 302
+    exchange.refresh_from_db()
+    assert (exchange.host_supervisor, exchange.host_confirmed) == (newcomer, True)
 
 
 def test_the_journey_through_the_pages(client, parties):
@@ -191,6 +282,25 @@ def test_approval_beyond_the_budget_is_refused_beside_the_amount(client):
     response = client.post(f"/fellows/exchanges/{exchange.pk}/approve/", {"approve-amount": ""})
     assert response.status_code == 422
     assert "100.00 euros left" in response.context["approve_form"].errors["amount"][0]
+
+
+def test_charging_a_period_that_does_not_cover_the_exchange_is_refused_beside_it(client):
+    coordinator = UserFactory(roles=["fellows-coordinator"])
+    PeriodFactory()  # 2027, covering the exchange's start on 1 March 2027
+    other = PeriodFactory(name="2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    exchange = ExchangeFactory(status=S.CONFIRMED, beneficiary="sender")
+    client.force_login(coordinator)
+    response = client.post(
+        f"/fellows/exchanges/{exchange.pk}/approve/",
+        {"approve-amount": "3000", "approve-period": other.pk, "approve-message": "Typed."},
+    )
+    assert response.status_code == 422
+    form = response.context["approve_form"]
+    assert "does not cover the start" in form.errors["period"][0]
+    assert (form["amount"].value(), form["message"].value()) == ("3000", "Typed.")
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.budget_period) == (S.CONFIRMED, None)
+    assert not LedgerEntry.objects.exists()
 
 
 def test_interest_opens_a_conversation_without_revealing_addresses(client):
