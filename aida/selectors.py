@@ -398,6 +398,19 @@ def resource_for_page(user, slug: str) -> Resource | None:
     return None
 
 
+def resource_with_file(user, slug: str) -> Resource | None:
+    """The resource if it has a file ``user`` may download (``aida.view_resource_file``):
+    an accepted resource's to everyone, signed in or not (``can()`` grants nothing to
+    visitors, so the public case is said here), others' to their submitter and the committee
+    only; ``None`` (404, as the page) otherwise."""
+    resource = Resource.objects.filter(slug=slug).exclude(file="").first()
+    if resource is None:
+        return None
+    if resource.status == ResourceStatus.ACCEPTED or can(user, "aida.view_resource_file", resource):
+        return resource
+    return None
+
+
 def resources_to_review(user) -> QuerySet[Resource]:
     """Submitted resources waiting for the committee, oldest first, without the reader's own."""
     return (

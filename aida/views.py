@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ai4media_portal.core.charts import bar_chart
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.public_cache import public_page
@@ -733,12 +734,13 @@ def resources(request):
 def resource_submit(request):
     require(request, "aida.submit_resource")
     if request.method == "POST":
-        form = ResourceForm(request.POST)
+        form = ResourceForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 resource = services.resource_submit(
                     data=form.resource_data(),
                     topics=form.cleaned_data["topics"],
+                    file=form.new_file(),
                     actor=request.user,
                 )
             except PortalError as error:
@@ -804,11 +806,15 @@ def resource_resubmit(request, slug):
     resource = _resource_or_404(request, slug)
     require(request, "aida.resubmit_resource", resource)
     if request.method == "POST":
-        form = ResourceForm(request.POST, instance=resource)
+        form = ResourceForm(request.POST, request.FILES, instance=resource)
         if form.is_valid():
             try:
                 services.resource_resubmit(
-                    resource=resource, data=form.resource_data(), actor=request.user
+                    resource=resource,
+                    data=form.resource_data(),
+                    file=form.new_file(),
+                    clear_file=form.clear_file(),
+                    actor=request.user,
                 )
             except PortalError as error:
                 add_portal_error(form, error)
@@ -821,6 +827,17 @@ def resource_resubmit(request, slug):
     return render(
         request, "aida/resource_form.html", {"form": form, "resource": resource}, status=status
     )
+
+
+@require_GET
+def resource_file(request, slug):
+    """A resource's file, as an attachment never cached: to anyone once the resource is
+    accepted, before that to its submitter and the committee; 404 for everyone else, as its
+    page."""
+    resource = selectors.resource_with_file(request.user, slug)
+    if resource is None:
+        raise Http404
+    return private_file_response(resource.file, download_name=resource.file_name)
 
 
 @login_required
