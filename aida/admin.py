@@ -65,8 +65,17 @@ class OfferingAdmin(ReadOnlyAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadOnlyAdmin):
-    list_display = ["user", "offering", "status", "requested_at", "attended"]
-    list_filter = ["status"]
+    list_display = [
+        "user",
+        "offering",
+        "status",
+        "requested_at",
+        "attended",
+        "participant_affiliation",
+        "participant_country",
+        "is_aida_student",
+    ]
+    list_filter = ["status", "is_aida_student"]
 
 
 @admin.register(Certificate)

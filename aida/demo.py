@@ -25,12 +25,13 @@ from .enums import (
     Curriculum,
     MemberTier,
     OfferingMode,
+    OfferingStatus,
     ResourceStatus,
     ResourceType,
     ReviewCriterion,
     StudentStatus,
 )
-from .models import Course, Lecture, Member, Resource, Student
+from .models import Course, Enrolment, Lecture, Member, Offering, Resource, Student
 
 DEMO_VERSION = 3
 
@@ -281,6 +282,23 @@ def seed(ctx) -> None:
         _offerings(ctx, course, PLANS[number % len(PLANS)], number, validated, coordinator)
     _lectures(ctx, coordinator)
     _resources(coordinator, [lecturer.user for lecturer in lecturers])
+    _external_participant(ctx)
+
+
+def _external_participant(ctx) -> None:
+    """A journalist, not an AIDA student, asks for a place in an open offering that admits
+    external participants, saying where she comes from."""
+    user = ctx.demo_user("aida.external", "Elena External")
+    offering = (
+        Offering.objects.filter(audience=Audience.OPEN, status=OfferingStatus.OPEN)
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if offering is None or Enrolment.objects.filter(offering=offering, user=user).exists():
+        return
+    services.enrolment_request(
+        offering=offering, actor=user, affiliation="Deutsche Welle, Innovation team", country="DE"
+    )
 
 
 def _offerings(ctx, course, plan, number, students, coordinator) -> None:

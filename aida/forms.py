@@ -518,3 +518,25 @@ class LecturerAddForm(_PersonForm):
     """Record a lecturer of a member institution: they add courses and offerings."""
 
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
+
+
+class ParticipantForm(PortalForm):
+    """Where an external participant comes from, asked when they request a place in an
+    offering open to them; the service checks it again."""
+
+    participant_affiliation = forms.CharField(
+        label=_("Your organisation"),
+        max_length=200,
+        help_text=_("The university, company or organisation you belong to."),
+    )
+    participant_country = forms.ChoiceField(label=_("Your country"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant_country"].choices = [("", "—"), *countries]
+
+    def participant_data(self) -> dict:
+        return {
+            "affiliation": self.cleaned_data["participant_affiliation"],
+            "country": self.cleaned_data["participant_country"],
+        }

@@ -434,6 +434,13 @@ class Enrolment(TimeStampedModel):
     )
     requested_at = models.DateTimeField(_("requested"), editable=False)
     attended = models.BooleanField(_("attended"), default=False)
+    # Who the participant is, as recorded when they asked: from their AIDA student
+    # registration, or what an external participant gave for an offering open to them.
+    participant_affiliation = models.CharField(
+        _("affiliation"), max_length=200, blank=True, editable=False
+    )
+    participant_country = CountryField(_("country"), blank=True, editable=False)
+    is_aida_student = models.BooleanField(_("AIDA student"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -459,6 +466,11 @@ class Enrolment(TimeStampedModel):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEATED_STATUSES
+
+    @property
+    def participant_kind(self) -> str:
+        """ "AIDA student" or "External participant", as recorded when they asked."""
+        return _("AIDA student") if self.is_aida_student else _("External participant")
 
 
 class Certificate(TimeStampedModel):

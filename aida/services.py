@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from ai4media_portal.accounts.selectors import holders_of
 from ai4media_portal.core.audit import log_action
@@ -615,7 +616,48 @@ ENROLMENT_EMAILS = {
 }
 
 
-def enrolment_request(*, offering: Offering, actor) -> Enrolment:
+PARTICIPANT_AFFILIATION_MAX = 200
+
+
+def _participant_details(actor, affiliation: str, country: str) -> dict:
+    """What the enrolment records about who asked: an AIDA student's institution and country
+    from their validated registration; an external participant's own ``affiliation``
+    (required, at most 200 characters) and ``country`` (ISO 3166 alpha-2, required), refused
+    with ``PortalError`` beside the missing or wrong one."""
+    student = selectors.validated_student_of(actor)
+    if student is not None:
+        return {
+            "participant_affiliation": student.member.organisation.name[
+                :PARTICIPANT_AFFILIATION_MAX
+            ],
+            "participant_country": student.country.code,
+            "is_aida_student": True,
+        }
+    affiliation = (affiliation or "").strip()
+    if not affiliation:
+        raise PortalError(
+            _("Give the organisation you belong to."), field="participant_affiliation"
+        )
+    if len(affiliation) > PARTICIPANT_AFFILIATION_MAX:
+        raise PortalError(
+            _("At most %(max)s characters, please.") % {"max": PARTICIPANT_AFFILIATION_MAX},
+            field="participant_affiliation",
+        )
+    country = (country or "").strip().upper()
+    if not country:
+        raise PortalError(_("Choose your country."), field="participant_country")
+    if country not in dict(countries):
+        raise PortalError(_("Choose a country from the list."), field="participant_country")
+    return {
+        "participant_affiliation": affiliation,
+        "participant_country": country,
+        "is_aida_student": False,
+    }
+
+
+def enrolment_request(
+    *, offering: Offering, actor, affiliation: str = "", country: str = ""
+) -> Enrolment:
     """Request a place in ``offering`` for the actor.
 
     Under the offering's row lock it asks ``selectors.enrolment_eligibility`` (``PortalError``
@@ -623,6 +665,12 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
     hand, the request waits (pending); otherwise it takes a free seat (confirmed) or joins
     the back of the waitlist (waitlisted), first come first served. A cancelled request made
     again goes to the back. Emails the person what happened.
+
+    The enrolment records who asked: a validated AIDA student's institution and country are
+    copied from their registration; anyone else (admitted only where the offering is open to
+    external participants) gives their ``affiliation`` (organisation, at most 200 characters)
+    and ``country`` (ISO 3166 alpha-2), both required (``PortalError`` on
+    ``participant_affiliation`` or ``participant_country``).
     """
     require_perm(actor, "aida.request_enrolment")
     with transaction.atomic():
@@ -630,13 +678,18 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
         allowed, reason = selectors.enrolment_eligibility(actor, locked)
         if not allowed:
             raise PortalError(reason.label, code=reason.value)
+        participant = _participant_details(actor, affiliation, country)
         target = EnrolmentStatus.PENDING if locked.confirm_by_hand else _seat_or_queue(locked)
         enrolment = (
             Enrolment.objects.select_for_update().filter(offering=locked, user=actor).first()
         )
         if enrolment is None:
             enrolment = Enrolment.objects.create(
-                offering=locked, user=actor, status=target, requested_at=timezone.now()
+                offering=locked,
+                user=actor,
+                status=target,
+                requested_at=timezone.now(),
+                **participant,
             )
             log_action(
                 f"aida.enrolment.{target.value}",
@@ -647,8 +700,10 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
         else:
             enrolment.requested_at = timezone.now()
             enrolment.attended = False
+            for name, value in participant.items():
+                setattr(enrolment, name, value)
             _enrolment_move(enrolment, target, actor)
-            enrolment.save(update_fields=["requested_at", "attended"])
+            enrolment.save(update_fields=["requested_at", "attended", *participant])
         _count_in(locked, target, actor)
         _email(actor, ENROLMENT_EMAILS[target], offering=locked, url=_offering_url(locked))
     return enrolment

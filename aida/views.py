@@ -30,6 +30,7 @@ from .forms import (
     MemberFilterForm,
     OfferingForm,
     OfferingMoveForm,
+    ParticipantForm,
     RepresentativeAddForm,
     ResourceFilterForm,
     ResourceForm,
@@ -516,10 +517,14 @@ def _offering_or_404(pk) -> Offering:
     return offering
 
 
-def _offering_page(request, offering, *, edit_form=None, move_form=None, status=200):
+def _offering_page(
+    request, offering, *, edit_form=None, move_form=None, participant_form=None, status=200
+):
     allowed, reason = selectors.enrolment_eligibility(request.user, offering)
     enrolment = selectors.enrolment_of(request.user, offering)
     may_manage = can(request.user, "aida.change_offering", offering)
+    if participant_form is None and allowed:
+        participant_form = _participant_form(request, offering)
     return render(
         request,
         "aida/offering_detail.html",
@@ -529,6 +534,7 @@ def _offering_page(request, offering, *, edit_form=None, move_form=None, status=
             "allowed": allowed,
             "reason": reason,
             "enrolment": enrolment,
+            "participant_form": participant_form,
             "waitlist_position": selectors.waitlist_position(enrolment) if enrolment else None,
             "may_cancel": enrolment is not None
             and enrolment.status
@@ -541,6 +547,24 @@ def _offering_page(request, offering, *, edit_form=None, move_form=None, status=
     )
 
 
+def _participant_form(request, offering, data=None) -> ParticipantForm | None:
+    """The affiliation and country an external participant gives with their request (blank
+    form first filled from their student registration, if any); ``None`` for AIDA
+    students."""
+    if not selectors.external_participant(request.user, offering):
+        return None
+    student = selectors.student_of(request.user)
+    initial = (
+        {
+            "participant_affiliation": student.member.organisation.name,
+            "participant_country": student.country.code,
+        }
+        if student is not None
+        else {}
+    )
+    return ParticipantForm(data, initial=initial)
+
+
 @require_GET
 @public_page(*PUBLIC_SCOPES)
 def offering_detail(request, pk):
@@ -550,10 +574,22 @@ def offering_detail(request, pk):
 @login_required
 @require_POST
 def offering_enrol(request, pk):
+    """Request a place; an external participant's affiliation and country come with it, and
+    a refusal of either comes back beside the field with what was typed."""
     offering = _offering_or_404(pk)
+    form = _participant_form(request, offering, request.POST)
+    if form is not None and not form.is_valid():
+        return _offering_page(request, offering, participant_form=form, status=422)
     try:
-        enrolment = services.enrolment_request(offering=offering, actor=request.user)
+        enrolment = services.enrolment_request(
+            offering=offering,
+            actor=request.user,
+            **(form.participant_data() if form is not None else {}),
+        )
     except PortalError as error:
+        if form is not None and error.field in form.fields:
+            add_portal_error(form, error)
+            return _offering_page(request, offering, participant_form=form, status=422)
         messages.error(request, error.message)
     else:
         messages.success(request, enrolment.get_status_display())
@@ -615,7 +651,9 @@ def offering_roster(request, pk):
         headers = [
             _("Name"),
             _("Email"),
-            _("Institution"),
+            _("Affiliation"),
+            _("Country"),
+            _("Participant"),
             _("Status"),
             _("Requested"),
             _("Attended"),
@@ -624,7 +662,9 @@ def offering_roster(request, pk):
             [
                 e.user.display_name,
                 e.user.email,
-                getattr(getattr(e.user, "aida_student", None), "member", "") or "",
+                e.participant_affiliation,
+                e.participant_country.name if e.participant_country else "",
+                str(e.participant_kind),
                 e.get_status_display(),
                 e.requested_at,
                 _("yes") if e.attended else _("no"),

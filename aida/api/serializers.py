@@ -1,3 +1,4 @@
+from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -95,14 +96,27 @@ class EligibilitySerializer(serializers.Serializer):
 
 class EnrolmentSerializer(portal.ModelSerializer):
     """One of the requester's own enrolments; ``requested_at`` is UTC; ``waitlist_position``
-    is 1 for the first waiting, null when not waitlisted."""
+    is 1 for the first waiting, null when not waitlisted; ``participant_affiliation`` and
+    ``participant_country`` (ISO 3166 alpha-2) are what was recorded when they asked (from the
+    student registration for an AIDA student), ``is_aida_student`` whether they were one."""
 
     offering = OfferingSerializer(read_only=True)
     waitlist_position = serializers.SerializerMethodField()
+    participant_country = serializers.CharField(source="participant_country.code", read_only=True)
 
     class Meta:
         model = Enrolment
-        fields = ["id", "offering", "status", "requested_at", "attended", "waitlist_position"]
+        fields = [
+            "id",
+            "offering",
+            "status",
+            "requested_at",
+            "attended",
+            "waitlist_position",
+            "participant_affiliation",
+            "participant_country",
+            "is_aida_student",
+        ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_waitlist_position(self, enrolment) -> int | None:
@@ -110,7 +124,18 @@ class EnrolmentSerializer(portal.ModelSerializer):
 
 
 class EnrolmentRequestSerializer(portal.Serializer):
+    """A request for a place. An external participant (not a validated AIDA student, in an
+    offering open to external participants) also gives ``participant_affiliation`` and
+    ``participant_country`` (ISO 3166 alpha-2): missing ones are a 400 naming the field.
+    An AIDA student's are taken from their registration and these are ignored."""
+
     offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+    participant_affiliation = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    participant_country = serializers.ChoiceField(
+        choices=list(countries), required=False, allow_blank=True, default=""
+    )
 
 
 class LectureSerializer(portal.ModelSerializer):
