@@ -3,8 +3,20 @@ which call the services (members and lecturers are added by coordinators with th
 too, so that the network role and the audit log follow)."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import Certificate, Course, Enrolment, Lecture, Lecturer, Member, Offering, Student
+from .models import (
+    Certificate,
+    Course,
+    Enrolment,
+    Lecture,
+    Lecturer,
+    Member,
+    Offering,
+    Resource,
+    Student,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,8 +65,17 @@ class OfferingAdmin(ReadOnlyAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadOnlyAdmin):
-    list_display = ["user", "offering", "status", "requested_at", "attended"]
-    list_filter = ["status"]
+    list_display = [
+        "user",
+        "offering",
+        "status",
+        "requested_at",
+        "attended",
+        "participant_affiliation",
+        "participant_country",
+        "is_aida_student",
+    ]
+    list_filter = ["status", "is_aida_student"]
 
 
 @admin.register(Certificate)
@@ -65,3 +86,29 @@ class CertificateAdmin(ReadOnlyAdmin):
 @admin.register(Lecture)
 class LectureAdmin(ReadOnlyAdmin):
     list_display = ["title", "speaker", "starts_at", "status"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(ReadOnlyAdmin):
+    """Resources are submitted and reviewed on the pages; here they are read. The file is
+    reached through the same checked download view as on the pages, never the storage."""
+
+    list_display = ["title", "type", "status", "submitted_by", "has_link", "has_file"]
+    list_filter = ["status", "type"]
+    search_fields = ["title", "authors"]
+    exclude = ["file"]
+    readonly_fields = ["download", "file_name", "file_size"]
+
+    @admin.display(boolean=True, description=_("link"))
+    def has_link(self, resource) -> bool:
+        return bool(resource.url)
+
+    @admin.display(boolean=True, description=_("file"))
+    def has_file(self, resource) -> bool:
+        return bool(resource.file)
+
+    @admin.display(description=_("file"))
+    def download(self, resource) -> str:
+        if not resource.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', resource.file_url, resource.file_name)

@@ -1,14 +1,18 @@
 """AIDA's demo data: 32 member institutions across Europe, lecturers, students validated and
 waiting, 42 courses with past (completed, with certificates), open, full (with a waitlist) and
-cancelled offerings, lectures past and upcoming, and educational resources in every review
-state. Everything goes through the services, so the seats, the waitlist, the histories and the
-audit log are as real use leaves them. Idempotent: what exists (by member organisation, course
-code, lecture or resource title) is kept."""
+cancelled offerings (an external participant among those of one open to them), lectures past
+and upcoming, and educational resources in every review state, with links, files (generated
+PDFs and a notebook) or both. Everything goes through the services, so the seats, the
+waitlist, the histories and the audit log are as real use leaves them. Idempotent: what
+exists (by member organisation, course code, lecture or resource title) is kept."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
+from fpdf import FPDF
 
 from ai4media_portal.core.roles import Role
 from network.models import Organisation
@@ -21,14 +25,15 @@ from .enums import (
     Curriculum,
     MemberTier,
     OfferingMode,
+    OfferingStatus,
     ResourceStatus,
     ResourceType,
     ReviewCriterion,
     StudentStatus,
 )
-from .models import Course, Lecture, Member, Resource, Student
+from .models import Course, Enrolment, Lecture, Member, Offering, Resource, Student
 
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 
 # (name, country, city, tier)
 INSTITUTIONS = [
@@ -277,6 +282,23 @@ def seed(ctx) -> None:
         _offerings(ctx, course, PLANS[number % len(PLANS)], number, validated, coordinator)
     _lectures(ctx, coordinator)
     _resources(coordinator, [lecturer.user for lecturer in lecturers])
+    _external_participant(ctx)
+
+
+def _external_participant(ctx) -> None:
+    """A journalist, not an AIDA student, asks for a place in an open offering that admits
+    external participants, saying where she comes from."""
+    user = ctx.demo_user("aida.external", "Elena External")
+    offering = (
+        Offering.objects.filter(audience=Audience.OPEN, status=OfferingStatus.OPEN)
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if offering is None or Enrolment.objects.filter(offering=offering, user=user).exists():
+        return
+    services.enrolment_request(
+        offering=offering, actor=user, affiliation="Deutsche Welle, Innovation team", country="DE"
+    )
 
 
 def _offerings(ctx, course, plan, number, students, coordinator) -> None:
@@ -369,30 +391,78 @@ def _lectures(ctx, coordinator) -> None:
         )
 
 
-# (title, type, curriculum, licence, the committee's decision or None while it waits)
+# (title, type, curriculum, licence, the committee's decision or None while it waits, what is
+# given: a link, a generated file ("pdf", "notebook") or both)
 RESOURCES = [
     ("Deep learning from first principles: slides", ResourceType.SLIDES, Curriculum.AI_CORE,
-     "CC-BY-4.0", ResourceStatus.ACCEPTED),
+     "CC-BY-4.0", ResourceStatus.ACCEPTED, ("link", "pdf")),
     ("Detecting synthetic faces: a notebook", ResourceType.NOTEBOOK, Curriculum.AI_MEDIA,
-     "MIT", ResourceStatus.ACCEPTED),
+     "MIT", ResourceStatus.ACCEPTED, ("notebook",)),
     ("Fairness audits of recommender systems", ResourceType.TUTORIAL, Curriculum.AI_SOCIETY,
-     "CC-BY-SA-4.0", ResourceStatus.ACCEPTED),
+     "CC-BY-SA-4.0", ResourceStatus.ACCEPTED, ("pdf",)),
     ("Lecture videos: multimodal learning", ResourceType.VIDEO, Curriculum.AI_CORE,
-     "CC-BY-4.0", ResourceStatus.ACCEPTED),
+     "CC-BY-4.0", ResourceStatus.ACCEPTED, ("link",)),
     ("A news-image provenance dataset", ResourceType.DATASET, Curriculum.AI_MEDIA,
-     "CC-BY-4.0", ResourceStatus.CHANGES_REQUESTED),
+     "CC-BY-4.0", ResourceStatus.CHANGES_REQUESTED, ("link",)),
     ("Exam questions without answers", ResourceType.COURSE_MATERIAL, Curriculum.AI_CORE,
-     "CC-BY-NC-4.0", ResourceStatus.REJECTED),
+     "CC-BY-NC-4.0", ResourceStatus.REJECTED, ("pdf",)),
     ("Green AI: measuring the energy of training", ResourceType.TEXTBOOK, Curriculum.AI_SOCIETY,
-     "CC-BY-4.0", None),
+     "CC-BY-4.0", None, ("link", "pdf")),
 ]  # fmt: skip
+
+
+def _demo_pdf(title: str, authors: str) -> bytes:
+    """A one-page PDF standing for the resource's document."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_author(authors)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.multi_cell(0, 10, title)
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.multi_cell(0, 7, f"{authors}\nInternational AI Doctoral Academy (AIDA)")
+    pdf.ln(6)
+    pdf.multi_cell(0, 7, "A demonstration document of the AIDA educational resources repository.")
+    return bytes(pdf.output())
+
+
+def _demo_notebook(title: str) -> bytes:
+    """A small Jupyter notebook (nbformat 4) standing for the resource's notebook."""
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": [f"# {title}\n"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": ["import numpy as np\n", "print(np.linspace(0, 1, 5))\n"],
+            },
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook, indent=1).encode()
+
+
+def _demo_file(kinds, title: str, authors: str) -> ContentFile | None:
+    if "pdf" in kinds:
+        return ContentFile(_demo_pdf(title, authors), name=f"{slugify(title)}.pdf")
+    if "notebook" in kinds:
+        return ContentFile(_demo_notebook(title), name=f"{slugify(title)}.ipynb")
+    return None
 
 
 def _resources(coordinator, submitters) -> None:
     """Lecturers submit; the committee accepts, asks for changes or rejects, with reasons."""
-    for number, (title, kind, curriculum, licence, decision) in enumerate(RESOURCES):
+    for number, (title, kind, curriculum, licence, decision, given) in enumerate(RESOURCES):
         if Resource.objects.filter(title=title).exists():
             continue
+        submitter = submitters[number % len(submitters)]
         resource = services.resource_submit(
             data={
                 "title": title,
@@ -402,10 +472,13 @@ def _resources(coordinator, submitters) -> None:
                 "level": CourseLevel.ADVANCED,
                 "language": "en",
                 "licence": licence,
-                "authors": submitters[number % len(submitters)].full_name,
-                "url": f"https://example.org/aida/resources/{slugify(title)}",
+                "authors": submitter.full_name,
+                "url": f"https://example.org/aida/resources/{slugify(title)}"
+                if "link" in given
+                else "",
             },
-            actor=submitters[number % len(submitters)],
+            file=_demo_file(given, title, submitter.full_name),
+            actor=submitter,
         )
         if decision is None:
             continue

@@ -1,11 +1,13 @@
 """Forms of the AIDA pages. They check what people type; the services decide."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ai4media_portal.core.forms import PortalForm, PortalModelForm
 from ai4media_portal.core.models import Topic
+from ai4media_portal.core.validators import validate_teaching_material
 
 from .enums import (
     CourseFormat,
@@ -307,9 +309,12 @@ class ResourceFilterForm(PortalForm):
 
 
 class ResourceForm(PortalModelForm):
+    """A resource's description, with a link, a file or both. The file is checked by content
+    here (an error beside it) and again by the service."""
+
     class Meta:
         model = Resource
-        fields = [*Resource.EDITABLE_FIELDS, "topics"]
+        fields = [*Resource.EDITABLE_FIELDS, "file", "topics"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "topics": forms.CheckboxSelectMultiple,
@@ -325,6 +330,9 @@ class ResourceForm(PortalModelForm):
         )
         self.fields["topics"].required = False
         self.fields["course"].required = False
+        self.fields["url"].help_text = _("A link, a file or both.")
+        self.fields["file"].validators.append(validate_teaching_material)
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.zip,.ipynb"
 
     def clean_licence(self):
         value = self.cleaned_data.get("licence", "")
@@ -332,6 +340,15 @@ class ResourceForm(PortalModelForm):
 
     def resource_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in Resource.EDITABLE_FIELDS}
+
+    def new_file(self):
+        """The file chosen now, or ``None`` when the stored one (if any) is kept."""
+        upload = self.cleaned_data.get("file")
+        return upload if isinstance(upload, UploadedFile) else None
+
+    def clear_file(self) -> bool:
+        """Whether "Clear" was ticked to take the stored file away."""
+        return self.cleaned_data.get("file") is False
 
 
 class ResourceReviewForm(PortalForm):
@@ -501,3 +518,25 @@ class LecturerAddForm(_PersonForm):
     """Record a lecturer of a member institution: they add courses and offerings."""
 
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
+
+
+class ParticipantForm(PortalForm):
+    """Where an external participant comes from, asked when they request a place in an
+    offering open to them; the service checks it again."""
+
+    participant_affiliation = forms.CharField(
+        label=_("Your organisation"),
+        max_length=200,
+        help_text=_("The university, company or organisation you belong to."),
+    )
+    participant_country = forms.ChoiceField(label=_("Your country"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant_country"].choices = [("", "—"), *countries]
+
+    def participant_data(self) -> dict:
+        return {
+            "affiliation": self.cleaned_data["participant_affiliation"],
+            "country": self.cleaned_data["participant_country"],
+        }

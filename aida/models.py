@@ -8,12 +8,15 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ai4media_portal.core.files import NOTEBOOK, PDF, ZIP, Accept, UploadField, get_private_storage
+from ai4media_portal.core.files import kind_of as stored_kind_of
 from ai4media_portal.core.models import StateChange, TimeStampedModel, Topic
 from network.models import Organisation
 
@@ -431,6 +434,13 @@ class Enrolment(TimeStampedModel):
     )
     requested_at = models.DateTimeField(_("requested"), editable=False)
     attended = models.BooleanField(_("attended"), default=False)
+    # Who the participant is, as recorded when they asked: from their AIDA student
+    # registration, or what an external participant gave for an offering open to them.
+    participant_affiliation = models.CharField(
+        _("affiliation"), max_length=200, blank=True, editable=False
+    )
+    participant_country = CountryField(_("country"), blank=True, editable=False)
+    is_aida_student = models.BooleanField(_("AIDA student"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -456,6 +466,11 @@ class Enrolment(TimeStampedModel):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEATED_STATUSES
+
+    @property
+    def participant_kind(self) -> str:
+        """ "AIDA student" or "External participant", as recorded when they asked."""
+        return _("AIDA student") if self.is_aida_student else _("External participant")
 
 
 class Certificate(TimeStampedModel):
@@ -562,6 +577,9 @@ class Lecture(TimeStampedModel):
         return reverse("aida:lecture", kwargs={"slug": self.slug})
 
 
+# The words a page shows for a stored resource file's kind.
+RESOURCE_FILE_FORMATS = {PDF: "PDF", ZIP: "ZIP", NOTEBOOK: "Jupyter notebook"}
+
 _RESOURCE_SEARCH_VECTOR = SearchVector("title", weight="A", config="simple") + SearchVector(
     "description", "authors", weight="B", config="english"
 )
@@ -607,7 +625,19 @@ class Resource(TimeStampedModel):
         help_text=_("An SPDX identifier, e.g. CC-BY-4.0 or MIT."),
     )
     authors = models.CharField(_("authors"), max_length=500)
-    url = models.URLField(_("link"), max_length=500)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = UploadField(
+        _("file"),
+        accept=Accept.TEACHING,
+        upload_to="aida/resources/%Y/",
+        storage=get_private_storage,
+        blank=True,
+        max_length=200,
+        help_text=_("A PDF, a ZIP archive or a Jupyter notebook (.ipynb), at most 50 MB."),
+    )
+    # The name the file was uploaded under, offered as the download's name; and its size.
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0, editable=False)
     course = models.ForeignKey(
         Course,
         on_delete=models.SET_NULL,
@@ -638,6 +668,13 @@ class Resource(TimeStampedModel):
         verbose_name = _("educational resource")
         verbose_name_plural = _("educational resources")
         ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="") | ~models.Q(file=""),
+                name="aida_resource_link_or_file",
+                violation_error_message=_("Give a link or upload a file."),
+            )
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="aida_resource_search_idx"),
             models.Index(fields=["status", "title"], name="aida_resource_status_idx"),
@@ -648,6 +685,21 @@ class Resource(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("aida:resource", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # The constraint's rule, said beside the link so that forms show it there.
+        if not self.url and not self.file:
+            raise ValidationError({"url": _("Give a link or upload a file.")}, code="no_link")
+
+    @property
+    def file_url(self) -> str:
+        """The address of the file's download view; empty without a file."""
+        return reverse("aida:resource_file", kwargs={"slug": self.slug}) if self.file else ""
+
+    @property
+    def file_format(self) -> str:
+        """What the stored file is, in words ("PDF", "ZIP", "Jupyter notebook")."""
+        return RESOURCE_FILE_FORMATS.get(stored_kind_of(self.file.name), "") if self.file else ""
 
     def is_party(self, user) -> bool:
         """The submitter is a party to their resource's review."""

@@ -2,6 +2,7 @@
 
 import rules
 
+from .enums import ResourceStatus
 from .models import Course, Enrolment, Offering, Student
 
 
@@ -64,3 +65,9 @@ def holds_enrolment(user, enrolment: Enrolment) -> bool:
 @rules.predicate
 def is_submitter(user, resource) -> bool:
     return _signed_in(user) and resource is not None and resource.submitted_by_id == user.pk
+
+
+@rules.predicate
+def is_accepted_resource(user, resource) -> bool:
+    """The resource is in the public repository (the committee accepted it)."""
+    return resource is not None and resource.status == ResourceStatus.ACCEPTED

@@ -9,6 +9,7 @@ from ai4media_portal.core.predicates import is_aida_coordinator, is_authenticate
 
 from .predicates import (
     holds_enrolment,
+    is_accepted_resource,
     is_lecturer,
     is_representative,
     is_submitter,
@@ -53,6 +54,10 @@ rules.add_perm("aida.submit_resource", is_lecturer | is_aida_coordinator)
 rules.add_perm("aida.resubmit_resource", is_submitter)
 rules.add_perm("aida.review_resource", is_aida_coordinator & ~is_own_case)
 rules.add_perm("aida.view_resource_queue", is_aida_coordinator)
+# A resource's file, as its page: anyone once it is accepted (visitors too: see
+# ``selectors.resource_with_file``); before, its submitter and the committee. Everyone else
+# gets a 404, never learning that it exists.
+rules.add_perm("aida.view_resource_file", is_accepted_resource | is_submitter | is_aida_coordinator)
 
 # Certificates: the holder downloads theirs; coordinators revoke.
 rules.add_perm("aida.revoke_certificate", is_aida_coordinator)

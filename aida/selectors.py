@@ -271,6 +271,20 @@ def enrolment_eligibility(
     return True, Eligibility.ALLOWED
 
 
+def validated_student_of(user) -> Student | None:
+    """The user's AIDA student registration if it is validated (with its institution)."""
+    student = student_of(user)
+    return student if student is not None and student.is_validated else None
+
+
+def external_participant(user, offering: Offering) -> bool:
+    """Whether ``user`` would take part in ``offering`` as an external participant (not a
+    validated AIDA student) and so must say where they come from: their affiliation and
+    country. Whether they may ask at all is ``enrolment_eligibility``'s answer (only offerings
+    open to external participants admit them)."""
+    return offering.audience == Audience.OPEN and validated_student_of(user) is None
+
+
 def enrolment_of(user, offering: Offering) -> Enrolment | None:
     if not user or not user.is_authenticated:
         return None
@@ -300,11 +314,12 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
 
 
 def roster(offering: Offering) -> QuerySet[Enrolment]:
-    """Everyone who asked for a place in the offering, with their student registration, by
-    request time (which is also the waitlist order)."""
+    """Everyone who asked for a place in the offering, by request time (which is also the
+    waitlist order); each row carries the affiliation and country recorded when they asked
+    and whether they were an AIDA student."""
     return (
         Enrolment.objects.filter(offering=offering)
-        .select_related("user__aida_student__member__organisation")
+        .select_related("user")
         .order_by("requested_at", "pk")
     )
 
@@ -394,6 +409,19 @@ def resource_for_page(user, slug: str) -> Resource | None:
     if resource.status == ResourceStatus.ACCEPTED or can(user, "aida.view_resource_queue"):
         return resource
     if user and user.is_authenticated and resource.submitted_by_id == user.pk:
+        return resource
+    return None
+
+
+def resource_with_file(user, slug: str) -> Resource | None:
+    """The resource if it has a file ``user`` may download (``aida.view_resource_file``):
+    an accepted resource's to everyone, signed in or not (``can()`` grants nothing to
+    visitors, so the public case is said here), others' to their submitter and the committee
+    only; ``None`` (404, as the page) otherwise."""
+    resource = Resource.objects.filter(slug=slug).exclude(file="").first()
+    if resource is None:
+        return None
+    if resource.status == ResourceStatus.ACCEPTED or can(user, "aida.view_resource_file", resource):
         return resource
     return None
 

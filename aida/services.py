@@ -21,15 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from ai4media_portal.accounts.selectors import holders_of
 from ai4media_portal.core.audit import log_action
-from ai4media_portal.core.changes import apply_changes
+from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.roles import Role
+from ai4media_portal.core.validators import validate_teaching_material
 from ai4media_portal.core.workflow import ensure_transition, set_state
 from network.models import NetworkRole, Organisation, OrganisationRole
 from network.services import organisation_refresh_joined_on
@@ -614,7 +616,48 @@ ENROLMENT_EMAILS = {
 }
 
 
-def enrolment_request(*, offering: Offering, actor) -> Enrolment:
+PARTICIPANT_AFFILIATION_MAX = 200
+
+
+def _participant_details(actor, affiliation: str, country: str) -> dict:
+    """What the enrolment records about who asked: an AIDA student's institution and country
+    from their validated registration; an external participant's own ``affiliation``
+    (required, at most 200 characters) and ``country`` (ISO 3166 alpha-2, required), refused
+    with ``PortalError`` beside the missing or wrong one."""
+    student = selectors.validated_student_of(actor)
+    if student is not None:
+        return {
+            "participant_affiliation": student.member.organisation.name[
+                :PARTICIPANT_AFFILIATION_MAX
+            ],
+            "participant_country": student.country.code,
+            "is_aida_student": True,
+        }
+    affiliation = (affiliation or "").strip()
+    if not affiliation:
+        raise PortalError(
+            _("Give the organisation you belong to."), field="participant_affiliation"
+        )
+    if len(affiliation) > PARTICIPANT_AFFILIATION_MAX:
+        raise PortalError(
+            _("At most %(max)s characters, please.") % {"max": PARTICIPANT_AFFILIATION_MAX},
+            field="participant_affiliation",
+        )
+    country = (country or "").strip().upper()
+    if not country:
+        raise PortalError(_("Choose your country."), field="participant_country")
+    if country not in dict(countries):
+        raise PortalError(_("Choose a country from the list."), field="participant_country")
+    return {
+        "participant_affiliation": affiliation,
+        "participant_country": country,
+        "is_aida_student": False,
+    }
+
+
+def enrolment_request(
+    *, offering: Offering, actor, affiliation: str = "", country: str = ""
+) -> Enrolment:
     """Request a place in ``offering`` for the actor.
 
     Under the offering's row lock it asks ``selectors.enrolment_eligibility`` (``PortalError``
@@ -622,6 +665,12 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
     hand, the request waits (pending); otherwise it takes a free seat (confirmed) or joins
     the back of the waitlist (waitlisted), first come first served. A cancelled request made
     again goes to the back. Emails the person what happened.
+
+    The enrolment records who asked: a validated AIDA student's institution and country are
+    copied from their registration; anyone else (admitted only where the offering is open to
+    external participants) gives their ``affiliation`` (organisation, at most 200 characters)
+    and ``country`` (ISO 3166 alpha-2), both required (``PortalError`` on
+    ``participant_affiliation`` or ``participant_country``).
     """
     require_perm(actor, "aida.request_enrolment")
     with transaction.atomic():
@@ -629,13 +678,18 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
         allowed, reason = selectors.enrolment_eligibility(actor, locked)
         if not allowed:
             raise PortalError(reason.label, code=reason.value)
+        participant = _participant_details(actor, affiliation, country)
         target = EnrolmentStatus.PENDING if locked.confirm_by_hand else _seat_or_queue(locked)
         enrolment = (
             Enrolment.objects.select_for_update().filter(offering=locked, user=actor).first()
         )
         if enrolment is None:
             enrolment = Enrolment.objects.create(
-                offering=locked, user=actor, status=target, requested_at=timezone.now()
+                offering=locked,
+                user=actor,
+                status=target,
+                requested_at=timezone.now(),
+                **participant,
             )
             log_action(
                 f"aida.enrolment.{target.value}",
@@ -646,8 +700,10 @@ def enrolment_request(*, offering: Offering, actor) -> Enrolment:
         else:
             enrolment.requested_at = timezone.now()
             enrolment.attended = False
+            for name, value in participant.items():
+                setattr(enrolment, name, value)
             _enrolment_move(enrolment, target, actor)
-            enrolment.save(update_fields=["requested_at", "attended"])
+            enrolment.save(update_fields=["requested_at", "attended", *participant])
         _count_in(locked, target, actor)
         _email(actor, ENROLMENT_EMAILS[target], offering=locked, url=_offering_url(locked))
     return enrolment
@@ -890,23 +946,54 @@ def _check_resource(resource: Resource) -> None:
         resource.licence = normalise_licence(resource.licence)
     except DjangoValidationError as exc:
         raise PortalError(exc.messages[0], field="licence") from exc
-    _full_clean(resource, exclude=["slug", "submitted_by"])
+    # A stored file was checked when it came; only a new one is read again.
+    exclude = ["slug", "submitted_by", *(["file"] if resource.file._committed else [])]
+    _full_clean(resource, exclude=exclude)
 
 
-def resource_submit(*, data: Mapping, topics=(), actor) -> Resource:
+def _check_resource_file(upload) -> None:
+    """``PortalError`` on ``file`` unless ``upload`` is a PDF, a ZIP archive or a notebook of
+    at most 50 MB, judged by its content."""
+    try:
+        validate_teaching_material(upload)
+    except DjangoValidationError as exc:
+        raise PortalError(exc.messages[0], field="file", code=exc.error_list[0].code) from exc
+
+
+def _put_resource_file(resource: Resource, upload=None, *, clear: bool = False) -> bool:
+    """Put a new (already checked) file in the resource, with the name it was uploaded under
+    and its size, or take the file away (``clear``). Returns whether the file changed."""
+    if not apply_file_change(resource, "file", upload, clear=clear and upload is None):
+        return False
+    if upload is not None:
+        resource.file_name = str(getattr(upload, "name", "") or "")[:255]
+        resource.file_size = upload.size
+    else:
+        resource.file_name, resource.file_size = "", 0
+    return True
+
+
+def resource_submit(*, data: Mapping, topics=(), file=None, actor) -> Resource:
     """A lecturer (or coordinator) submits a resource for review. ``licence`` must be an SPDX
-    identifier (normalised, ``PortalError`` on ``licence`` otherwise); ``url`` a web link.
-    The committee (AIDA coordinators) is emailed."""
+    identifier (normalised, ``PortalError`` on ``licence`` otherwise); ``url`` a web link;
+    ``file`` an upload: a PDF, a ZIP archive or a Jupyter notebook of at most 50 MB, judged
+    by its content (``PortalError`` on ``file`` otherwise), kept in private storage under a
+    generated name, its uploaded name kept as the download's name. A link, a file or both;
+    neither is refused (``PortalError`` on ``url``). The committee (AIDA coordinators) is
+    emailed."""
     require_perm(actor, "aida.submit_resource")
+    if file is not None:
+        _check_resource_file(file)
     with transaction.atomic():
         resource = Resource(
             **{k: data[k] for k in Resource.EDITABLE_FIELDS if k in data}, submitted_by=actor
         )
+        _put_resource_file(resource, file)
         resource.slug = _unique_resource_slug(resource.title)
         _check_resource(resource)
         resource.save()
         resource.topics.set(topics)
-        log_action("aida.resource.submit", actor=actor, target=resource)
+        log_action("aida.resource.submit", actor=actor, target=resource, data={"file": bool(file)})
         for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
             _email(
                 member,
@@ -928,15 +1015,28 @@ def _resource_set_status(resource: Resource, target: ResourceStatus, actor) -> N
     )
 
 
-def resource_resubmit(*, resource: Resource, data: Mapping, actor) -> Resource:
-    """The submitter sends a resource back after the committee asked for changes."""
+def resource_resubmit(
+    *, resource: Resource, data: Mapping, file=None, clear_file: bool = False, actor
+) -> Resource:
+    """The submitter sends a resource back after the committee asked for changes: ``data``
+    holds the changed ``Resource.EDITABLE_FIELDS``; ``file`` replaces the file (checked as in
+    ``resource_submit``), ``clear_file`` takes it away (refused when no link is left,
+    ``PortalError`` on ``url``). A replaced or removed file is deleted from storage once the
+    change is committed: nothing else refers to it, and a rolled-back change keeps it."""
     require_perm(actor, "aida.resubmit_resource", resource)
+    if file is not None:
+        _check_resource_file(file)
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        previous_file = locked.file.name
         apply_changes(locked, data, Resource.EDITABLE_FIELDS)
+        file_changed = _put_resource_file(locked, file, clear=clear_file)
         _check_resource(locked)
         locked.save()
         _resource_set_status(locked, ResourceStatus.SUBMITTED, actor)
+        if file_changed and previous_file:
+            storage = Resource._meta.get_field("file").storage
+            transaction.on_commit(lambda: storage.delete(previous_file))
     return locked
 
 

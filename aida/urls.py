@@ -36,6 +36,7 @@ urlpatterns = [
     path("resources/review/", views.resource_queue, name="resource_queue"),
     path("resources/<slug:slug>/", views.resource_detail, name="resource"),
     path("resources/<slug:slug>/resubmit/", views.resource_resubmit, name="resource_resubmit"),
+    path("resources/<slug:slug>/file", views.resource_file, name="resource_file"),
     path("mine/", views.mine, name="mine"),
     path("certificate/issue/", views.certificate_issue, name="certificate_issue"),
     path("certificate.pdf", views.certificate_download, name="certificate_pdf"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ai4media_portal.core.charts import bar_chart
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
+from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.private_cache import private_page
@@ -30,6 +31,7 @@ from .forms import (
     MemberFilterForm,
     OfferingForm,
     OfferingMoveForm,
+    ParticipantForm,
     RepresentativeAddForm,
     ResourceFilterForm,
     ResourceForm,
@@ -518,10 +520,14 @@ def _offering_or_404(pk) -> Offering:
     return offering
 
 
-def _offering_page(request, offering, *, edit_form=None, move_form=None, status=200):
+def _offering_page(
+    request, offering, *, edit_form=None, move_form=None, participant_form=None, status=200
+):
     allowed, reason = selectors.enrolment_eligibility(request.user, offering)
     enrolment = selectors.enrolment_of(request.user, offering)
     may_manage = can(request.user, "aida.change_offering", offering)
+    if participant_form is None and allowed:
+        participant_form = _participant_form(request, offering)
     return render(
         request,
         "aida/offering_detail.html",
@@ -531,6 +537,7 @@ def _offering_page(request, offering, *, edit_form=None, move_form=None, status=
             "allowed": allowed,
             "reason": reason,
             "enrolment": enrolment,
+            "participant_form": participant_form,
             "waitlist_position": selectors.waitlist_position(enrolment) if enrolment else None,
             "may_cancel": enrolment is not None
             and enrolment.status
@@ -543,6 +550,24 @@ def _offering_page(request, offering, *, edit_form=None, move_form=None, status=
     )
 
 
+def _participant_form(request, offering, data=None) -> ParticipantForm | None:
+    """The affiliation and country an external participant gives with their request (blank
+    form first filled from their student registration, if any); ``None`` for AIDA
+    students."""
+    if not selectors.external_participant(request.user, offering):
+        return None
+    student = selectors.student_of(request.user)
+    initial = (
+        {
+            "participant_affiliation": student.member.organisation.name,
+            "participant_country": student.country.code,
+        }
+        if student is not None
+        else {}
+    )
+    return ParticipantForm(data, initial=initial)
+
+
 @require_GET
 @public_page(*PUBLIC_SCOPES)
 def offering_detail(request, pk):
@@ -552,10 +577,22 @@ def offering_detail(request, pk):
 @login_required
 @require_POST
 def offering_enrol(request, pk):
+    """Request a place; an external participant's affiliation and country come with it, and
+    a refusal of either comes back beside the field with what was typed."""
     offering = _offering_or_404(pk)
+    form = _participant_form(request, offering, request.POST)
+    if form is not None and not form.is_valid():
+        return _offering_page(request, offering, participant_form=form, status=422)
     try:
-        enrolment = services.enrolment_request(offering=offering, actor=request.user)
+        enrolment = services.enrolment_request(
+            offering=offering,
+            actor=request.user,
+            **(form.participant_data() if form is not None else {}),
+        )
     except PortalError as error:
+        if form is not None and error.field in form.fields:
+            add_portal_error(form, error)
+            return _offering_page(request, offering, participant_form=form, status=422)
         messages.error(request, error.message)
     else:
         messages.success(request, enrolment.get_status_display())
@@ -618,7 +655,9 @@ def offering_roster(request, pk):
         headers = [
             _("Name"),
             _("Email"),
-            _("Institution"),
+            _("Affiliation"),
+            _("Country"),
+            _("Participant"),
             _("Status"),
             _("Requested"),
             _("Attended"),
@@ -627,7 +666,9 @@ def offering_roster(request, pk):
             [
                 e.user.display_name,
                 e.user.email,
-                getattr(getattr(e.user, "aida_student", None), "member", "") or "",
+                e.participant_affiliation,
+                e.participant_country.name if e.participant_country else "",
+                str(e.participant_kind),
                 e.get_status_display(),
                 e.requested_at,
                 _("yes") if e.attended else _("no"),
@@ -737,12 +778,13 @@ def resources(request):
 def resource_submit(request):
     require(request, "aida.submit_resource")
     if request.method == "POST":
-        form = ResourceForm(request.POST)
+        form = ResourceForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 resource = services.resource_submit(
                     data=form.resource_data(),
                     topics=form.cleaned_data["topics"],
+                    file=form.new_file(),
                     actor=request.user,
                 )
             except PortalError as error:
@@ -808,11 +850,15 @@ def resource_resubmit(request, slug):
     resource = _resource_or_404(request, slug)
     require(request, "aida.resubmit_resource", resource)
     if request.method == "POST":
-        form = ResourceForm(request.POST, instance=resource)
+        form = ResourceForm(request.POST, request.FILES, instance=resource)
         if form.is_valid():
             try:
                 services.resource_resubmit(
-                    resource=resource, data=form.resource_data(), actor=request.user
+                    resource=resource,
+                    data=form.resource_data(),
+                    file=form.new_file(),
+                    clear_file=form.clear_file(),
+                    actor=request.user,
                 )
             except PortalError as error:
                 add_portal_error(form, error)
@@ -825,6 +871,17 @@ def resource_resubmit(request, slug):
     return render(
         request, "aida/resource_form.html", {"form": form, "resource": resource}, status=status
     )
+
+
+@require_GET
+def resource_file(request, slug):
+    """A resource's file, as an attachment never cached: to anyone once the resource is
+    accepted, before that to its submitter and the committee; 404 for everyone else, as its
+    page."""
+    resource = selectors.resource_with_file(request.user, slug)
+    if resource is None:
+        raise Http404
+    return private_file_response(resource.file, download_name=resource.file_name)
 
 
 @login_required

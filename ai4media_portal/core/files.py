@@ -9,7 +9,11 @@ so that a file a user sent can never run as a page of the portal:
 - **Judged by content**: a PDF field stores only what starts like a PDF; an image field decodes
   the image with Pillow and writes it again (PNG, JPEG or WebP), which drops whatever was hidden
   in or after it — a script appended to a GIF, metadata. SVG is never an image here: it is a
-  document that can carry scripts.
+  document that can carry scripts. A teaching-material field stores a PDF, a ZIP archive (one
+  Python's ``zipfile`` opens; the portal never extracts it) or a Jupyter notebook (UTF-8 JSON
+  with a ``cells`` list and an integer ``nbformat``), and its stored extension is the one of
+  what the content turned out to be: ``slides.ipynb`` holding a PDF is stored and offered as
+  a ``.pdf``, an HTML page renamed ``notes.pdf`` is refused.
 - **Served with safe headers**: ``file_response`` sends the content type of the stored kind,
   ``attachment`` for everything that is not an image, ``X-Content-Type-Options: nosniff`` and
   ``Content-Security-Policy: sandbox``. Public uploads go out through the ``/media/`` view
@@ -19,8 +23,10 @@ so that a file a user sent can never run as a page of the portal:
 """
 
 import io
+import json
 import posixpath
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -64,6 +70,8 @@ JPEG = FileKind(".jpg", "image/jpeg", inline=True)
 WEBP = FileKind(".webp", "image/webp", inline=True)
 GIF = FileKind(".gif", "image/gif", inline=True)  # only files stored before re-encoding
 PDF = FileKind(".pdf", "application/pdf", inline=False)
+ZIP = FileKind(".zip", "application/zip", inline=False)
+NOTEBOOK = FileKind(".ipynb", "application/x-ipynb+json", inline=False)
 OTHER = FileKind(".bin", "application/octet-stream", inline=False)
 
 # The kind of a stored file follows from its extension: the portal chose it from the content.
@@ -74,6 +82,8 @@ KIND_BY_EXTENSION = {
     ".webp": WEBP,
     ".gif": GIF,
     ".pdf": PDF,
+    ".zip": ZIP,
+    ".ipynb": NOTEBOOK,
 }
 # Pillow's format name → the kind an image is written back as (a GIF becomes a PNG).
 REENCODED_AS = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP, "GIF": PNG}
@@ -143,14 +153,79 @@ def checked_pdf(content) -> tuple[object, FileKind]:
     return content, PDF
 
 
+def _is_zip_archive(content) -> bool:
+    content.seek(0)
+    try:
+        if not zipfile.is_zipfile(content):
+            return False
+        content.seek(0)
+        with zipfile.ZipFile(content) as archive:
+            archive.infolist()
+        return True
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+    finally:
+        content.seek(0)
+
+
+def _is_notebook(content) -> bool:
+    data = _read_all(content)
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    if not isinstance(notebook, dict):
+        return False
+    nbformat = notebook.get("nbformat")
+    return (
+        isinstance(notebook.get("cells"), list)
+        and isinstance(nbformat, int)
+        and not isinstance(nbformat, bool)
+    )
+
+
+def teaching_material_kind(content) -> FileKind | None:
+    """What a teaching-material upload is, from its content alone: ``PDF`` (it starts with
+    ``%PDF-``), ``ZIP`` (an archive ``zipfile`` opens) or ``NOTEBOOK`` (a UTF-8 JSON object
+    with a ``cells`` list and an integer ``nbformat``); ``None`` for anything else. Reads the
+    whole upload for a notebook; leaves it at its start."""
+    content.seek(0)
+    head = content.read(5)
+    content.seek(0)
+    if head == b"%PDF-":
+        return PDF
+    if _is_zip_archive(content):
+        return ZIP
+    if _is_notebook(content):
+        return NOTEBOOK
+    return None
+
+
+def checked_teaching_material(content) -> tuple[object, FileKind]:
+    """The upload itself and its kind if it is a PDF, a ZIP archive or a Jupyter notebook
+    (``teaching_material_kind``); ``SuspiciousFileOperation`` otherwise. Forms and serializers
+    refuse such files with a message first (``core.validators.validate_teaching_material``),
+    so reaching this is a bypass."""
+    kind = teaching_material_kind(content)
+    if kind is None:
+        raise SuspiciousFileOperation("The upload is not a PDF, ZIP archive or notebook.")
+    return content, kind
+
+
 class Accept:
     """What an ``UploadField`` stores."""
 
     IMAGE = "image"
     PDF = "pdf"
+    # Courses' teaching material: a PDF, a ZIP archive or a Jupyter notebook.
+    TEACHING = "teaching"
 
 
-_PREPARE = {Accept.IMAGE: reencode_image, Accept.PDF: checked_pdf}
+_PREPARE = {
+    Accept.IMAGE: reencode_image,
+    Accept.PDF: checked_pdf,
+    Accept.TEACHING: checked_teaching_material,
+}
 
 
 @deconstructible
@@ -174,11 +249,11 @@ class GeneratedName:
 
 
 class UploadField(models.FileField):
-    """A ``FileField`` for user uploads: ``accept`` says what it stores (``Accept.IMAGE`` or
-    ``Accept.PDF``). When a new file is saved its content is checked (images re-encoded) and
-    it is stored under a generated name with the extension of that content, whatever the
-    upload was called. Give ``upload_to`` a folder (wrapped in ``GeneratedName``) or a callable
-    that makes its own random names."""
+    """A ``FileField`` for user uploads: ``accept`` says what it stores (``Accept.IMAGE``,
+    ``Accept.PDF`` or ``Accept.TEACHING``). When a new file is saved its content is checked
+    (images re-encoded) and it is stored under a generated name with the extension of that
+    content, whatever the upload was called. Give ``upload_to`` a folder (wrapped in
+    ``GeneratedName``) or a callable that makes its own random names."""
 
     def __init__(self, *args, accept: str = Accept.PDF, **kwargs):
         if accept not in _PREPARE:

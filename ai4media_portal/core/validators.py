@@ -77,3 +77,21 @@ def validate_image(upload, *, max_bytes: int = 2 * MiB, max_pixels: int = 4096) 
             % {"w": width, "h": height, "max": max_pixels},
             code="image_too_large",
         )
+
+
+def validate_teaching_material(upload, *, max_bytes: int = 50 * MiB) -> None:
+    """Teaching material: a PDF document, a ZIP archive or a Jupyter notebook (``.ipynb``),
+    judged by its content (``core.files.teaching_material_kind``), never by its name, and at
+    most ``max_bytes``. ``UploadField(accept=Accept.TEACHING)`` stores what passes under the
+    extension of that content."""
+    from .files import teaching_material_kind
+
+    _check_size(upload, max_bytes)
+    if teaching_material_kind(upload) is None:
+        raise ValidationError(
+            _(
+                "This file is not a PDF document, a ZIP archive or a Jupyter notebook. "
+                "Upload one of those."
+            ),
+            code="not_teaching_material",
+        )

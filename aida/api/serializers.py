@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -99,14 +100,27 @@ class EligibilitySerializer(serializers.Serializer):
 
 class EnrolmentSerializer(portal.ModelSerializer):
     """One of the requester's own enrolments; ``requested_at`` is UTC; ``waitlist_position``
-    is 1 for the first waiting, null when not waitlisted."""
+    is 1 for the first waiting, null when not waitlisted; ``participant_affiliation`` and
+    ``participant_country`` (ISO 3166 alpha-2) are what was recorded when they asked (from the
+    student registration for an AIDA student), ``is_aida_student`` whether they were one."""
 
     offering = OfferingSerializer(read_only=True)
     waitlist_position = serializers.SerializerMethodField()
+    participant_country = serializers.CharField(source="participant_country.code", read_only=True)
 
     class Meta:
         model = Enrolment
-        fields = ["id", "offering", "status", "requested_at", "attended", "waitlist_position"]
+        fields = [
+            "id",
+            "offering",
+            "status",
+            "requested_at",
+            "attended",
+            "waitlist_position",
+            "participant_affiliation",
+            "participant_country",
+            "is_aida_student",
+        ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_waitlist_position(self, enrolment) -> int | None:
@@ -114,7 +128,18 @@ class EnrolmentSerializer(portal.ModelSerializer):
 
 
 class EnrolmentRequestSerializer(portal.Serializer):
+    """A request for a place. An external participant (not a validated AIDA student, in an
+    offering open to external participants) also gives ``participant_affiliation`` and
+    ``participant_country`` (ISO 3166 alpha-2): missing ones are a 400 naming the field.
+    An AIDA student's are taken from their registration and these are ignored."""
+
     offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+    participant_affiliation = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    participant_country = serializers.ChoiceField(
+        choices=list(countries), required=False, allow_blank=True, default=""
+    )
 
 
 class LectureSerializer(portal.ModelSerializer):
@@ -147,10 +172,14 @@ class LectureSerializer(portal.ModelSerializer):
 
 class ResourceSerializer(portal.ModelSerializer):
     """An accepted educational resource. ``licence`` is an SPDX identifier; ``language`` ISO
-    639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null."""
+    639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null.
+    ``url`` is its link (null when it has none), ``file_url`` the address of its file (a
+    PDF, a ZIP archive or a Jupyter notebook; null when it has none) and ``file_name`` the
+    name the file is offered under; a resource has a link, a file or both."""
 
     course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    file_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Resource
@@ -167,5 +196,13 @@ class ResourceSerializer(portal.ModelSerializer):
             "licence",
             "authors",
             "url",
+            "file_url",
+            "file_name",
             "course",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_file_url(self, resource) -> str | None:
+        if not resource.file:
+            return None
+        return self.context["request"].build_absolute_uri(resource.file_url)

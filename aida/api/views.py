@@ -140,8 +140,9 @@ class OfferingViewSet(PublicListCacheMixin, viewsets.ReadOnlyModelViewSet):
 
 class MyEnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The requester's own enrolments (nobody else's). POST ``{"offering": id}`` requests a
-    place (201, or 400 saying why not); ``cancel`` gives it up, promoting the first waitlisted
-    student."""
+    place (201, or 400 saying why not), with ``participant_affiliation`` and
+    ``participant_country`` from an external participant; ``cancel`` gives it up, promoting
+    the first waitlisted student."""
 
     serializer_class = EnrolmentSerializer
     permission_classes = [permissions.IsAuthenticated, HasRulesPermission]
@@ -185,8 +186,12 @@ class MyEnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def create(self, request, *args, **kwargs):
         serializer = EnrolmentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         enrolment = services.enrolment_request(
-            offering=serializer.validated_data["offering"], actor=request.user
+            offering=data["offering"],
+            actor=request.user,
+            affiliation=data["participant_affiliation"],
+            country=data["participant_country"],
         )
         enrolment = self.get_queryset().get(pk=enrolment.pk)
         return Response(self.get_serializer(enrolment).data, status=status.HTTP_201_CREATED)

@@ -42,6 +42,15 @@ def test_demo_has_every_state_and_is_idempotent():
     assert Certificate.objects.count() == 2
     assert Lecture.objects.count() == 6
     assert set(Resource.objects.values_list("status", flat=True)) == set(ResourceStatus.values)
+    files = {r.file.name.rsplit(".", 1)[1] for r in Resource.objects.exclude(file="")}
+    assert files == {"pdf", "ipynb"}
+    assert Resource.objects.filter(url="").exclude(file="").exists()  # a file without a link
+    external = Enrolment.objects.get(is_aida_student=False)
+    assert (external.participant_affiliation, external.participant_country.code) == (
+        "Deutsche Welle, Innovation team",
+        "DE",
+    )
+    assert not Enrolment.objects.filter(is_aida_student=True, participant_affiliation="").exists()
     counts = (
         Member.objects.count(),
         Course.objects.count(),

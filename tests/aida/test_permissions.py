@@ -53,6 +53,8 @@ MATRIX = [
     ("aida.resubmit_resource", "resource", {"lecturer"}),
     ("aida.review_resource", "resource", {"aida-coordinator"}),
     ("aida.view_resource_queue", None, {"aida-coordinator"}),
+    # A submitted resource's file: its submitter and the committee (accepted: see the view).
+    ("aida.view_resource_file", "resource", {"aida-coordinator", "lecturer"}),
 ]
 
 

@@ -452,7 +452,10 @@ def test_open_offering_accepts_external_participants():
     offering = OfferingFactory(audience="open")
     user = UserFactory()
     assert selectors.enrolment_eligibility(user, offering) == (True, Eligibility.ALLOWED)
-    assert services.enrolment_request(offering=offering, actor=user).status == "confirmed"
+    enrolment = services.enrolment_request(
+        offering=offering, actor=user, affiliation="Newsroom Lab", country="fr"
+    )
+    assert enrolment.status == "confirmed"
 
 
 def test_second_request_and_lecturers_are_refused(lecturer):

@@ -3,17 +3,26 @@ extension follows the content, images are re-encoded, SVG is refused, every file
 a safe type and a sandbox, and a draft's files are not public."""
 
 import io
+import json
+import zipfile
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import models, transaction
 from PIL import Image
 
-from ai4media_portal.core.files import FILE_CSP, UploadField, reencode_image
+from ai4media_portal.core.files import (
+    FILE_CSP,
+    UploadField,
+    checked_teaching_material,
+    reencode_image,
+    teaching_material_kind,
+)
 from ai4media_portal.core.roles import Role
+from ai4media_portal.core.validators import validate_teaching_material
 from network.enums import ApplicationStatus
 from network.models import MembershipApplication, Organisation
 from network.services import application_approve
@@ -337,3 +346,86 @@ def test_private_storage_is_not_under_media(client):
         assert client.get(f"/media/{name}").status_code == 404
     finally:
         storages["private"].delete(name)
+
+
+# --- Teaching material: a PDF, a ZIP archive or a Jupyter notebook, judged by content --------
+
+
+def zip_archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../escape.txt", "never extracted")
+        archive.writestr("lab/notebook.ipynb", "{}")
+    return buffer.getvalue()
+
+
+def notebook(**changes) -> bytes:
+    return json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, **changes})
+
+
+@pytest.mark.parametrize(
+    ("content", "extension", "content_type"),
+    [
+        (MINIMAL_PDF, ".pdf", "application/pdf"),
+        (zip_archive(), ".zip", "application/zip"),
+        (notebook().encode(), ".ipynb", "application/x-ipynb+json"),
+    ],
+)
+def test_teaching_material_kind_follows_the_content_not_the_name(content, extension, content_type):
+    kind = teaching_material_kind(SimpleUploadedFile("slides.html", content))
+    assert (kind.extension, kind.content_type, kind.inline) == (extension, content_type, False)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><script>alert(1)</script></html>",
+        SVG,
+        png(),
+        b"PK\x03\x04 not really an archive",
+        notebook(cells="not a list").encode(),
+        notebook(nbformat="4").encode(),
+        notebook(nbformat=True).encode(),
+        b"[1, 2, 3]",
+        notebook().encode("utf-16"),
+        b"",
+    ],
+)
+def test_teaching_material_refuses_everything_else(content):
+    upload = SimpleUploadedFile("notes.pdf", content)
+    assert teaching_material_kind(upload) is None
+    with pytest.raises(SuspiciousFileOperation):
+        checked_teaching_material(upload)
+    with pytest.raises(ValidationError) as error:
+        validate_teaching_material(upload)
+    assert error.value.messages == [
+        "This file is not a PDF document, a ZIP archive or a Jupyter notebook. Upload one of those."
+    ]
+
+
+def test_teaching_material_has_a_size_limit():
+    upload = SimpleUploadedFile("big.pdf", MINIMAL_PDF + b"0" * 2048)
+    with pytest.raises(ValidationError) as error:
+        validate_teaching_material(upload, max_bytes=1024)
+    assert error.value.messages == ["The file is 2.0\xa0KB; the limit is 1.0\xa0KB."]
+    validate_teaching_material(upload)  # 50 MB by default
+
+
+def test_teaching_material_field_stores_under_the_content_extension(db):
+    from aida.models import Resource
+    from tests.aida.factories import ResourceFactory
+
+    resource = ResourceFactory()
+    resource.file = SimpleUploadedFile("lab.pdf", notebook().encode())
+    resource.save()
+    assert resource.file.name.startswith("aida/resources/")
+    assert resource.file.name.endswith(".ipynb")
+    # The private storage (the test settings' own folder), never the public media.
+    field_storage = Resource._meta.get_field("file").storage
+    assert field_storage.exists(resource.file.name)
+    assert field_storage.base_location != default_storage.base_location
+    assert not default_storage.exists(resource.file.name)
+    resource.file = SimpleUploadedFile("lab.ipynb", b"<html><script>alert(1)</script>")
+    with pytest.raises(SuspiciousFileOperation), transaction.atomic():
+        resource.save()
+    assert Resource.objects.get(pk=resource.pk).file.name.endswith(".ipynb")
