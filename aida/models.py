@@ -15,7 +15,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ai4media_portal.core.files import NOTEBOOK, PDF, ZIP, Accept, UploadField, get_private_storage
+from ai4media_portal.core.files import (
+    DOCX,
+    NOTEBOOK,
+    ODP,
+    ODS,
+    ODT,
+    PDF,
+    PPTX,
+    XLSX,
+    ZIP,
+    Accept,
+    UploadField,
+    get_private_storage,
+)
 from ai4media_portal.core.files import kind_of as stored_kind_of
 from ai4media_portal.core.models import StateChange, TimeStampedModel, Topic
 from network.models import Organisation
@@ -578,7 +591,17 @@ class Lecture(TimeStampedModel):
 
 
 # The words a page shows for a stored resource file's kind.
-RESOURCE_FILE_FORMATS = {PDF: "PDF", ZIP: "ZIP", NOTEBOOK: "Jupyter notebook"}
+RESOURCE_FILE_FORMATS = {
+    PDF: "PDF",
+    PPTX: "PowerPoint",
+    DOCX: "Word",
+    XLSX: "Excel",
+    ODP: "OpenDocument presentation",
+    ODT: "OpenDocument text",
+    ODS: "OpenDocument spreadsheet",
+    ZIP: "ZIP",
+    NOTEBOOK: "Jupyter notebook",
+}
 
 _RESOURCE_SEARCH_VECTOR = SearchVector("title", weight="A", config="simple") + SearchVector(
     "description", "authors", weight="B", config="english"
@@ -633,7 +656,10 @@ class Resource(TimeStampedModel):
         storage=get_private_storage,
         blank=True,
         max_length=200,
-        help_text=_("A PDF, a ZIP archive or a Jupyter notebook (.ipynb), at most 50 MB."),
+        help_text=_(
+            "A PDF, slides or a document (PowerPoint, Word, Excel or OpenDocument), a ZIP "
+            "archive or a Jupyter notebook (.ipynb), at most 50 MB."
+        ),
     )
     # The name the file was uploaded under, offered as the download's name; and its size.
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
@@ -698,7 +724,7 @@ class Resource(TimeStampedModel):
 
     @property
     def file_format(self) -> str:
-        """What the stored file is, in words ("PDF", "ZIP", "Jupyter notebook")."""
+        """What the stored file is, in words ("PDF", "PowerPoint", "ZIP", "Jupyter notebook")."""
         return RESOURCE_FILE_FORMATS.get(stored_kind_of(self.file.name), "") if self.file else ""
 
     def is_party(self, user) -> bool:

@@ -952,8 +952,8 @@ def _check_resource(resource: Resource) -> None:
 
 
 def _check_resource_file(upload) -> None:
-    """``PortalError`` on ``file`` unless ``upload`` is a PDF, a ZIP archive or a notebook of
-    at most 50 MB, judged by its content."""
+    """``PortalError`` on ``file`` unless ``upload`` is teaching material of at most 50 MB,
+    judged by its content (``core.files.teaching_material_kind``)."""
     try:
         validate_teaching_material(upload)
     except DjangoValidationError as exc:
@@ -976,7 +976,8 @@ def _put_resource_file(resource: Resource, upload=None, *, clear: bool = False) 
 def resource_submit(*, data: Mapping, topics=(), file=None, actor) -> Resource:
     """A lecturer (or coordinator) submits a resource for review. ``licence`` must be an SPDX
     identifier (normalised, ``PortalError`` on ``licence`` otherwise); ``url`` a web link;
-    ``file`` an upload: a PDF, a ZIP archive or a Jupyter notebook of at most 50 MB, judged
+    ``file`` an upload of teaching material (a PDF, Office or OpenDocument slides, text or
+    spreadsheet, a ZIP archive or a Jupyter notebook) of at most 50 MB, judged
     by its content (``PortalError`` on ``file`` otherwise), kept in private storage under a
     generated name, its uploaded name kept as the download's name. A link, a file or both;
     neither is refused (``PortalError`` on ``url``). The committee (AIDA coordinators) is

@@ -815,6 +815,13 @@ def resource_detail(request, slug):
     status = 200
     if request.method == "POST":
         if not may_review:
+            if resource.status != "submitted" and can(request.user, "aida.view_resource_queue"):
+                # A committee member's page was loaded before a colleague decided.
+                messages.error(
+                    request,
+                    _("This resource has already been decided; the decision is shown below."),
+                )
+                return redirect(resource.get_absolute_url())
             raise Http404
         if form.is_valid():
             try:
@@ -886,6 +893,7 @@ def resource_file(request, slug):
 
 @login_required
 @require_GET
+@private_page
 def resource_queue(request):
     require(request, "aida.view_resource_queue")
     return render(

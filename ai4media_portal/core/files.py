@@ -9,11 +9,13 @@ so that a file a user sent can never run as a page of the portal:
 - **Judged by content**: a PDF field stores only what starts like a PDF; an image field decodes
   the image with Pillow and writes it again (PNG, JPEG or WebP), which drops whatever was hidden
   in or after it — a script appended to a GIF, metadata. SVG is never an image here: it is a
-  document that can carry scripts. A teaching-material field stores a PDF, a ZIP archive (one
-  Python's ``zipfile`` opens; the portal never extracts it) or a Jupyter notebook (UTF-8 JSON
-  with a ``cells`` list and an integer ``nbformat``), and its stored extension is the one of
-  what the content turned out to be: ``slides.ipynb`` holding a PDF is stored and offered as
-  a ``.pdf``, an HTML page renamed ``notes.pdf`` is refused.
+  document that can carry scripts. A teaching-material field stores a PDF, slides, a text or a
+  spreadsheet (Office Open XML or OpenDocument, recognised by the archive's layout; a
+  macro-enabled deck is stored as ``.pptx``, which Office opens without its macros), another
+  ZIP archive (one Python's ``zipfile`` opens; the portal never extracts it) or a Jupyter
+  notebook (UTF-8 JSON with a ``cells`` list and an integer ``nbformat``), and its stored
+  extension is the one of what the content turned out to be: ``slides.ipynb`` holding a PDF
+  is stored and offered as a ``.pdf``, an HTML page renamed ``notes.pdf`` is refused.
 - **Served with safe headers**: ``file_response`` sends the content type of the stored kind,
   ``attachment`` for everything that is not an image, ``X-Content-Type-Options: nosniff`` and
   ``Content-Security-Policy: sandbox``. Public uploads go out through the ``/media/`` view
@@ -72,6 +74,24 @@ GIF = FileKind(".gif", "image/gif", inline=True)  # only files stored before re-
 PDF = FileKind(".pdf", "application/pdf", inline=False)
 ZIP = FileKind(".zip", "application/zip", inline=False)
 NOTEBOOK = FileKind(".ipynb", "application/x-ipynb+json", inline=False)
+# Office Open XML and OpenDocument files are ZIP archives with a known inner layout.
+_OOXML = "application/vnd.openxmlformats-officedocument"
+PPTX = FileKind(".pptx", f"{_OOXML}.presentationml.presentation", inline=False)
+DOCX = FileKind(".docx", f"{_OOXML}.wordprocessingml.document", inline=False)
+XLSX = FileKind(".xlsx", f"{_OOXML}.spreadsheetml.sheet", inline=False)
+_ODF = "application/vnd.oasis.opendocument"
+ODP = FileKind(".odp", f"{_ODF}.presentation", inline=False)
+ODT = FileKind(".odt", f"{_ODF}.text", inline=False)
+ODS = FileKind(".ods", f"{_ODF}.spreadsheet", inline=False)
+# The part that names an Office Open XML document's type (ECMA-376 Part 2, Open Packaging
+# Conventions), and the ``mimetype`` entry of an OpenDocument package (OASIS ODF 1.2, Part 3,
+# §3.3).
+_OOXML_MAIN_PARTS = {
+    "ppt/presentation.xml": PPTX,
+    "word/document.xml": DOCX,
+    "xl/workbook.xml": XLSX,
+}
+_ODF_MIMETYPES = {kind.content_type: kind for kind in (ODP, ODT, ODS)}
 OTHER = FileKind(".bin", "application/octet-stream", inline=False)
 
 # The kind of a stored file follows from its extension: the portal chose it from the content.
@@ -84,6 +104,7 @@ KIND_BY_EXTENSION = {
     ".pdf": PDF,
     ".zip": ZIP,
     ".ipynb": NOTEBOOK,
+    **{kind.extension: kind for kind in (PPTX, DOCX, XLSX, ODP, ODT, ODS)},
 }
 # Pillow's format name → the kind an image is written back as (a GIF becomes a PNG).
 REENCODED_AS = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP, "GIF": PNG}
@@ -153,17 +174,27 @@ def checked_pdf(content) -> tuple[object, FileKind]:
     return content, PDF
 
 
-def _is_zip_archive(content) -> bool:
+def _archive_kind(content) -> FileKind | None:
+    """``None`` unless ``content`` is a ZIP archive; else what it holds: slides, a text or a
+    spreadsheet of Office Open XML or OpenDocument, or any other archive (``ZIP``). Only the
+    archive's directory and an OpenDocument's short ``mimetype`` entry are read."""
     content.seek(0)
     try:
         if not zipfile.is_zipfile(content):
-            return False
+            return None
         content.seek(0)
         with zipfile.ZipFile(content) as archive:
-            archive.infolist()
-        return True
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                for part, kind in _OOXML_MAIN_PARTS.items():
+                    if part in names:
+                        return kind
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return _ODF_MIMETYPES.get(declared, ZIP)
+        return ZIP
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        return False
+        return None
     finally:
         content.seek(0)
 
@@ -186,7 +217,9 @@ def _is_notebook(content) -> bool:
 
 def teaching_material_kind(content) -> FileKind | None:
     """What a teaching-material upload is, from its content alone: ``PDF`` (it starts with
-    ``%PDF-``), ``ZIP`` (an archive ``zipfile`` opens) or ``NOTEBOOK`` (a UTF-8 JSON object
+    ``%PDF-``), slides, a text or a spreadsheet (``PPTX``, ``DOCX``, ``XLSX``, ``ODP``,
+    ``ODT``, ``ODS``: ZIP archives laid out as Office Open XML or OpenDocument), ``ZIP`` (any
+    other archive ``zipfile`` opens) or ``NOTEBOOK`` (a UTF-8 JSON object
     with a ``cells`` list and an integer ``nbformat``); ``None`` for anything else. Reads the
     whole upload for a notebook; leaves it at its start."""
     content.seek(0)
@@ -194,21 +227,22 @@ def teaching_material_kind(content) -> FileKind | None:
     content.seek(0)
     if head == b"%PDF-":
         return PDF
-    if _is_zip_archive(content):
-        return ZIP
+    archive = _archive_kind(content)
+    if archive is not None:
+        return archive
     if _is_notebook(content):
         return NOTEBOOK
     return None
 
 
 def checked_teaching_material(content) -> tuple[object, FileKind]:
-    """The upload itself and its kind if it is a PDF, a ZIP archive or a Jupyter notebook
+    """The upload itself and its kind if it is teaching material
     (``teaching_material_kind``); ``SuspiciousFileOperation`` otherwise. Forms and serializers
     refuse such files with a message first (``core.validators.validate_teaching_material``),
     so reaching this is a bypass."""
     kind = teaching_material_kind(content)
     if kind is None:
-        raise SuspiciousFileOperation("The upload is not a PDF, ZIP archive or notebook.")
+        raise SuspiciousFileOperation("The upload is not teaching material.")
     return content, kind
 
 
@@ -217,7 +251,8 @@ class Accept:
 
     IMAGE = "image"
     PDF = "pdf"
-    # Courses' teaching material: a PDF, a ZIP archive or a Jupyter notebook.
+    # Courses' teaching material: a PDF, Office or OpenDocument slides, text or spreadsheet,
+    # a ZIP archive or a Jupyter notebook.
     TEACHING = "teaching"
 
 

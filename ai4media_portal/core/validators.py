@@ -80,7 +80,8 @@ def validate_image(upload, *, max_bytes: int = 2 * MiB, max_pixels: int = 4096) 
 
 
 def validate_teaching_material(upload, *, max_bytes: int = 50 * MiB) -> None:
-    """Teaching material: a PDF document, a ZIP archive or a Jupyter notebook (``.ipynb``),
+    """Teaching material: a PDF document, Office or OpenDocument slides, text or spreadsheet,
+    a ZIP archive or a Jupyter notebook (``.ipynb``),
     judged by its content (``core.files.teaching_material_kind``), never by its name, and at
     most ``max_bytes``. ``UploadField(accept=Accept.TEACHING)`` stores what passes under the
     extension of that content."""
@@ -90,8 +91,8 @@ def validate_teaching_material(upload, *, max_bytes: int = 50 * MiB) -> None:
     if teaching_material_kind(upload) is None:
         raise ValidationError(
             _(
-                "This file is not a PDF document, a ZIP archive or a Jupyter notebook. "
-                "Upload one of those."
+                "This file is not a PDF, slides, a text document or spreadsheet (Office or "
+                "OpenDocument), a ZIP archive or a Jupyter notebook. Upload one of those."
             ),
             code="not_teaching_material",
         )

@@ -173,9 +173,9 @@ class LectureSerializer(portal.ModelSerializer):
 class ResourceSerializer(portal.ModelSerializer):
     """An accepted educational resource. ``licence`` is an SPDX identifier; ``language`` ISO
     639-1; ``topics`` slugs of the shared vocabulary; ``course`` a course slug or null.
-    ``url`` is its link (null when it has none), ``file_url`` the address of its file (a
-    PDF, a ZIP archive or a Jupyter notebook; null when it has none) and ``file_name`` the
-    name the file is offered under; a resource has a link, a file or both."""
+    ``url`` is its link (null when it has none), ``file_url`` the address of its file (a PDF,
+    slides, a document, a ZIP archive or a Jupyter notebook; null when it has none) and
+    ``file_name`` the name the file is offered under; a resource has a link, a file or both."""
 
     course = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")

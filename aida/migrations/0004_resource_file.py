@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resource',
             name='file',
-            field=ai4media_portal.core.files.UploadField(accept='teaching', blank=True, help_text='A PDF, a ZIP archive or a Jupyter notebook (.ipynb), at most 50 MB.', max_length=200, storage=ai4media_portal.core.files.get_private_storage, upload_to=ai4media_portal.core.files.GeneratedName('aida/resources/%Y/'), verbose_name='file'),
+            field=ai4media_portal.core.files.UploadField(accept='teaching', blank=True, help_text='A PDF, slides or a document (PowerPoint, Word, Excel or OpenDocument), a ZIP archive or a Jupyter notebook (.ipynb), at most 50 MB.', max_length=200, storage=ai4media_portal.core.files.get_private_storage, upload_to=ai4media_portal.core.files.GeneratedName('aida/resources/%Y/'), verbose_name='file'),
         ),
         migrations.AddField(
             model_name='resource',

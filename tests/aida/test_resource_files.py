@@ -101,7 +101,8 @@ def test_html_named_pdf_is_refused_beside_the_file_and_nothing_typed_is_lost(cli
     form = response.context["form"]
     assert form.errors == {
         "file": [
-            "This file is not a PDF document, a ZIP archive or a Jupyter notebook. "
+            "This file is not a PDF, slides, a text document or spreadsheet (Office or "
+            "OpenDocument), a ZIP archive or a Jupyter notebook. "
             "Upload one of those."
         ]
     }
@@ -329,6 +330,24 @@ def test_notebook_is_served_as_a_notebook_attachment_under_its_uploaded_stem(cli
     response = client.get(f"/aida/resources/{resource.slug}/file")
     assert response["Content-Type"] == "application/x-ipynb+json"
     assert response["Content-Disposition"] == 'attachment; filename="lab.pdf.ipynb"'
+
+
+def test_slides_are_kept_and_served_as_slides(client, lecturer):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<presentation/>")
+    resource = services.resource_submit(
+        data=service_data(), file=upload("Week 3.pptx", buffer.getvalue()), actor=lecturer.user
+    )
+    assert resource.file.name.endswith(".pptx")
+    Resource.objects.filter(pk=resource.pk).update(status="accepted")
+    assert "Download file (PowerPoint," in client.get(resource.get_absolute_url()).content.decode()
+    response = client.get(f"/aida/resources/{resource.slug}/file")
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="Week 3.pptx"'
 
 
 def test_file_view_is_a_404_without_a_file_or_resource(client):

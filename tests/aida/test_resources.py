@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.models import OutboundEmail
+from ai4media_portal.core.roles import Role
 from aida import selectors, services
 from aida.enums import RESOURCE_TRANSITIONS, ResourceStatus, ReviewCriterion
 from aida.models import Resource
@@ -136,6 +137,29 @@ def test_review_through_the_page(lecturer, coordinator, client):
     response = client.post(resource.get_absolute_url(), data)
     assert response.status_code == 302
     assert Resource.objects.get(pk=resource.pk).status == "rejected"
+
+
+def test_a_review_sent_from_a_page_loaded_before_a_colleague_decided(lecturer, coordinator, client):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    services.resource_review(
+        resource=resource,
+        decision="accepted",
+        criteria=_all(),
+        reasons="Clear and useful.",
+        actor=UserFactory(roles=[Role.AIDA_COORDINATOR]),
+    )
+    client.force_login(coordinator)
+    data = {f"met_{c}": "on" for c in ReviewCriterion.values}
+    data.update({"decision": "rejected", "reasons": "Out of scope."})
+    response = client.post(resource.get_absolute_url(), data, follow=True)
+    assert response.redirect_chain == [(resource.get_absolute_url(), 302)]
+    assert "already been decided" in response.content.decode()
+    resource.refresh_from_db()
+    assert resource.status == "accepted"
+    assert resource.reviews.count() == 1
+    # Anyone else posting there still finds nothing.
+    client.force_login(UserFactory())
+    assert client.post(resource.get_absolute_url(), data).status_code == 404
 
 
 @pytest.mark.parametrize("current", list(ResourceStatus))

@@ -266,6 +266,7 @@ def test_the_pillars_signed_in_queues_are_kept_until_a_write(client):
         (aida_coordinator, "/aida/manage/members/"),
         (aida_coordinator, "/aida/students/"),
         (aida_coordinator, f"/aida/offerings/{offering.pk}/roster/"),
+        (aida_coordinator, "/aida/resources/review/"),
         (UserFactory(is_staff=True), "/outputs/curate/"),
         *(
             (editor, url)

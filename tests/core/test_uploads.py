@@ -348,7 +348,7 @@ def test_private_storage_is_not_under_media(client):
         storages["private"].delete(name)
 
 
-# --- Teaching material: a PDF, a ZIP archive or a Jupyter notebook, judged by content --------
+# --- Teaching material: PDF, Office, OpenDocument, ZIP or notebook, judged by content -------
 
 
 def zip_archive() -> bytes:
@@ -356,6 +356,24 @@ def zip_archive() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../../escape.txt", "never extracted")
         archive.writestr("lab/notebook.ipynb", "{}")
+    return buffer.getvalue()
+
+
+def office_package(main_part: str) -> bytes:
+    """A minimal Office Open XML package: the content types part and ``main_part``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(main_part, "<root/>")
+    return buffer.getvalue()
+
+
+def open_document(mimetype: str) -> bytes:
+    """A minimal OpenDocument package: its ``mimetype`` entry first, then the content."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", mimetype)
+        archive.writestr("content.xml", "<office:document-content/>")
     return buffer.getvalue()
 
 
@@ -369,6 +387,39 @@ def notebook(**changes) -> bytes:
         (MINIMAL_PDF, ".pdf", "application/pdf"),
         (zip_archive(), ".zip", "application/zip"),
         (notebook().encode(), ".ipynb", "application/x-ipynb+json"),
+        (
+            office_package("ppt/presentation.xml"),
+            ".pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        (
+            office_package("word/document.xml"),
+            ".docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            office_package("xl/workbook.xml"),
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            open_document("application/vnd.oasis.opendocument.presentation"),
+            ".odp",
+            "application/vnd.oasis.opendocument.presentation",
+        ),
+        (
+            open_document("application/vnd.oasis.opendocument.text"),
+            ".odt",
+            "application/vnd.oasis.opendocument.text",
+        ),
+        (
+            open_document("application/vnd.oasis.opendocument.spreadsheet"),
+            ".ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        # Laid out like neither: an archive like any other.
+        (office_package("custom/part.xml"), ".zip", "application/zip"),
+        (open_document("application/x-unknown"), ".zip", "application/zip"),
     ],
 )
 def test_teaching_material_kind_follows_the_content_not_the_name(content, extension, content_type):
@@ -399,7 +450,8 @@ def test_teaching_material_refuses_everything_else(content):
     with pytest.raises(ValidationError) as error:
         validate_teaching_material(upload)
     assert error.value.messages == [
-        "This file is not a PDF document, a ZIP archive or a Jupyter notebook. Upload one of those."
+        "This file is not a PDF, slides, a text document or spreadsheet (Office or "
+        "OpenDocument), a ZIP archive or a Jupyter notebook. Upload one of those."
     ]
 
 
