@@ -22,7 +22,7 @@ from .enums import (
     UseCase,
 )
 from .models import Output
-from .selectors import SORTS, Filters, provenance_choices
+from .selectors import Filters, provenance_choices
 from .services import CreatorData, FileChanges, RelationData
 from .validators import parse_partial_date
 
@@ -339,7 +339,12 @@ class CatalogueFilterForm(PortalForm):
     creator = forms.CharField(required=False, max_length=300)
     sort = forms.ChoiceField(
         label=_("Sort"),
-        choices=[("", _("Relevance or newest")), *((key, key) for key in SORTS)],
+        choices=[
+            ("", _("Relevance (newest without a search)")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("title", _("Title")),
+        ],
         required=False,
     )
 

@@ -1,6 +1,7 @@
 """Reads of research outputs: the one ``published_outputs`` every public surface starts from,
 the catalogue's search and facets, a record's page, the curators' list."""
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -207,12 +208,33 @@ def _sort_sql(filters: Filters, searching: bool) -> str:
     return _SQL_SORTS["newest"]
 
 
+# The filters that are also facets: each takes one value, and choosing another value of the
+# same facet replaces it.
+FACET_FILTERS = ("kind", "year", "area", "use_case", "access", "licence", "organisation", "creator")
+
+
 def catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> CatalogueResult:
     """The catalogue's matches for ``filters``: how many, the keys of ``limit`` of them from
     ``offset`` in the catalogue's order (``catalogue``'s: relevance when searching, then the
     newest; or ``filters.sort``), and the facets — how many match per kind, year, research
     area, use case, access, licence, and for the ``FACET_TOP`` most frequent affiliated
     organisations and creators.
+
+    A facet that is also a chosen filter is counted without that filter (and with all the
+    others), since choosing another of its values replaces the chosen one: each count is the
+    number of results its link leads to. That takes one more statement per such filter.
+    """
+    result = _catalogue_pass(filters, offset=offset, limit=limit)
+    facets = dict(result.facets)
+    for name in FACET_FILTERS:
+        if getattr(filters, name):
+            others = dataclasses.replace(filters, **{name: None if name == "year" else ""})
+            facets[name] = _catalogue_pass(others).facets[name]
+    return CatalogueResult(count=result.count, keys=result.keys, facets=facets)
+
+
+def _catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> CatalogueResult:
+    """``catalogue_pass`` without the facets of chosen filters counted apart.
 
     One statement, however many outputs: the matching rows are read once (a materialised
     common table expression, with the search's rank) and the page, the count and every facet

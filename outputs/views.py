@@ -56,6 +56,7 @@ def index(request):
             "page": page,
             "filters": filters,
             "facets": _facet_links(facets, params),
+            "sort_choices": CatalogueFilterForm.base_fields["sort"].choices,
             "kinds": OutputKind.choices,
             "page_query": listing_query(params),
             "export_query": listing_query(params),

@@ -56,10 +56,13 @@ def test_catalogue_filters_and_facets(client, other_organisation):
         ("Content-centred AI", 1),
         ("Trustworthy AI", 1),
     ]
+    # The chosen facet counts what choosing another of its values would show.
     assert [(f["label"], f["count"], f["selected"]) for f in facets["kind"]] == [
-        ("Dataset", 1, True)
+        ("Dataset", 1, True),
+        ("Publication", 1, False),
     ]
     assert facets["kind"][0]["query"] == ""
+    assert facets["kind"][1]["query"] == "kind=publication"
     response = client.get("/outputs/")
     assert [(f["label"], f["count"]) for f in response.context["facets"]["year"]] == [
         ("2023", 1),
