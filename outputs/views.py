@@ -56,13 +56,22 @@ def index(request):
             "page": page,
             "filters": filters,
             "facets": _facet_links(facets, params),
-            "sort_choices": CatalogueFilterForm.base_fields["sort"].choices,
+            "sort_choices": _sort_choices(filters),
             "kinds": OutputKind.choices,
             "page_query": listing_query(params),
             "export_query": listing_query(params),
             "can_curate": can(request.user, "outputs.curate_outputs"),
         },
     )
+
+
+def _sort_choices(filters) -> list[tuple[str, str]]:
+    """The orders offered beside the results: by relevance first while searching, else the
+    newest first (the catalogue's default either way)."""
+    later = [("oldest", _("Oldest first")), ("title", _("Title"))]
+    if selectors.search_query(filters.search) is not None:
+        return [("", _("Relevance")), ("newest", _("Newest first")), *later]
+    return [("", _("Newest first")), *later]
 
 
 def _catalogue_page(request, filters) -> tuple[Page, dict]:
