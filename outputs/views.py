@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
-from ai4media_portal.core.files import file_response, private_file_response
+from ai4media_portal.core.files import private_file_response, stored_file_response
 from ai4media_portal.core.forms import add_portal_error
 from ai4media_portal.core.pagination import PortalPaginator
 from ai4media_portal.core.permissions import can
@@ -243,11 +243,8 @@ def cover(request, pk):
     output = selectors.output_for_page(pk, request.user)
     if output is None or output.is_deleted or not output.cover_image:
         raise Http404
-    return file_response(
-        output.cover_image.open("rb"),
-        stored_name=output.cover_image.name,
-        download_name="cover",
-        public=output.is_published,
+    return stored_file_response(
+        output.cover_image, download_name="cover", public=output.is_published
     )
 
 

@@ -26,6 +26,7 @@ so that a file a user sent can never run as a page of the portal:
 
 import io
 import json
+import logging
 import posixpath
 import uuid
 import zipfile
@@ -36,9 +37,11 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
+
+logger = logging.getLogger(__name__)
 
 
 def get_private_storage():
@@ -354,11 +357,23 @@ def file_response(
     return response
 
 
-def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
-    """Stream a private file. Call only after the permission check. Not cached by anyone."""
+def stored_file_response(
+    field_file, *, download_name: str | None = None, public: bool
+) -> FileResponse:
+    """Stream the file of a ``FileField`` (``file_response``'s headers). A file the record
+    names but the storage no longer holds (a database restored without its uploads, a file
+    removed by hand) is a 404 and a warning in the log, not a server error."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        logger.warning("Stored file %s is missing", field_file.name)
+        raise Http404 from exc
     return file_response(
-        field_file.open("rb"),
-        stored_name=field_file.name,
-        download_name=download_name,
-        public=False,
+        handle, stored_name=field_file.name, download_name=download_name, public=public
     )
+
+
+def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
+    """Stream a private file. Call only after the permission check. Not cached by anyone;
+    a missing file is a 404 (``stored_file_response``)."""
+    return stored_file_response(field_file, download_name=download_name, public=False)

@@ -481,3 +481,40 @@ def test_teaching_material_field_stores_under_the_content_extension(db):
     with pytest.raises(SuspiciousFileOperation), transaction.atomic():
         resource.save()
     assert Resource.objects.get(pk=resource.pk).file.name.endswith(".ipynb")
+
+
+def test_a_private_file_missing_from_storage_is_not_found(client, caplog):
+    """Every view that serves a stored file goes through ``stored_file_response``; a record
+    whose file the storage lost answers 404 and logs it, here through the network's logo."""
+    application = ApplicationFactory(status=ApplicationStatus.SUBMITTED)
+    application.org_logo = SimpleUploadedFile("logo.png", png())
+    application.save()
+    application.org_logo.storage.delete(application.org_logo.name)
+    client.force_login(application.applicant)
+    response = client.get(f"/network/applications/{application.pk}/logo/")
+    assert response.status_code == 404
+    assert f"Stored file {application.org_logo.name} is missing" in caplog.text
+
+
+def test_every_stored_file_view_goes_through_the_checked_response():
+    """No view opens a stored file itself (which would turn a missing file into a 500)."""
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = []
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or not ("views" in path.parts or path.stem == "views"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "open"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value == "rb"
+            ):
+                offenders.append(f"{path}:{node.lineno}")
+    assert offenders == []

@@ -296,3 +296,13 @@ def test_file_upload_moves_the_datestamp(cast):
     output.refresh_from_db()
     assert output.updated_at > datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     assert output.status == OutputStatus.DRAFT
+
+
+@pytest.mark.parametrize("name", ["file", "cover"])
+def test_a_file_missing_from_storage_is_not_found_not_a_server_error(client, cast, name, caplog):
+    output = make_brief(cast["_contact"])
+    stored = output.file if name == "file" else output.cover_image
+    stored.storage.delete(stored.name)
+    response = client.get(f"/outputs/{output.pk}/{name}")
+    assert response.status_code == 404
+    assert f"Stored file {stored.name} is missing" in caplog.text
