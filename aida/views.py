@@ -18,7 +18,7 @@ from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from . import selectors, services
-from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
+from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus, ResourceStatus
 from .feeds import calendar_ics
 from .forms import (
     CatalogueFilterForm,
@@ -854,8 +854,17 @@ def resource_detail(request, slug):
 
 @login_required
 def resource_resubmit(request, slug):
+    """The submitter revises a resource and sends it back, only while the committee asks for
+    changes; in any other state they are taken to its page and told why."""
     resource = _resource_or_404(request, slug)
     require(request, "aida.resubmit_resource", resource)
+    if resource.status != ResourceStatus.CHANGES_REQUESTED:
+        messages.info(
+            request,
+            _("This resource is not waiting for changes: it is %(status)s.")
+            % {"status": resource.get_status_display().lower()},
+        )
+        return redirect(resource.get_absolute_url())
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES, instance=resource)
         if form.is_valid():

@@ -174,3 +174,48 @@ def test_resource_transitions_both_ways(lecturer, coordinator, current, target):
     else:
         with pytest.raises(PortalError):
             services._resource_set_status(resource, target, coordinator)
+
+
+def _decided(lecturer, coordinator, decision):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    if decision != "submitted":
+        services.resource_review(
+            resource=resource,
+            decision=decision,
+            criteria=_all(),
+            reasons="Decided.",
+            actor=coordinator,
+        )
+    return resource
+
+
+@pytest.mark.parametrize(
+    ("decision", "label"),
+    [
+        ("accepted", "accepted"),
+        ("rejected", "rejected"),
+        ("submitted", "submitted for review"),  # a second click on "Send to the committee"
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_resubmit_outside_changes_requested_takes_the_submitter_to_the_resource(
+    client, lecturer, coordinator, decision, label, method
+):
+    resource = _decided(lecturer, coordinator, decision)
+    client.force_login(lecturer.user)
+    url = f"/aida/resources/{resource.slug}/resubmit/"
+    data = {"title": "Changed", "description": "Changed."} if method == "post" else None
+    response = getattr(client, method)(url, data, follow=True)
+    assert response.redirect_chain == [(resource.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"This resource is not waiting for changes: it is {label}."
+    ]
+    resource.refresh_from_db()
+    assert (resource.status, resource.title) == (decision, "Transformers from scratch")
+
+
+def test_resubmit_page_is_hidden_from_others(client, lecturer, coordinator):
+    resource = _decided(lecturer, coordinator, "changes-requested")
+    client.force_login(UserFactory())
+    assert client.get(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
+    assert client.post(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
