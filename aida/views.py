@@ -45,6 +45,7 @@ from .pdf import certificate_pdf
 MEMBERS_PAGE_SIZE = 30
 CATALOGUE_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 25
+MY_RESOURCES_LIMIT = 100
 
 
 # Public pages show member institutions by their network organisation's name and country.
@@ -918,7 +919,8 @@ def resource_queue(request):
 @login_required
 @require_GET
 def mine(request):
-    """The person's registration, enrolments, offerings they teach and certificate."""
+    """The person's registration, enrolments, offerings they teach, the educational resources
+    they submitted (in every state) and their certificate."""
     return render(
         request,
         "aida/mine.html",
@@ -928,6 +930,8 @@ def mine(request):
             "taught": list(selectors.taught_offerings(request.user)[:50])
             if can(request.user, "aida.add_course")
             else [],
+            "my_resources": list(selectors.resources_of(request.user)[:MY_RESOURCES_LIMIT]),
+            "may_submit_resource": can(request.user, "aida.submit_resource"),
             "certificate": selectors.certificate_of(request.user),
             "has_completed": selectors.completed_enrolments(request.user).exists(),
         },

@@ -10,6 +10,7 @@ from .factories import (
     EnrolmentFactory,
     MemberFactory,
     OfferingFactory,
+    ResourceFactory,
     StudentFactory,
 )
 
@@ -56,6 +57,35 @@ def test_roster_and_my_enrolments_use_constant_queries(client, coordinator):
     for _ in range(2):
         EnrolmentFactory(user=student.user)
     assert _count(client, "/aida/mine/") == one
+
+
+def test_my_aida_lists_my_resources_in_every_state_with_constant_queries(client, lecturer):
+    user = lecturer.user
+    changes = ResourceFactory(submitted_by=user, status="changes-requested", title="Needs work")
+    ResourceFactory(status="submitted", title="Someone else's")
+    client.force_login(user)
+    one = _count(client, "/aida/mine/")
+    ResourceFactory(submitted_by=user, status="submitted", title="Pending one")
+    ResourceFactory(submitted_by=user, status="rejected", title="Turned down")
+    assert _count(client, "/aida/mine/") == one
+    html = client.get("/aida/mine/").content.decode()
+    assert "My educational resources" in html
+    for title in ("Needs work", "Pending one", "Turned down"):
+        assert title in html
+    assert "Someone else&#x27;s" not in html
+    assert f'href="/aida/resources/{changes.slug}/resubmit/"' in html
+    assert html.count("Revise and send back") == 1
+    assert "Changes requested" in html
+    assert "Rejected" in html
+
+
+def test_my_aida_without_resources_offers_submitting_one_to_lecturers_only(client, lecturer):
+    client.force_login(lecturer.user)
+    html = client.get("/aida/mine/").content.decode()
+    assert "You have not submitted a resource yet." in html
+    assert 'href="/aida/resources/submit/"' in html
+    client.force_login(UserFactory())
+    assert "My educational resources" not in client.get("/aida/mine/").content.decode()
 
 
 def test_member_filters(client):
