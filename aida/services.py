@@ -995,14 +995,21 @@ def resource_submit(*, data: Mapping, topics=(), file=None, actor) -> Resource:
         resource.save()
         resource.topics.set(topics)
         log_action("aida.resource.submit", actor=actor, target=resource, data={"file": bool(file)})
-        for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
-            _email(
-                member,
-                "resource_submitted",
-                resource=resource,
-                url=absolute_url(reverse("aida:resource_queue")),
-            )
+        _tell_committee(resource, actor)
     return resource
+
+
+def _tell_committee(resource: Resource, actor, *, resubmitted: bool = False) -> None:
+    """Email every AIDA coordinator but ``actor`` that ``resource`` awaits their review (after
+    commit, through the outbox)."""
+    for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
+        _email(
+            member,
+            "resource_submitted",
+            resource=resource,
+            resubmitted=resubmitted,
+            url=absolute_url(reverse("aida:resource_queue")),
+        )
 
 
 def _resource_set_status(resource: Resource, target: ResourceStatus, actor) -> None:
@@ -1023,7 +1030,9 @@ def resource_resubmit(
     holds the changed ``Resource.EDITABLE_FIELDS``; ``file`` replaces the file (checked as in
     ``resource_submit``), ``clear_file`` takes it away (refused when no link is left,
     ``PortalError`` on ``url``). A replaced or removed file is deleted from storage once the
-    change is committed: nothing else refers to it, and a rolled-back change keeps it."""
+    change is committed: nothing else refers to it, and a rolled-back change keeps it. The
+    committee (AIDA coordinators) is emailed, as for a first submission. ``PortalError`` when
+    the resource is not waiting for changes."""
     require_perm(actor, "aida.resubmit_resource", resource)
     if file is not None:
         _check_resource_file(file)
@@ -1035,6 +1044,7 @@ def resource_resubmit(
         _check_resource(locked)
         locked.save()
         _resource_set_status(locked, ResourceStatus.SUBMITTED, actor)
+        _tell_committee(locked, actor, resubmitted=True)
         if file_changed and previous_file:
             storage = Resource._meta.get_field("file").storage
             transaction.on_commit(lambda: storage.delete(previous_file))

@@ -219,3 +219,31 @@ def test_resubmit_page_is_hidden_from_others(client, lecturer, coordinator):
     client.force_login(UserFactory())
     assert client.get(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
     assert client.post(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
+
+
+def test_resubmission_tells_the_committee_it_awaits_review_again(lecturer, coordinator):
+    other = UserFactory(roles=[Role.AIDA_COORDINATOR])
+    resource = _decided(lecturer, coordinator, "changes-requested")
+    before = set(OutboundEmail.objects.values_list("pk", flat=True))
+    services.resource_resubmit(
+        resource=resource, data={"description": "Now with a licence file."}, actor=lecturer.user
+    )
+    sent = OutboundEmail.objects.exclude(pk__in=before).order_by("pk")
+    assert sorted((e.to[0], e.template) for e in sent) == sorted(
+        [
+            (coordinator.email, "aida/resource_submitted"),
+            (other.email, "aida/resource_submitted"),
+        ]
+    )
+    email = sent.get(to=[coordinator.email])
+    assert email.subject == "[AI4Media] Resource to review again: Transformers from scratch"
+    assert "was revised after the committee asked for changes" in email.body_text
+    assert "/aida/resources/review/" in email.body_text
+
+
+def test_resubmission_outside_changes_requested_is_refused_and_tells_nobody(lecturer, coordinator):
+    resource = _decided(lecturer, coordinator, "rejected")
+    before = OutboundEmail.objects.count()
+    with pytest.raises(PortalError):
+        services.resource_resubmit(resource=resource, data={}, actor=lecturer.user)
+    assert OutboundEmail.objects.count() == before
