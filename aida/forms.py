@@ -332,6 +332,8 @@ class ResourceForm(PortalModelForm):
     """A resource's description, with a link, a file or both. The file is checked by content
     here (an error beside it) and again by the service."""
 
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Resource
         fields = [*Resource.EDITABLE_FIELDS, "file", "topics"]
@@ -353,6 +355,8 @@ class ResourceForm(PortalModelForm):
         self.fields["url"].help_text = _("A link, a file or both.")
         self.fields["file"].validators.append(validate_teaching_material)
         self.fields["file"].widget.attrs["accept"] = TEACHING_ACCEPT
+        if self.instance.pk:
+            del self.fields["form_token"]  # only a new resource is made once per token
         if self.instance.pk and self.instance.file:
             # "Currently:" names the file as it was uploaded and links to the checked download,
             # not to the private storage path (which nothing serves).

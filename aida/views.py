@@ -12,6 +12,7 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
@@ -777,6 +778,8 @@ def resources(request):
 
 @login_required
 def resource_submit(request):
+    """A new resource for the committee; the form sent twice (a double click, a second tab)
+    makes one resource and lands on it."""
     require(request, "aida.submit_resource")
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES)
@@ -787,15 +790,19 @@ def resource_submit(request):
                     topics=form.cleaned_data["topics"],
                     file=form.new_file(),
                     actor=request.user,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
             except PortalError as error:
                 add_portal_error(form, error)
             else:
-                messages.success(request, _("Thank you: the committee will review it."))
+                if resource.already_submitted:
+                    messages.info(request, _("This resource was already sent to the committee."))
+                else:
+                    messages.success(request, _("Thank you: the committee will review it."))
                 return redirect(resource.get_absolute_url())
         status = 422
     else:
-        form, status = ResourceForm(), 200
+        form, status = ResourceForm(initial={"form_token": new_form_token()}), 200
     return render(request, "aida/resource_form.html", {"form": form}, status=status)
 
 
