@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -654,6 +655,14 @@ def offering_roster(request, pk):
     rows = list(selectors.roster(offering))
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
+
+        def when(value):
+            # In the reader's timezone, as on the page: Excel gets a real date-time (made
+            # local by the export), CSV a sortable text.
+            if fmt == "xlsx":
+                return value.replace(microsecond=0)
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
         headers = [
             _("Name"),
             _("Email"),
@@ -672,7 +681,7 @@ def offering_roster(request, pk):
                 e.participant_country.name if e.participant_country else "",
                 str(e.participant_kind),
                 e.get_status_display(),
-                e.requested_at,
+                when(e.requested_at),
                 _("yes") if e.attended else _("no"),
             ]
             for e in rows

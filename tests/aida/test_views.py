@@ -1,7 +1,12 @@
+import io
+from datetime import UTC, datetime
+
 import pytest
 from django.core import mail  # noqa: F401 - the outbox is the portal's, checked through rows
+from openpyxl import load_workbook
 
 from ai4media_portal.core.models import OutboundEmail
+from ai4media_portal.core.roles import Role
 from aida.models import Enrolment, Student
 from tests.factories import UserFactory
 
@@ -187,6 +192,28 @@ def test_roster_export_and_404_for_others(client, coordinator):
     response = client.get(f"/aida/offerings/{offering.pk}/roster/?format=csv")
     assert response.status_code == 200
     assert "Zoë Zed" in b"".join(response.streaming_content).decode()
+
+
+def test_roster_exports_show_when_each_place_was_asked_for_in_local_time(client):
+    offering = OfferingFactory()
+    enrolment = EnrolmentFactory(offering=offering)
+    moment = datetime(2026, 11, 30, 16, 57, 20, 63572, tzinfo=UTC)
+    Enrolment.objects.filter(pk=enrolment.pk).update(requested_at=moment)
+    url = f"/aida/offerings/{offering.pk}/roster/"
+    for zone, shown in (("Europe/Brussels", (17, 57)), ("America/New_York", (11, 57))):
+        client.force_login(UserFactory(roles=[Role.AIDA_COORDINATOR], timezone=zone))
+        hour, minute = shown
+        page = client.get(url).content.decode()
+        assert f"30 Nov 2026 {hour}:{minute}:20" in page
+        response = client.get(url + "?format=csv")
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        assert lines[0].split(",")[6] == "Requested"
+        assert lines[1].split(",")[6] == f"2026-11-30 {hour}:{minute}"
+        response = client.get(url + "?format=xlsx")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert rows[0][6] == "Requested"
+        assert rows[1][6] == datetime(2026, 11, 30, hour, minute, 20)
 
 
 def test_capacity_below_confirmed_is_shown_beside_the_field(client, coordinator):
