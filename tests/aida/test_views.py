@@ -216,6 +216,18 @@ def test_roster_exports_show_when_each_place_was_asked_for_in_local_time(client)
         assert rows[1][6] == datetime(2026, 11, 30, hour, minute, 20)
 
 
+def test_roster_intro_sits_outside_the_horizontal_scroller(client, coordinator):
+    offering = OfferingFactory()
+    EnrolmentFactory(offering=offering)
+    client.force_login(coordinator)
+    html = client.get(f"/aida/offerings/{offering.pk}/roster/").content.decode()
+    intro = html.index('<p id="roster-intro">Everyone who asked for a place')
+    scroller = html.index('<div class="table-responsive"><table class="table" id="roster"')
+    assert intro < scroller
+    assert 'aria-labelledby="roster-intro"' in html
+    assert "<caption>" not in html
+
+
 def test_capacity_below_confirmed_is_shown_beside_the_field(client, coordinator):
     offering = OfferingFactory(capacity=3)
     for _ in range(2):
