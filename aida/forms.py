@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -308,9 +309,30 @@ class ResourceFilterForm(PortalForm):
         }
 
 
+# What the file picker offers: every kind ``core.files.teaching_material_kind`` takes.
+TEACHING_ACCEPT = ".pdf,.pptx,.docx,.xlsx,.odp,.odt,.ods,.zip,.ipynb"
+
+
+class _StoredFile:
+    """A resource's stored file as ``ClearableFileInput`` shows it: its uploaded name, linked
+    to the download view."""
+
+    def __init__(self, resource: Resource):
+        self.resource = resource
+        self.url = reverse("aida:resource_file", args=[resource.slug])
+
+    def __str__(self) -> str:
+        return self.resource.file_name or self.resource.file.name.rsplit("/", 1)[-1]
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class ResourceForm(PortalModelForm):
     """A resource's description, with a link, a file or both. The file is checked by content
     here (an error beside it) and again by the service."""
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Resource
@@ -332,11 +354,22 @@ class ResourceForm(PortalModelForm):
         self.fields["course"].required = False
         self.fields["url"].help_text = _("A link, a file or both.")
         self.fields["file"].validators.append(validate_teaching_material)
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.zip,.ipynb"
+        self.fields["file"].widget.attrs["accept"] = TEACHING_ACCEPT
+        if self.instance.pk:
+            del self.fields["form_token"]  # only a new resource is made once per token
+        if self.instance.pk and self.instance.file:
+            # "Currently:" names the file as it was uploaded and links to the checked download,
+            # not to the private storage path (which nothing serves).
+            self.initial["file"] = _StoredFile(self.instance)
 
     def clean_licence(self):
         value = self.cleaned_data.get("licence", "")
         return normalise_licence(value) if value else value
+
+    def clean_file(self):
+        value = self.cleaned_data.get("file")
+        # The stored file kept as it is: the model field gets its own value back.
+        return self.instance.file if isinstance(value, _StoredFile) else value
 
     def resource_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in Resource.EDITABLE_FIELDS}

@@ -664,6 +664,8 @@ class Resource(TimeStampedModel):
     # The name the file was uploaded under, offered as the download's name; and its size.
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0, editable=False)
+    # The submit form's hidden token (core.idempotency): a form sent twice makes one resource.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     course = models.ForeignKey(
         Course,
         on_delete=models.SET_NULL,

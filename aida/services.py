@@ -12,6 +12,7 @@ refuses any oversold offering.
 """
 
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -27,6 +28,7 @@ from ai4media_portal.accounts.selectors import holders_of
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.idempotency import create_once
 from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import can, require_perm
@@ -947,7 +949,13 @@ def _check_resource(resource: Resource) -> None:
     except DjangoValidationError as exc:
         raise PortalError(exc.messages[0], field="licence") from exc
     # A stored file was checked when it came; only a new one is read again.
-    exclude = ["slug", "submitted_by", *(["file"] if resource.file._committed else [])]
+    # A token already used is settled by create_once (the unique constraint), not refused.
+    exclude = [
+        "slug",
+        "submitted_by",
+        "form_token",
+        *(["file"] if resource.file._committed else []),
+    ]
     _full_clean(resource, exclude=exclude)
 
 
@@ -973,7 +981,9 @@ def _put_resource_file(resource: Resource, upload=None, *, clear: bool = False) 
     return True
 
 
-def resource_submit(*, data: Mapping, topics=(), file=None, actor) -> Resource:
+def resource_submit(
+    *, data: Mapping, topics=(), file=None, actor, form_token: uuid.UUID | None = None
+) -> Resource:
     """A lecturer (or coordinator) submits a resource for review. ``licence`` must be an SPDX
     identifier (normalised, ``PortalError`` on ``licence`` otherwise); ``url`` a web link;
     ``file`` an upload of teaching material (a PDF, Office or OpenDocument slides, text or
@@ -981,28 +991,61 @@ def resource_submit(*, data: Mapping, topics=(), file=None, actor) -> Resource:
     by its content (``PortalError`` on ``file`` otherwise), kept in private storage under a
     generated name, its uploaded name kept as the download's name. A link, a file or both;
     neither is refused (``PortalError`` on ``url``). The committee (AIDA coordinators) is
-    emailed."""
+    emailed.
+
+    Once per ``form_token`` (the submit form's hidden token, ``core.idempotency``): the same
+    token again, even at the same moment, returns the resource it made, marked
+    ``already_submitted``, and nothing more is stored or emailed; another person's token is
+    ``PermissionDenied``."""
     require_perm(actor, "aida.submit_resource")
     if file is not None:
         _check_resource_file(file)
-    with transaction.atomic():
+
+    def create() -> Resource:
         resource = Resource(
-            **{k: data[k] for k in Resource.EDITABLE_FIELDS if k in data}, submitted_by=actor
+            **{k: data[k] for k in Resource.EDITABLE_FIELDS if k in data},
+            submitted_by=actor,
+            form_token=form_token,
         )
         _put_resource_file(resource, file)
         resource.slug = _unique_resource_slug(resource.title)
         _check_resource(resource)
-        resource.save()
+        try:
+            resource.save()
+        except IntegrityError:
+            # Refused by a unique constraint (a token sent twice at once): the file stored
+            # on the way in belongs to nothing.
+            if resource.file:
+                resource.file.storage.delete(resource.file.name)
+            raise
         resource.topics.set(topics)
         log_action("aida.resource.submit", actor=actor, target=resource, data={"file": bool(file)})
-        for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
-            _email(
-                member,
-                "resource_submitted",
-                resource=resource,
-                url=absolute_url(reverse("aida:resource_queue")),
-            )
+        _tell_committee(resource, actor)
+        return resource
+
+    with transaction.atomic():
+        resource, created = create_once(
+            Resource,
+            form_token=form_token,
+            owner_field="submitted_by",
+            owner=actor,
+            create=create,
+        )
+    resource.already_submitted = not created
     return resource
+
+
+def _tell_committee(resource: Resource, actor, *, resubmitted: bool = False) -> None:
+    """Email every AIDA coordinator but ``actor`` that ``resource`` awaits their review (after
+    commit, through the outbox)."""
+    for member in holders_of(Role.AIDA_COORDINATOR).exclude(pk=actor.pk):
+        _email(
+            member,
+            "resource_submitted",
+            resource=resource,
+            resubmitted=resubmitted,
+            url=absolute_url(reverse("aida:resource_queue")),
+        )
 
 
 def _resource_set_status(resource: Resource, target: ResourceStatus, actor) -> None:
@@ -1023,7 +1066,9 @@ def resource_resubmit(
     holds the changed ``Resource.EDITABLE_FIELDS``; ``file`` replaces the file (checked as in
     ``resource_submit``), ``clear_file`` takes it away (refused when no link is left,
     ``PortalError`` on ``url``). A replaced or removed file is deleted from storage once the
-    change is committed: nothing else refers to it, and a rolled-back change keeps it."""
+    change is committed: nothing else refers to it, and a rolled-back change keeps it. The
+    committee (AIDA coordinators) is emailed, as for a first submission. ``PortalError`` when
+    the resource is not waiting for changes."""
     require_perm(actor, "aida.resubmit_resource", resource)
     if file is not None:
         _check_resource_file(file)
@@ -1035,6 +1080,7 @@ def resource_resubmit(
         _check_resource(locked)
         locked.save()
         _resource_set_status(locked, ResourceStatus.SUBMITTED, actor)
+        _tell_committee(locked, actor, resubmitted=True)
         if file_changed and previous_file:
             storage = Resource._meta.get_field("file").storage
             transaction.on_commit(lambda: storage.delete(previous_file))

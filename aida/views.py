@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,13 +13,14 @@ from ai4media_portal.core.exceptions import PortalError
 from ai4media_portal.core.exports import tabular_response
 from ai4media_portal.core.files import private_file_response
 from ai4media_portal.core.forms import add_portal_error
+from ai4media_portal.core.idempotency import new_form_token
 from ai4media_portal.core.permissions import can
 from ai4media_portal.core.private_cache import private_page
 from ai4media_portal.core.public_cache import public_page
 from ai4media_portal.core.web import form_error, listing_query, paginate, require
 
 from . import selectors, services
-from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus
+from .enums import CourseFormat, EnrolmentStatus, MemberTier, OfferingStatus, ResourceStatus
 from .feeds import calendar_ics
 from .forms import (
     CatalogueFilterForm,
@@ -45,6 +47,7 @@ from .pdf import certificate_pdf
 MEMBERS_PAGE_SIZE = 30
 CATALOGUE_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 25
+MY_RESOURCES_LIMIT = 100
 
 
 # Public pages show member institutions by their network organisation's name and country.
@@ -652,6 +655,14 @@ def offering_roster(request, pk):
     rows = list(selectors.roster(offering))
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
+
+        def when(value):
+            # In the reader's timezone, as on the page: Excel gets a real date-time (made
+            # local by the export), CSV a sortable text.
+            if fmt == "xlsx":
+                return value.replace(microsecond=0)
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
         headers = [
             _("Name"),
             _("Email"),
@@ -670,7 +681,7 @@ def offering_roster(request, pk):
                 e.participant_country.name if e.participant_country else "",
                 str(e.participant_kind),
                 e.get_status_display(),
-                e.requested_at,
+                when(e.requested_at),
                 _("yes") if e.attended else _("no"),
             ]
             for e in rows
@@ -776,6 +787,8 @@ def resources(request):
 
 @login_required
 def resource_submit(request):
+    """A new resource for the committee; the form sent twice (a double click, a second tab)
+    makes one resource and lands on it."""
     require(request, "aida.submit_resource")
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES)
@@ -786,15 +799,19 @@ def resource_submit(request):
                     topics=form.cleaned_data["topics"],
                     file=form.new_file(),
                     actor=request.user,
+                    form_token=form.cleaned_data.get("form_token"),
                 )
             except PortalError as error:
                 add_portal_error(form, error)
             else:
-                messages.success(request, _("Thank you: the committee will review it."))
+                if resource.already_submitted:
+                    messages.info(request, _("This resource was already sent to the committee."))
+                else:
+                    messages.success(request, _("Thank you: the committee will review it."))
                 return redirect(resource.get_absolute_url())
         status = 422
     else:
-        form, status = ResourceForm(), 200
+        form, status = ResourceForm(initial={"form_token": new_form_token()}), 200
     return render(request, "aida/resource_form.html", {"form": form}, status=status)
 
 
@@ -854,8 +871,17 @@ def resource_detail(request, slug):
 
 @login_required
 def resource_resubmit(request, slug):
+    """The submitter revises a resource and sends it back, only while the committee asks for
+    changes; in any other state they are taken to its page and told why."""
     resource = _resource_or_404(request, slug)
     require(request, "aida.resubmit_resource", resource)
+    if resource.status != ResourceStatus.CHANGES_REQUESTED:
+        messages.info(
+            request,
+            _("This resource is not waiting for changes: it is %(status)s.")
+            % {"status": resource.get_status_display().lower()},
+        )
+        return redirect(resource.get_absolute_url())
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES, instance=resource)
         if form.is_valid():
@@ -909,7 +935,8 @@ def resource_queue(request):
 @login_required
 @require_GET
 def mine(request):
-    """The person's registration, enrolments, offerings they teach and certificate."""
+    """The person's registration, enrolments, offerings they teach, the educational resources
+    they submitted (in every state) and their certificate."""
     return render(
         request,
         "aida/mine.html",
@@ -919,6 +946,8 @@ def mine(request):
             "taught": list(selectors.taught_offerings(request.user)[:50])
             if can(request.user, "aida.add_course")
             else [],
+            "my_resources": list(selectors.resources_of(request.user)[:MY_RESOURCES_LIMIT]),
+            "may_submit_resource": can(request.user, "aida.submit_resource"),
             "certificate": selectors.certificate_of(request.user),
             "has_completed": selectors.completed_enrolments(request.user).exists(),
         },

@@ -389,3 +389,45 @@ def test_api_gives_the_file_address_or_null(with_file):
         None,
         linked.url,
     )
+
+
+# --- The form's file picker and the revise page ------------------------------------------------
+
+
+def test_file_picker_offers_every_kind_of_teaching_material(client, lecturer):
+    client.force_login(lecturer.user)
+    html = client.get("/aida/resources/submit/").content.decode()
+    assert 'accept=".pdf,.pptx,.docx,.xlsx,.odp,.odt,.ods,.zip,.ipynb"' in html
+
+
+def test_revise_page_names_the_uploaded_file_and_links_to_its_download(
+    client, lecturer, coordinator
+):
+    resource = services.resource_submit(
+        data=service_data(), file=upload("week 1 slides.pdf", MINIMAL_PDF), actor=lecturer.user
+    )
+    _ask_for_changes(resource, coordinator)
+    client.force_login(lecturer.user)
+    response = client.get(f"/aida/resources/{resource.slug}/resubmit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<a href="/aida/resources/{resource.slug}/file">week 1 slides.pdf</a>' in html
+    assert 'accept=".pdf,.pptx,.docx,.xlsx,.odp,.odt,.ods,.zip,.ipynb"' in html
+    assert "/media/" not in html
+    assert resource.file.name not in html
+    assert '<li class="breadcrumb-item active" aria-current="page">Revise</li>' in html
+
+
+def test_refused_revision_still_links_the_stored_file(client, lecturer, coordinator):
+    resource = services.resource_submit(
+        data=service_data(), file=upload("v1.pdf", MINIMAL_PDF), actor=lecturer.user
+    )
+    _ask_for_changes(resource, coordinator)
+    client.force_login(lecturer.user)
+    response = client.post(
+        f"/aida/resources/{resource.slug}/resubmit/", form_data(licence="not a licence")
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'<a href="/aida/resources/{resource.slug}/file">v1.pdf</a>' in html
+    assert "/media/" not in html

@@ -174,3 +174,76 @@ def test_resource_transitions_both_ways(lecturer, coordinator, current, target):
     else:
         with pytest.raises(PortalError):
             services._resource_set_status(resource, target, coordinator)
+
+
+def _decided(lecturer, coordinator, decision):
+    resource = services.resource_submit(data=_data(), actor=lecturer.user)
+    if decision != "submitted":
+        services.resource_review(
+            resource=resource,
+            decision=decision,
+            criteria=_all(),
+            reasons="Decided.",
+            actor=coordinator,
+        )
+    return resource
+
+
+@pytest.mark.parametrize(
+    ("decision", "label"),
+    [
+        ("accepted", "accepted"),
+        ("rejected", "rejected"),
+        ("submitted", "submitted for review"),  # a second click on "Send to the committee"
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_resubmit_outside_changes_requested_takes_the_submitter_to_the_resource(
+    client, lecturer, coordinator, decision, label, method
+):
+    resource = _decided(lecturer, coordinator, decision)
+    client.force_login(lecturer.user)
+    url = f"/aida/resources/{resource.slug}/resubmit/"
+    data = {"title": "Changed", "description": "Changed."} if method == "post" else None
+    response = getattr(client, method)(url, data, follow=True)
+    assert response.redirect_chain == [(resource.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"This resource is not waiting for changes: it is {label}."
+    ]
+    resource.refresh_from_db()
+    assert (resource.status, resource.title) == (decision, "Transformers from scratch")
+
+
+def test_resubmit_page_is_hidden_from_others(client, lecturer, coordinator):
+    resource = _decided(lecturer, coordinator, "changes-requested")
+    client.force_login(UserFactory())
+    assert client.get(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
+    assert client.post(f"/aida/resources/{resource.slug}/resubmit/").status_code == 404
+
+
+def test_resubmission_tells_the_committee_it_awaits_review_again(lecturer, coordinator):
+    other = UserFactory(roles=[Role.AIDA_COORDINATOR])
+    resource = _decided(lecturer, coordinator, "changes-requested")
+    before = set(OutboundEmail.objects.values_list("pk", flat=True))
+    services.resource_resubmit(
+        resource=resource, data={"description": "Now with a licence file."}, actor=lecturer.user
+    )
+    sent = OutboundEmail.objects.exclude(pk__in=before).order_by("pk")
+    assert sorted((e.to[0], e.template) for e in sent) == sorted(
+        [
+            (coordinator.email, "aida/resource_submitted"),
+            (other.email, "aida/resource_submitted"),
+        ]
+    )
+    email = sent.get(to=[coordinator.email])
+    assert email.subject == "[AI4Media] Resource to review again: Transformers from scratch"
+    assert "was revised after the committee asked for changes" in email.body_text
+    assert "/aida/resources/review/" in email.body_text
+
+
+def test_resubmission_outside_changes_requested_is_refused_and_tells_nobody(lecturer, coordinator):
+    resource = _decided(lecturer, coordinator, "rejected")
+    before = OutboundEmail.objects.count()
+    with pytest.raises(PortalError):
+        services.resource_resubmit(resource=resource, data={}, actor=lecturer.user)
+    assert OutboundEmail.objects.count() == before

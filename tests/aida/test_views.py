@@ -1,7 +1,12 @@
+import io
+from datetime import UTC, datetime
+
 import pytest
 from django.core import mail  # noqa: F401 - the outbox is the portal's, checked through rows
+from openpyxl import load_workbook
 
 from ai4media_portal.core.models import OutboundEmail
+from ai4media_portal.core.roles import Role
 from aida.models import Enrolment, Student
 from tests.factories import UserFactory
 
@@ -10,6 +15,7 @@ from .factories import (
     EnrolmentFactory,
     MemberFactory,
     OfferingFactory,
+    ResourceFactory,
     StudentFactory,
 )
 
@@ -56,6 +62,35 @@ def test_roster_and_my_enrolments_use_constant_queries(client, coordinator):
     for _ in range(2):
         EnrolmentFactory(user=student.user)
     assert _count(client, "/aida/mine/") == one
+
+
+def test_my_aida_lists_my_resources_in_every_state_with_constant_queries(client, lecturer):
+    user = lecturer.user
+    changes = ResourceFactory(submitted_by=user, status="changes-requested", title="Needs work")
+    ResourceFactory(status="submitted", title="Someone else's")
+    client.force_login(user)
+    one = _count(client, "/aida/mine/")
+    ResourceFactory(submitted_by=user, status="submitted", title="Pending one")
+    ResourceFactory(submitted_by=user, status="rejected", title="Turned down")
+    assert _count(client, "/aida/mine/") == one
+    html = client.get("/aida/mine/").content.decode()
+    assert "My educational resources" in html
+    for title in ("Needs work", "Pending one", "Turned down"):
+        assert title in html
+    assert "Someone else&#x27;s" not in html
+    assert f'href="/aida/resources/{changes.slug}/resubmit/"' in html
+    assert html.count("Revise and send back") == 1
+    assert "Changes requested" in html
+    assert "Rejected" in html
+
+
+def test_my_aida_without_resources_offers_submitting_one_to_lecturers_only(client, lecturer):
+    client.force_login(lecturer.user)
+    html = client.get("/aida/mine/").content.decode()
+    assert "You have not submitted a resource yet." in html
+    assert 'href="/aida/resources/submit/"' in html
+    client.force_login(UserFactory())
+    assert "My educational resources" not in client.get("/aida/mine/").content.decode()
 
 
 def test_member_filters(client):
@@ -157,6 +192,40 @@ def test_roster_export_and_404_for_others(client, coordinator):
     response = client.get(f"/aida/offerings/{offering.pk}/roster/?format=csv")
     assert response.status_code == 200
     assert "Zoë Zed" in b"".join(response.streaming_content).decode()
+
+
+def test_roster_exports_show_when_each_place_was_asked_for_in_local_time(client):
+    offering = OfferingFactory()
+    enrolment = EnrolmentFactory(offering=offering)
+    moment = datetime(2026, 11, 30, 16, 57, 20, 63572, tzinfo=UTC)
+    Enrolment.objects.filter(pk=enrolment.pk).update(requested_at=moment)
+    url = f"/aida/offerings/{offering.pk}/roster/"
+    for zone, shown in (("Europe/Brussels", (17, 57)), ("America/New_York", (11, 57))):
+        client.force_login(UserFactory(roles=[Role.AIDA_COORDINATOR], timezone=zone))
+        hour, minute = shown
+        page = client.get(url).content.decode()
+        assert f"30 Nov 2026 {hour}:{minute}:20" in page
+        response = client.get(url + "?format=csv")
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        assert lines[0].split(",")[6] == "Requested"
+        assert lines[1].split(",")[6] == f"2026-11-30 {hour}:{minute}"
+        response = client.get(url + "?format=xlsx")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert rows[0][6] == "Requested"
+        assert rows[1][6] == datetime(2026, 11, 30, hour, minute, 20)
+
+
+def test_roster_intro_sits_outside_the_horizontal_scroller(client, coordinator):
+    offering = OfferingFactory()
+    EnrolmentFactory(offering=offering)
+    client.force_login(coordinator)
+    html = client.get(f"/aida/offerings/{offering.pk}/roster/").content.decode()
+    intro = html.index('<p id="roster-intro">Everyone who asked for a place')
+    scroller = html.index('<div class="table-responsive"><table class="table" id="roster"')
+    assert intro < scroller
+    assert 'aria-labelledby="roster-intro"' in html
+    assert "<caption>" not in html
 
 
 def test_capacity_below_confirmed_is_shown_beside_the_field(client, coordinator):
