@@ -173,3 +173,21 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/notes/{n}")
     submitted_by = factory.SubFactory(UserFactory)
     status = "accepted"
+
+
+def resource_fields(**changes) -> dict:
+    """A lecturer's resource as the submit form or ``services.resource_submit`` takes it: a
+    notebook with a link; ``changes`` override or add fields."""
+    return {
+        "title": "Transformers from scratch",
+        "description": "A notebook that builds a transformer step by step.",
+        "type": "notebook",
+        "curricula": ["ai-core"],
+        "level": "intermediate",
+        "language": "en",
+        "licence": "cc-by-4.0",
+        "authors": "Luca Lecturer",
+        "url": "https://github.com/example/transformers",
+        "course": None,
+        **changes,
+    }

@@ -19,7 +19,7 @@ from aida.models import Resource
 from tests.factories import UserFactory
 from tests.opencalls.factories import MINIMAL_PDF
 
-from .factories import LecturerFactory, ResourceFactory, StudentFactory
+from .factories import LecturerFactory, ResourceFactory, StudentFactory, resource_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -40,19 +40,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def form_data(**changes) -> dict:
-    return {
-        "title": "Transformers from scratch",
-        "description": "A notebook that builds a transformer step by step.",
-        "type": "notebook",
-        "curricula": ["ai-core"],
-        "level": "intermediate",
-        "language": "en",
-        "licence": "cc-by-4.0",
-        "authors": "Luca Lecturer",
-        "url": "",
-        "course": "",
-        **changes,
-    }
+    return resource_fields(**{"url": "", "course": "", **changes})
 
 
 def service_data(**changes) -> dict:

@@ -16,26 +16,14 @@ from tests.concurrency import parallel_clients, run_in_parallel
 from tests.factories import UserFactory
 from tests.opencalls.factories import MINIMAL_PDF
 
-from .factories import LecturerFactory
+from .factories import LecturerFactory, resource_fields
 
 SUBMIT = "/aida/resources/submit/"
 
 
 def _form(token, **changes) -> dict:
-    return {
-        "title": "Transformers from scratch",
-        "description": "A notebook that builds a transformer step by step.",
-        "type": "notebook",
-        "curricula": ["ai-core"],
-        "level": "intermediate",
-        "language": "en",
-        "licence": "cc-by-4.0",
-        "authors": "Luca Lecturer",
-        "url": "https://example.org/transformers",
-        "course": "",
-        "form_token": str(token),
-        **changes,
-    }
+    defaults = {"url": "https://example.org/transformers", "course": "", "form_token": str(token)}
+    return resource_fields(**{**defaults, **changes})
 
 
 def _files(root: Path) -> set[str]:

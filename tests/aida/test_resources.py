@@ -7,25 +7,14 @@ from ai4media_portal.core.roles import Role
 from aida import selectors, services
 from aida.enums import RESOURCE_TRANSITIONS, ResourceStatus, ReviewCriterion
 from aida.models import Resource
+from tests.aida.factories import resource_fields
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _data(**changes):
-    return {
-        "title": "Transformers from scratch",
-        "description": "A notebook that builds a transformer step by step.",
-        "type": "notebook",
-        "curricula": ["ai-core"],
-        "level": "intermediate",
-        "language": "en",
-        "licence": "cc-by-4.0",
-        "authors": "Luca Lecturer",
-        "url": "https://github.com/example/transformers",
-        "course": None,
-        **changes,
-    }
+    return resource_fields(**changes)
 
 
 def _all(met=True):
