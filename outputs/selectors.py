@@ -198,6 +198,7 @@ class CatalogueResult:
     count: int
     keys: list[int]
     facets: dict[str, list[FacetValue]]
+    chosen_label: str = ""  # the chosen organisation's name (``_catalogue_pass``)
 
 
 def _sort_sql(filters: Filters, searching: bool) -> str:
@@ -223,17 +224,44 @@ def catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cata
     A facet that is also a chosen filter is counted without that filter (and with all the
     others), since choosing another of its values replaces the chosen one: each count is the
     number of results its link leads to. That takes one more statement per such filter.
+
+    A chosen value is always listed in its facet, so that it shows as chosen and can be
+    lifted, even where the counting leaves it out (beyond the ``FACET_TOP`` creators or
+    organisations, or matching nothing): its count is then the number of results, the
+    outputs that have it among those matching the other filters.
     """
     result = _catalogue_pass(filters, offset=offset, limit=limit)
     facets = dict(result.facets)
     for name in FACET_FILTERS:
-        if getattr(filters, name):
-            others = dataclasses.replace(filters, **{name: None if name == "year" else ""})
-            facets[name] = _catalogue_pass(others).facets[name]
+        chosen = getattr(filters, name)
+        if not chosen:
+            continue
+        others = dataclasses.replace(filters, **{name: None if name == "year" else ""})
+        counted = _catalogue_pass(others, organisation_label=filters.organisation)
+        facets[name] = counted.facets[name]
+        if all(facet.value != str(chosen) for facet in facets[name]):
+            label = counted.chosen_label or _facet_label(name, chosen)
+            facets[name] = [*facets[name], FacetValue(str(chosen), label, result.count)]
     return CatalogueResult(count=result.count, keys=result.keys, facets=facets)
 
 
-def _catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> CatalogueResult:
+_FACET_LABELS = {
+    "kind": dict(OutputKind.choices),
+    "area": dict(ResearchArea.choices),
+    "use_case": dict(UseCase.choices),
+    "access": dict(Access.choices),
+}
+
+
+def _facet_label(name: str, value) -> str:
+    """How a facet value reads: a choice's label, else the value itself (years, licences,
+    creators' names, and an organisation's slug when no organisation has it)."""
+    return str(_FACET_LABELS.get(name, {}).get(value, value))
+
+
+def _catalogue_pass(
+    filters: Filters, *, offset: int = 0, limit: int = 0, organisation_label: str = ""
+) -> CatalogueResult:
     """``catalogue_pass`` without the facets of chosen filters counted apart.
 
     One statement, however many outputs: the matching rows are read once (a materialised
@@ -241,7 +269,8 @@ def _catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cat
     are computed from them: kind, access, research areas and use cases from the rows' facet
     keys (``Output.facet_key``), with years and licences in one grouping pass; creators and
     organisations in one pass over the rows' ``creator_names`` and ``affiliation_ids``. Facet
-    values that match nothing are left out.
+    values that match nothing are left out. With ``organisation_label`` (an organisation's
+    slug), that organisation's name comes back too, as ``chosen_label``.
     """
     searching = search_query(filters.search) is not None
     columns = ["pk", "date_year", "date_month", "licence", "facet_key"]
@@ -280,10 +309,11 @@ def _catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cat
             FROM people p JOIN {organisation} o ON o.id = p.organisation_id
             WHERE p.grouped = 1
             ORDER BY p.n DESC, o.name LIMIT {FACET_TOP})
+        UNION ALL SELECT 'label', o.slug, o.name, 0 FROM {organisation} o WHERE o.slug = %s
     """
     found: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, limit, offset])
+        cursor.execute(sql, [*inner_params, limit, offset, organisation_label])
         for facet, value, label, count in cursor.fetchall():
             found.setdefault(facet, []).append((value, label, count))
 
@@ -305,12 +335,13 @@ def _catalogue_pass(filters: Filters, *, offset: int = 0, limit: int = 0) -> Cat
     return CatalogueResult(
         count=found["count"][0][2],
         keys=[int(value) for value, _label, _n in hits],
+        chosen_label=next((label for _slug, label, _n in found.get("label", [])), ""),
         facets={
-            "kind": _sorted(bits("kind"), dict(OutputKind.choices)),
+            "kind": _sorted(bits("kind"), _FACET_LABELS["kind"]),
             "year": _sorted(pairs("year", int), by_count=False),
-            "area": _sorted(bits("area"), dict(ResearchArea.choices)),
-            "use_case": _sorted(bits("use_case"), dict(UseCase.choices)),
-            "access": _sorted(bits("access"), dict(Access.choices)),
+            "area": _sorted(bits("area"), _FACET_LABELS["area"]),
+            "use_case": _sorted(bits("use_case"), _FACET_LABELS["use_case"]),
+            "access": _sorted(bits("access"), _FACET_LABELS["access"]),
             "licence": _sorted(pairs("licence")),
             "organisation": [
                 FacetValue(slug, name, n) for slug, name, n in found.get("organisation", [])

@@ -134,6 +134,50 @@ def test_facets_name_the_twenty_most_frequent_creators_only():
     assert (creators[0].label, creators[0].count) == ("Carla Common", 12)
 
 
+@pytest.mark.parametrize(
+    ("query", "facet", "value", "label"),
+    [
+        # Beyond the twenty most frequent creators, and matching nothing with a search.
+        ("creator=Author00", "creator", "Author00", "Author00"),
+        ("creator=Author00&q=nothing+matches", "creator", "Author00", "Author00"),
+        ("creator=Nobody+Known", "creator", "Nobody Known", "Nobody Known"),
+        ("organisation=lab-99", "organisation", "lab-99", "Lab 99"),
+        ("organisation=no-such-lab", "organisation", "no-such-lab", "no-such-lab"),
+        ("kind=software", "kind", "software", "Software"),
+        ("year=1999", "year", "1999", "1999"),
+        ("area=human-society-centred-ai", "area", "human-society-centred-ai", None),
+        ("use_case=games", "use_case", "games", None),
+        ("access=embargoed", "access", "embargoed", "Embargoed"),
+        ("licence=GPL-3.0-only", "licence", "GPL-3.0-only", "GPL-3.0-only"),
+    ],
+)
+def test_a_chosen_value_is_always_listed_and_can_be_lifted(client, query, facet, value, label):
+    lab = OrganisationFactory(name="Lab 99", slug="lab-99")
+    for n in range(25):
+        OutputFactory(
+            kind=OutputKind.PUBLICATION,
+            date_year=2024,
+            creators=[("Common", "Carla"), *[(f"Other{n:02d}", "O")] * (n < 21)],
+            research_areas=["trustworthy-ai"],
+            use_cases=["news"],
+            access=Access.OPEN,
+            licence="CC-BY-4.0",
+        )
+    OutputFactory(title="Alone", creators=[("Author00", "")], research_areas=["trustworthy-ai"])
+    Output.objects.get(title="Alone").creators.get().affiliations.add(lab)
+    response = client.get(f"/outputs/?{query}")
+    shown = response.context["page"].paginator.count
+    chosen = [v for v in response.context["facets"][facet] if v["selected"]]
+    assert len(chosen) == 1, response.context["facets"][facet]
+    assert chosen[0]["count"] == shown
+    if label is not None:
+        assert chosen[0]["label"] == label
+    # Its link lifts it: the other filters stay, this one goes.
+    params = dict(item.split("=", 1) for item in chosen[0]["query"].split("&") if item)
+    assert facet not in params
+    assert ("q" in params) == ("q=" in query)
+
+
 def test_catalogue_pages(client, corpus):
     def listed(query):
         response = client.get(f"/outputs/?{query}")

@@ -7,6 +7,7 @@ from bibtexparser import middlewares
 
 from outputs.enums import Access, OutputKind, OutputStatus
 from outputs.models import Output
+from tests.network.factories import OrganisationFactory
 from tests.utils import assert_constant_queries
 
 from .factories import OutputFactory
@@ -108,6 +109,15 @@ def test_catalogue_queries_constant(client):
     # One pass for the count, the page's keys and all eight facets; one for the page's rows.
     assert assert_constant_queries(client, "/outputs/", add) == 2
     assert assert_constant_queries(client, "/outputs/?q=jane&sort=title", add) == 2
+    # Each chosen facet is counted without its own choice: one more statement each.
+    organisation = OrganisationFactory(slug="chosen-lab")
+
+    def add_affiliated():
+        output = OutputFactory(kind="publication", creators=[("Doe", "Jane")])
+        output.creators.get().affiliations.add(organisation)
+
+    chosen = "/outputs/?q=jane&kind=publication&creator=Jane+Doe&organisation=chosen-lab"
+    assert assert_constant_queries(client, chosen, add_affiliated) == 2 + 3
 
 
 def test_detail_has_json_ld_and_highwire_tags(client):
