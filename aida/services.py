@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -33,6 +32,7 @@ from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.roles import Role
+from ai4media_portal.core.slugs import unique_slug
 from ai4media_portal.core.validators import validate_teaching_material
 from ai4media_portal.core.workflow import ensure_transition, set_state
 from network.models import NetworkRole, Organisation, OrganisationRole
@@ -347,19 +347,6 @@ def student_confirm_supervision(*, student: Student, actor, confirm: bool) -> St
 # --- Courses and offerings -----------------------------------------------------------------
 
 
-def _unique_course_slug(title: str, code: str, exclude_pk=None) -> str:
-    base = slugify(f"{code} {title}")[:100] or "course"
-    taken = set(
-        Course.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
 def _check_course(course: Course) -> None:
     if course.ects is not None and not course.host.may_host_credited_courses:
         raise PortalError(
@@ -378,7 +365,7 @@ def course_create(*, data: Mapping, topics=(), lecturers=(), actor) -> Course:
     require_perm(actor, "aida.add_course")
     with transaction.atomic():
         course = Course(**{name: data[name] for name in Course.EDITABLE_FIELDS if name in data})
-        course.slug = _unique_course_slug(course.title, course.code)
+        course.slug = unique_slug(Course, f"{course.code} {course.title}", fallback="course")
         _full_clean(course, exclude=["slug"])
         _check_course(course)
         course.save()
@@ -863,26 +850,13 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 # --- AI Excellence Lectures ----------------------------------------------------------------
 
 
-def _unique_lecture_slug(title: str, exclude_pk=None) -> str:
-    base = slugify(title)[:100] or "lecture"
-    taken = set(
-        Lecture.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
 def lecture_create(*, data: Mapping, actor) -> Lecture:
     """A new AI Excellence Lecture (AIDA coordinators). ``starts_at``/``ends_at`` are aware
     datetimes; a lecture ends after it starts (``PortalError`` on ``ends_at``)."""
     require_perm(actor, "aida.manage_lectures")
     with transaction.atomic():
         lecture = Lecture(**{k: data[k] for k in Lecture.EDITABLE_FIELDS if k in data})
-        lecture.slug = _unique_lecture_slug(lecture.title)
+        lecture.slug = unique_slug(Lecture, lecture.title, fallback="lecture")
         _check_lecture(lecture)
         lecture.save()
         log_action("aida.lecture.create", actor=actor, target=lecture)
@@ -930,15 +904,6 @@ def lecture_set_status(*, lecture: Lecture, target: LectureStatus, actor) -> Lec
 
 
 # --- Educational resources -----------------------------------------------------------------
-
-
-def _unique_resource_slug(title: str) -> str:
-    base = slugify(title)[:100] or "resource"
-    taken = set(Resource.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 def _check_resource(resource: Resource) -> None:
@@ -1008,7 +973,7 @@ def resource_submit(
             form_token=form_token,
         )
         _put_resource_file(resource, file)
-        resource.slug = _unique_resource_slug(resource.title)
+        resource.slug = unique_slug(Resource, resource.title, fallback="resource")
         _check_resource(resource)
         try:
             resource.save()

@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ai4media_portal.accounts.selectors import holders_of
@@ -35,6 +34,7 @@ from ai4media_portal.core.models import Topic
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
+from ai4media_portal.core.slugs import lock_names, unique_slug
 from ai4media_portal.core.workflow import ensure_transition
 
 from .enums import TRANSITIONS, ApplicationStatus, NetworkRole
@@ -77,19 +77,6 @@ def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
 
 
 # --- Organisations -----------------------------------------------------------------------------
-
-
-def _unique_slug(name: str, country: str = "") -> str:
-    base = slugify(name)[:100] or "organisation"
-    candidates = [base]
-    if country:
-        candidates.append(f"{base}-{country.lower()}")
-    candidates += [f"{base}-{n}" for n in range(2, 50)]
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    for candidate in candidates:
-        if candidate not in taken:
-            return candidate
-    return f"{base}-{uuid.uuid4().hex[:8]}"
 
 
 def organisation_update(
@@ -189,18 +176,23 @@ def organisation_record_beneficiary(
     checked the actor's permission, and funded projects are public, so nothing confidential
     reaches the directory.
     """
-    matches = [
-        match.organisation
-        for match in possible_duplicates(name=name)
-        if match.organisation is not None and match.organisation.country == country
-    ]
     with transaction.atomic():
+        # Two projects of one new beneficiary set up at once make one directory entry: the
+        # second waits here until the first has committed, then finds it.
+        lock_names(Organisation)
+        matches = [
+            match.organisation
+            for match in possible_duplicates(name=name)
+            if match.organisation is not None and match.organisation.country == country
+        ]
         if matches:
             organisation = Organisation.objects.select_for_update().get(pk=matches[0].pk)
         else:
             organisation = Organisation(
                 name=name.strip(),
-                slug=_unique_slug(name, country),
+                slug=unique_slug(
+                    Organisation, name, fallback="organisation", also_try=[country.lower()]
+                ),
                 type=organisation_type,
                 country=country,
             )
@@ -587,7 +579,12 @@ def _organisation_for_approval(
             name=application.org_name,
             short_name=application.org_short_name,
             legal_name=application.org_legal_name,
-            slug=_unique_slug(application.org_name, application.org_country.code),
+            slug=unique_slug(
+                Organisation,
+                application.org_name,
+                fallback="organisation",
+                also_try=[application.org_country.code.lower()],
+            ),
             type=application.org_type,
             country=application.org_country,
             city=application.org_city,

@@ -15,7 +15,6 @@ revision.
 """
 
 import html
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -40,6 +39,7 @@ from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
+from ai4media_portal.core.slugs import unique_slug
 from ai4media_portal.core.workflow import ensure_transition
 from outputs.selectors import published_outputs
 
@@ -97,20 +97,6 @@ def _sent_before(model, form_token, *, owner_field: str | None, actor):
     if owner_field is not None and getattr(existing, f"{owner_field}_id") != actor.pk:
         raise PermissionDenied
     return existing
-
-
-def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    """A free slug made from ``title`` (``title``, ``title-2`` ...)."""
-    base = slugify(title)[:100] or "item"
-    taken = set(
-        ContentItem.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    for candidate in [base, *(f"{base}-{n}" for n in range(2, 100))]:
-        if candidate not in taken:
-            return candidate
-    return f"{base}-{uuid.uuid4().hex[:8]}"
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:
@@ -237,13 +223,13 @@ def content_create(
         return earlier
     item = ContentItem(created_by=actor, form_token=form_token)
     apply_changes(item, data, ContentItem.EDITABLE_FIELDS)
-    if not item.slug:
-        item.slug = unique_slug(item.title)
+    chosen_slug = bool(item.slug)  # else made from the title as the item is saved
     apply_file_change(item, "hero_image", hero_image)
     _render(item)
     try:
-        _check_slug(item)
-        _full_clean(item, exclude=["created_by", "form_token"])
+        if chosen_slug:
+            _check_slug(item)
+        _full_clean(item, exclude=["created_by", "form_token", *([] if chosen_slug else ["slug"])])
     except PortalError:
         # The same form, sent at the same moment, may have just taken the address.
         if (earlier := _sent_before(ContentItem, form_token, **repeat)) is not None:
@@ -252,6 +238,8 @@ def content_create(
     output_ids = _check_outputs(related_outputs)
 
     def create() -> ContentItem:
+        if not chosen_slug:
+            item.slug = unique_slug(ContentItem, item.title, fallback="item")
         with reversion.create_revision():
             item.save()
             item.topics.set(list(topics))
@@ -299,7 +287,9 @@ def content_update(
         require_perm(actor, "observatory.change_contentitem", locked)
         changed = apply_changes(locked, data, ContentItem.EDITABLE_FIELDS)
         if "slug" in changed and not locked.slug:
-            locked.slug = unique_slug(locked.title, exclude_pk=locked.pk)
+            locked.slug = unique_slug(
+                ContentItem, locked.title, fallback="item", exclude_pk=locked.pk
+            )
         if apply_file_change(locked, "hero_image", hero_image, clear=clear_hero_image):
             changed.append("hero_image")
         _render(locked)
@@ -699,7 +689,7 @@ def proposal_accept(
             created_by=editor,
             kind=ContentKind.NEWS,
             title=locked.title,
-            slug=unique_slug(locked.title),
+            slug=unique_slug(ContentItem, locked.title, fallback="item"),
             standfirst=locked.summary[:600],
             body=body,
             source_url=locked.link,
@@ -812,19 +802,6 @@ def milestone_delete(*, actor, milestone: Milestone) -> None:
 # --- The expert directory ----------------------------------------------------------------------
 
 
-def _expert_slug(name: str, *, exclude_pk=None) -> str:
-    base = slugify(name)[:100] or "expert"
-    taken = set(
-        Expert.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    for candidate in [base, *(f"{base}-{n}" for n in range(2, 100))]:
-        if candidate not in taken:
-            return candidate
-    return f"{base}-{uuid.uuid4().hex[:8]}"
-
-
 def expert_create(
     *,
     actor,
@@ -875,12 +852,12 @@ def _expert_create(*, actor, data, topics, photo, for_self: bool, form_token) ->
             setattr(expert, name, data[name])
     if for_self:
         expert.contact_email = ""
-    expert.slug = _expert_slug(expert.name)
     if photo is not None:
         expert.photo = photo
-    _full_clean(expert, exclude=["user", "form_token"])
+    _full_clean(expert, exclude=["user", "form_token", "slug"])
 
     def create() -> Expert:
+        expert.slug = unique_slug(Expert, expert.name, fallback="expert")
         expert.save()
         expert.topics.set(list(topics))
         log_action("observatory.expert.create", actor=actor, target=expert)
