@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -39,7 +38,7 @@ from ai4media_portal.core.links import absolute_url
 from ai4media_portal.core.outbox import email_queue
 from ai4media_portal.core.permissions import require_perm
 from ai4media_portal.core.roles import Role
-from ai4media_portal.core.slugs import unique_slug
+from ai4media_portal.core.slugs import slug_of, unique_slug
 from ai4media_portal.core.workflow import ensure_transition
 from outputs.selectors import published_outputs
 
@@ -105,7 +104,7 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
     wanted: dict[str, str] = {}
     for name in names:
         name = " ".join(str(name).split())[:60]
-        slug = slugify(name)[:60]
+        slug = slug_of(name, max_length=60)
         if slug and slug not in wanted:
             wanted[slug] = name
     if len(wanted) > MAX_TAGS:
@@ -752,7 +751,11 @@ def regulation_save(*, actor, data: dict, regulation: Regulation | None = None) 
             target = Regulation.objects.select_for_update().get(pk=regulation.pk)
         changed = apply_changes(target, data, Regulation.EDITABLE_FIELDS)
         if not target.slug:
-            target.slug = slugify(target.short_name)[:60]
+            # A short name already listed is refused below rather than numbered: it is most
+            # likely the same regulation. One with nothing to spell (only punctuation) is numbered.
+            target.slug = slug_of(target.short_name, max_length=60) or unique_slug(
+                Regulation, "", fallback="regulation", max_length=60, exclude_pk=target.pk
+            )
         if Regulation.objects.filter(slug=target.slug).exclude(pk=target.pk).exists():
             raise PortalError(
                 _("Another regulation already has this address."), field="slug", code="unique"

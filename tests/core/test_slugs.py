@@ -57,3 +57,17 @@ def test_outside_a_transaction_it_refuses():
     # The lock would end with the statement, before the record is saved.
     with pytest.raises(transaction.TransactionManagementError):
         unique_slug(Organisation, "Lumina Labs", fallback="organisation")
+
+
+def test_names_in_other_scripts_are_transliterated():
+    with transaction.atomic():
+        assert unique_slug(Organisation, "Ψηφιακή Πολιτική", fallback="x") == "psifiaki-politiki"
+        assert unique_slug(Organisation, "Uniwersytet Łódzki", fallback="x") == "uniwersytet-lodzki"
+        assert unique_slug(Organisation, "«— !! —»", fallback="organisation") == "organisation"
+
+
+def test_a_suffix_never_makes_the_slug_longer_than_the_field():
+    OrganisationFactory(slug="a" * 20)
+    with transaction.atomic():
+        slug = unique_slug(Organisation, "a" * 40, fallback="x", max_length=20)
+    assert slug == "a" * 18 + "-2"

@@ -188,3 +188,9 @@ def test_policy_lists_run_a_constant_number_of_queries(client, editor, url):
         _milestone(editor, regulation, date(2024, 8, 1))
 
     assert_constant_queries(client, url, add)
+
+
+def test_a_short_name_in_another_script_makes_a_readable_address(editor):
+    assert _regulation(editor, short_name="Νόμος ΨΗΦ").slug == "nomos-psif"
+    assert _regulation(editor, short_name="«…»").slug == "regulation"
+    assert _regulation(editor, short_name="— ! —").slug == "regulation-2"
