@@ -210,7 +210,6 @@ def seed(ctx) -> None:
             published_at=now - timedelta(days=n),
             deleted_at=now if deleted else None,
             deletion_reason="Duplicate of another record" if deleted else "",
-            search_names=" ".join(f"{g} {f}" for g, f, *_ in authors),
             **data,
         )
         outputs.append(output)

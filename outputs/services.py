@@ -346,6 +346,10 @@ def _write_creators(output: Output, creators: list[CreatorData]) -> None:
 # (the demo data, benchmarks, test factories); ``_write_creators`` sets them itself.
 _FACETS_FROM_CREATORS = """
     UPDATE outputs_output o SET
+        search_names = COALESCE(
+            (SELECT string_agg(name, ' ' ORDER BY position) FROM outputs_creator
+              WHERE output_id = o.id),
+            ''),
         creator_names = COALESCE(
             (SELECT array_agg(c.name ORDER BY c.first)
                FROM (SELECT name, MIN(position) AS first FROM outputs_creator
@@ -362,9 +366,9 @@ _FACETS_FROM_CREATORS = """
 
 
 def catalogue_columns_refresh(output_ids: Iterable[int]) -> None:
-    """Recompute ``creator_names`` and ``affiliation_ids`` of the outputs ``output_ids``
-    from their stored creators and affiliations, in one statement. Not their datestamp:
-    nothing a harvester sees changes."""
+    """Recompute ``search_names``, ``creator_names`` and ``affiliation_ids`` of the outputs
+    ``output_ids`` from their stored creators and affiliations, in one statement. Not their
+    datestamp: nothing a harvester sees changes."""
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -255,11 +255,26 @@ def test_creators_written_outside_the_services_keep_the_columns():
 def test_bulk_writers_refresh_the_columns_without_moving_the_datestamp():
     output = OutputFactory(creators=[("Doe", "Jane")])
     stamp = Output.objects.get(pk=output.pk).updated_at
-    Output.objects.filter(pk=output.pk).update(creator_names=[], affiliation_ids=[])
+    Output.objects.filter(pk=output.pk).update(
+        creator_names=[], affiliation_ids=[], search_names="Somebody Else"
+    )
     services.catalogue_columns_refresh([output.pk])
     output.refresh_from_db()
-    assert output.creator_names == ["Jane Doe"]
+    assert (output.creator_names, output.search_names) == (["Jane Doe"], "Jane Doe")
     assert output.updated_at == stamp
+
+
+def test_a_creator_renamed_outside_the_services_is_found_by_the_new_name():
+    output = OutputFactory(creators=[("Doe", "Jane")])
+    creator = output.creators.get()
+    creator.name = "Jane Roe-Doe"
+    creator.save()
+
+    def found(text):
+        return list(selectors.filtered(selectors.Filters(search=text)).values_list("pk", flat=True))
+
+    assert found("Roe") == [output.pk]
+    assert found("Jane Roe-Doe") == [output.pk]
 
 
 def test_the_results_can_be_sorted_from_the_page(client, corpus):

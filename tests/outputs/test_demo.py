@@ -32,6 +32,10 @@ def test_demo_outputs_have_every_kind_and_valid_metadata():
     licences = set(Output.objects.values_list("licence", flat=True))
     assert all(normalise_licence(licence) == licence for licence in licences)
     assert Creator.affiliations.through.objects.count() > 500
+    # Each record is found by the names of its own creators, and only by them.
+    for output in Output.objects.prefetch_related("creators"):
+        names = " ".join(creator.name for creator in output.creators.order_by("position"))
+        assert output.search_names == names, output.pk
 
 
 def test_demo_is_idempotent():
