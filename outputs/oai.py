@@ -50,7 +50,9 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-for _prefix, _uri in (("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
+# The envelope in the default namespace (``<OAI-PMH xmlns="…">``), as in OAI-PMH 2.0's
+# examples and as harvesters expect, rather than under a generated ``ns0:`` prefix.
+for _prefix, _uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
     ET.register_namespace(_prefix, _uri)
 
 PAGE_SIZE = 100
@@ -376,15 +378,23 @@ def get_record(root, arguments, base_url, page_url):
     _record(_el(root, f"{{{OAI}}}GetRecord"), output, page_url, prefix)
 
 
-def _list_query(arguments) -> dict:
-    """The list's query from its arguments or its resumption token."""
+def _list_query(arguments, verb: str) -> dict:
+    """The list's query from its arguments or its resumption token. A token carries the
+    verb that issued it ("v"): another list verb refuses it (OAI-PMH 2.0 §3.5, a token is
+    for the continuation of the same list); tokens issued before it was carried are still
+    taken."""
     if "resumptionToken" in arguments:
         try:
-            return signing.loads(arguments["resumptionToken"], salt=TOKEN_SALT)
+            query = signing.loads(arguments["resumptionToken"], salt=TOKEN_SALT)
         except signing.BadSignature:
             raise OAIError("badResumptionToken", "This resumption token is not valid.") from None
+        if query.get("v", verb) != verb:
+            raise OAIError("badResumptionToken", f"This resumption token is not for {verb}.")
+        return query
     _check_prefix(arguments["metadataPrefix"])
-    query = {"p": arguments["metadataPrefix"], "s": arguments.get("set", "")}
+    if "set" in arguments and not arguments["set"]:
+        raise OAIError("badArgument", "The set argument is empty.")
+    query = {"p": arguments["metadataPrefix"], "s": arguments.get("set", ""), "v": verb}
     granularities = set()
     for name in ("from", "until"):
         if name in arguments:
@@ -401,7 +411,7 @@ def _list_query(arguments) -> dict:
 
 
 def _list(root, arguments, base_url, page_url, *, verb: str, full: bool):
-    query = _list_query(arguments)
+    query = _list_query(arguments, verb)
     queryset = _harvestable()
     if query["p"] in FORMAT_FILTERS:
         queryset = queryset.filter(FORMAT_FILTERS[query["p"]])

@@ -202,6 +202,27 @@ def test_resumption_pages_and_empty_last_token(client, monkeypatch):
     assert signing.loads(tokens[0], salt=oai.TOKEN_SALT)["p"] == "oai_dc"
 
 
+def test_a_token_continues_only_the_list_that_issued_it(client, monkeypatch):
+    monkeypatch.setattr(oai, "PAGE_SIZE", 2)
+    for _ in range(3):
+        published()
+    issued = token(get(client, verb="ListIdentifiers", metadataPrefix="oai_dc"))
+    assert error(get(client, verb="ListRecords", resumptionToken=issued)) == "badResumptionToken"
+    root = get(client, verb="ListIdentifiers", resumptionToken=issued)
+    assert len(identifiers(root)) == 1
+    # A token issued before tokens named their verb still continues either list.
+    query = {**signing.loads(issued, salt=oai.TOKEN_SALT)}
+    del query["v"]
+    earlier = signing.dumps(query, salt=oai.TOKEN_SALT)
+    assert len(identifiers(get(client, verb="ListRecords", resumptionToken=earlier))) == 1
+
+
+def test_an_empty_set_is_a_bad_argument(client):
+    published()
+    for verb in ("ListIdentifiers", "ListRecords"):
+        assert error(get(client, verb=verb, metadataPrefix="oai_dc", set="")) == "badArgument"
+
+
 def test_one_page_has_no_token(client):
     published()
     root = get(client, verb="ListRecords", metadataPrefix="oai_dc")
