@@ -19,8 +19,18 @@ from .models import FACET_BITS, Creator, Output
 
 MAX_SEARCH_WORDS = 8
 SORTS = {
-    "newest": ("-date_year", F("date_month").desc(nulls_last=True), "-pk"),
-    "oldest": ("date_year", F("date_month").asc(nulls_first=True), "pk"),
+    "newest": (
+        "-date_year",
+        F("date_month").desc(nulls_last=True),
+        F("date_day").desc(nulls_last=True),
+        "-pk",
+    ),
+    "oldest": (
+        "date_year",
+        F("date_month").asc(nulls_first=True),
+        F("date_day").asc(nulls_first=True),
+        "pk",
+    ),
     "title": ("title", "pk"),
 }
 
@@ -183,8 +193,8 @@ def _sorted(values, labels: dict | None = None, *, by_count=True) -> list[FacetV
 # The catalogue's ordering in SQL over the matching rows (``m``), as ``SORTS`` orders the
 # queryset: the relevance of a search first, then the newest.
 _SQL_SORTS = {
-    "newest": "date_year DESC, date_month DESC NULLS LAST, pk DESC",
-    "oldest": "date_year ASC, date_month ASC NULLS FIRST, pk ASC",
+    "newest": "date_year DESC, date_month DESC NULLS LAST, date_day DESC NULLS LAST, pk DESC",
+    "oldest": "date_year ASC, date_month ASC NULLS FIRST, date_day ASC NULLS FIRST, pk ASC",
     "title": "title ASC, pk ASC",
 }
 FACET_TOP = 20
@@ -273,7 +283,7 @@ def _catalogue_pass(
     slug), that organisation's name comes back too, as ``chosen_label``.
     """
     searching = search_query(filters.search) is not None
-    columns = ["pk", "date_year", "date_month", "licence", "facet_key"]
+    columns = ["pk", "date_year", "date_month", "date_day", "licence", "facet_key"]
     columns += ["creator_names", "affiliation_ids"]
     if searching:
         columns.append("rank")

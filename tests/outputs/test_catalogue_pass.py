@@ -35,7 +35,8 @@ def corpus():
             abstract=rng.choice(["Detecting deepfakes.", "Searching archives.", "Composing."]),
             kind=KINDS[n % 3],
             date_year=2020 + n % 4,
-            date_month=rng.choice([None, 1, 6]),
+            date_month=(month := rng.choice([None, 1, 6])),
+            date_day=None if month is None else rng.choice([None, 5, 20]),
             research_areas=rng.sample(AREAS, rng.randint(1, 2)),
             use_cases=rng.sample(USE_CASES, rng.randint(1, 3)),
             access=rng.choice([Access.OPEN, Access.RESTRICTED]),
@@ -275,6 +276,21 @@ def test_a_creator_renamed_outside_the_services_is_found_by_the_new_name():
 
     assert found("Roe") == [output.pk]
     assert found("Jane Roe-Doe") == [output.pk]
+
+
+def test_newest_and_oldest_go_by_the_day_too(client):
+    undated = OutputFactory(title="May", date_year=2024, date_month=5, date_day=None)
+    late = OutputFactory(title="20 May", date_year=2024, date_month=5, date_day=20)
+    early = OutputFactory(title="3 May", date_year=2024, date_month=5, date_day=3)
+
+    def listed(query):
+        page = client.get(f"/outputs/?{query}").context["page"]
+        return [output.pk for output in page.object_list]
+
+    assert listed("") == [late.pk, early.pk, undated.pk]
+    assert listed("sort=oldest") == [undated.pk, early.pk, late.pk]
+    assert [o.pk for o in selectors.catalogue(selectors.Filters(sort="newest"))] == listed("")
+    assert listed("sort=newest") == listed("")
 
 
 def test_the_results_can_be_sorted_from_the_page(client, corpus):
