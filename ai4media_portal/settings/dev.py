@@ -14,3 +14,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The development server runs each request in a thread of its own: connections kept open
+# after their request would pile up, one per thread, until PostgreSQL (100 by default, fewer
+# with the embedded one) refused more ("too many clients"). Gunicorn's workers reuse theirs.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405
