@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes, apply_file_change
-from ai4media_portal.core.exceptions import PortalError
+from ai4media_portal.core.exceptions import PortalError, Refusals
 from ai4media_portal.core.permissions import can, require_perm
 from ai4media_portal.core.workflow import ensure_transition
 from network.models import Organisation
@@ -108,16 +108,14 @@ def _error(exc: DjangoValidationError, field_name: str) -> PortalError:
 
 def _clean_metadata(data: dict, current: Output | None = None) -> dict:
     """Normalise identifiers and licence, check the date and access rules, empty the fields
-    of other kinds. Raises ``PortalError`` naming the field."""
+    of other kinds. Raises ``PortalError`` with every field at fault."""
     data = dict(data)
+    refusals = Refusals()
     for name, normalise in (("doi", normalise_doi), ("licence", normalise_licence)):
         if data.get(name):
-            try:
-                data[name] = normalise(data[name])
-            except DjangoValidationError as exc:
-                raise _error(exc, name) from exc
+            data[name] = refusals.check(_normalised, normalise, data[name], name)
     if data.get("date_day") and not data.get("date_month"):
-        raise PortalError(_("A day needs a month."), field="date")
+        refusals.found.append(PortalError(_("A day needs a month."), field="date"))
     kind = data.get("kind")
     if kind:
         for other, names in KIND_FIELDS.items():
@@ -126,24 +124,39 @@ def _clean_metadata(data: dict, current: Output | None = None) -> dict:
                     data[name] = _EMPTY.get(name, "")
     if "access" in data:
         if data["access"] == Access.EMBARGOED:
-            if not data.get("embargo_until"):
-                raise PortalError(
-                    _("Say until when the output is embargoed."), field="embargo_until"
-                )
-            unchanged = current is not None and current.embargo_until == data["embargo_until"]
-            if data["embargo_until"] <= embargo_today() and not unchanged:
-                raise PortalError(
-                    _("This embargo has already ended: choose open access, or a later date."),
-                    field="embargo_until",
-                )
+            refusals.check(_check_embargo, data.get("embargo_until"), current)
         else:
             data["embargo_until"] = None
     for name in ("keywords", "research_areas", "use_cases", "formats", "languages"):
         if name in data:
             data[name] = list(dict.fromkeys(v.strip() for v in data[name] if v and v.strip()))
     if "provenance_kind" in data or "provenance_id" in data:
-        data.update(_clean_provenance(data.get("provenance_kind"), data.get("provenance_id")))
+        provenance = refusals.check(
+            _clean_provenance, data.get("provenance_kind"), data.get("provenance_id")
+        )
+        data.update(provenance or {})
+    refusals.raise_if_any()
     return data
+
+
+def _normalised(normalise, value, field_name: str):
+    try:
+        return normalise(value)
+    except DjangoValidationError as exc:
+        raise _error(exc, field_name) from exc
+
+
+def _check_embargo(until, current: Output | None) -> None:
+    """An embargo has an end date, still to come (unless it is the record's own, unchanged:
+    an embargo that ended before the nightly task lifted it does not block other edits)."""
+    if not until:
+        raise PortalError(_("Say until when the output is embargoed."), field="embargo_until")
+    unchanged = current is not None and current.embargo_until == until
+    if until <= embargo_today() and not unchanged:
+        raise PortalError(
+            _("This embargo has already ended: choose open access, or a later date."),
+            field="embargo_until",
+        )
 
 
 def _clean_provenance(kind: str | None, record_id) -> dict:
@@ -309,8 +322,10 @@ def _full_clean(output: Output) -> None:
         # Uploads were checked by the form or serializer; their names are the portal's own.
         output.full_clean(exclude=["organisation", "search_vector", "doi", "file", "cover_image"])
     except DjangoValidationError as exc:
-        name, errors = next(iter(exc.error_dict.items()))
-        raise PortalError(errors[0].messages[0], field=None if name == "__all__" else name) from exc
+        raise PortalError.together(
+            PortalError(errors[0].messages[0], field=None if name == "__all__" else name)
+            for name, errors in exc.error_dict.items()
+        ) from exc
 
 
 def _write_creators(output: Output, creators: list[CreatorData]) -> None:
@@ -418,11 +433,13 @@ def output_create(
     and the cover image (results in brief).
     """
     require_perm(actor, "outputs.add_output", organisation)
-    data = _clean_metadata(data)
-    creators = _clean_creators(creators)
-    identifiers = _clean_identifiers(identifiers)
-    links = _clean_links(links)
-    relations = _clean_relations(None, relations)
+    refusals = Refusals()
+    data = refusals.check(_clean_metadata, data)
+    creators = refusals.check(_clean_creators, creators)
+    identifiers = refusals.check(_clean_identifiers, identifiers)
+    links = refusals.check(_clean_links, links)
+    relations = refusals.check(_clean_relations, None, relations)
+    refusals.raise_if_any()
     with transaction.atomic():
         output = Output(organisation=organisation)
         apply_changes(output, data, Output.METADATA_FIELDS)
@@ -452,12 +469,17 @@ def output_update(
     ``None`` is left as it is. A kind that carries no file or cover loses them. Every change
     moves the record's datestamp. Logs the names of the fields that changed."""
     require_perm(actor, "outputs.change_output", output)
-    # An embargo that ended before the nightly task lifted it does not block other edits.
-    data = _clean_metadata(data, current=output)
-    creators = None if creators is None else _clean_creators(creators)
-    identifiers = None if identifiers is None else _clean_identifiers(identifiers)
-    links = None if links is None else _clean_links(links)
-    relations = None if relations is None else _clean_relations(output, relations)
+    refusals = Refusals()
+    data = refusals.check(_clean_metadata, data, current=output)
+    if creators is not None:
+        creators = refusals.check(_clean_creators, creators)
+    if identifiers is not None:
+        identifiers = refusals.check(_clean_identifiers, identifiers)
+    if links is not None:
+        links = refusals.check(_clean_links, links)
+    if relations is not None:
+        relations = refusals.check(_clean_relations, output, relations)
+    refusals.raise_if_any()
     with transaction.atomic():
         locked = Output.objects.select_for_update().get(pk=output.pk)
         require_perm(actor, "outputs.change_output", locked)

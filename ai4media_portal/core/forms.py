@@ -86,9 +86,10 @@ def add_error_beside(form: forms.BaseForm, field: str | None, message) -> None:
 
 
 def add_portal_error(form: forms.BaseForm, error: PortalError) -> None:
-    """Show a service's refusal beside the field it concerns (or above the form)."""
-    field = error.field if error.field in form.fields else None
-    add_error_beside(form, field, error.message)
+    """Show a service's refusals beside the fields they concern (or above the form)."""
+    for refusal in error.errors:
+        field = refusal.field if refusal.field in form.fields else None
+        add_error_beside(form, field, refusal.message)
 
 
 def file_to_choose_again(field: forms.BoundField) -> str:

@@ -216,6 +216,21 @@ def test_bad_input_is_a_400_naming_the_field(api_client, cast, changes, attr):
     assert not Output.objects.exists()
 
 
+def test_every_refusal_of_the_record_comes_in_one_400(api_client, cast):
+    client = as_user(api_client, cast["contact"])
+    changes = {
+        "licence": "Do-What-You-Like-1.0",
+        "access": "embargoed",
+        "identifiers": [{"scheme": "arxiv", "value": "nonsense"}],
+        "links": [{"kind": "zenodo", "url": "not-a-url"}],
+    }
+    response = client.post(URL, payload(cast["_organisation"], **changes), format="json")
+    assert response.status_code == 400, response.content
+    attrs = [error["attr"].split(".")[0] for error in response.json()["errors"]]
+    assert sorted(attrs) == ["embargo_until", "identifiers", "licence", "links"]
+    assert not Output.objects.exists()
+
+
 def test_a_doi_another_output_has_is_refused(api_client, cast):
     OutputFactory(doi="10.1109/icassp.2024.1234")
     client = as_user(api_client, cast["contact"])

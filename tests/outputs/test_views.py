@@ -382,6 +382,35 @@ def test_create_form_shows_errors_beside_fields_and_keeps_input(client, contact,
     assert Output.objects.count() == 0
 
 
+def test_create_form_shows_every_refusal_at_once(client, contact):
+    """The record's own checks (identifiers, licence, embargo, creators, links, relations)
+    come back together, each beside its field, with a summary at the top."""
+    client.force_login(contact.user)
+    data = {
+        **FORM,
+        "organisation": contact.organisation.pk,
+        "creators": "Doe, Jane | 0000-0002-1825-0098",
+        "doi": "zenodo.99",
+        "licence": "Creative Commons",
+        "access": "embargoed",
+        "identifiers": "arxiv:not-an-id",
+        "links": "zenodo not-a-url",
+        "relations": "IsFriendOf 10.5281/zenodo.98",
+    }
+    response = client.post("/outputs/new/", data)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert sorted(form.errors) == sorted(
+        ["creators", "doi", "licence", "embargo_until", "identifiers", "links", "relations"]
+    )
+    assert form["title"].value() == "A New Article"
+    html = response.content.decode()
+    summary = html[html.index('class="alert alert-danger') :]
+    for field in form.errors:
+        assert f'href="#id_{field}"' in summary, field
+    assert Output.objects.count() == 0
+
+
 def test_edit_publish_and_delete_through_the_pages(client, contact):
     output = OutputFactory(organisation=contact.organisation, status=OutputStatus.DRAFT)
     client.force_login(contact.user)
