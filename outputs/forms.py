@@ -349,11 +349,21 @@ class CatalogueFilterForm(PortalForm):
     )
 
     def filters(self) -> Filters:
-        """The valid filters (an invalid one is ignored rather than failing the page)."""
+        """The filters as asked. A value no output can have (an unknown kind, "abc" for a
+        year, an organisation that is no slug) is kept as typed, so that it matches nothing
+        and the page lists it as chosen, to be lifted, rather than quietly showing
+        everything; a search longer than 200 characters is cut; an unknown sort is the
+        default order."""
         self.is_valid()
         data = {
             name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
         }
+        for name in self.errors:
+            raw = " ".join(str(self.data.get(name, "")).split())
+            if name == "q":
+                data["q"] = raw[:200]
+            elif name != "sort":
+                data[name] = raw[:300]
         return Filters(
             search=data.get("q") or "",
             kind=data.get("kind") or "",

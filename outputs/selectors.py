@@ -86,7 +86,7 @@ class Filters:
 
     search: str = ""
     kind: str = ""
-    year: int | None = None
+    year: int | str | None = None  # a year; a value that is not one matches nothing
     area: str = ""
     use_case: str = ""
     access: str = ""
@@ -114,6 +114,17 @@ class Filters:
         return any(value for key, value in self.as_params().items() if key != "sort")
 
 
+def _year(value: int | str) -> int:
+    """A year filter as the database compares it: a year, or 0 (no record's) for a value
+    that is not one or lies beyond the column's range (which Django would refuse to
+    compare, failing the whole statement)."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return year if 0 < year < 32768 else 0
+
+
 def filtered(filters: Filters, queryset: QuerySet[Output] | None = None) -> QuerySet[Output]:
     """Apply ``filters`` to the published outputs (or ``queryset``); with a search, annotate
     ``rank``. Unknown values simply match nothing."""
@@ -121,7 +132,7 @@ def filtered(filters: Filters, queryset: QuerySet[Output] | None = None) -> Quer
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.year:
-        queryset = queryset.filter(date_year=filters.year)
+        queryset = queryset.filter(date_year=_year(filters.year))
     if filters.area:
         queryset = queryset.filter(research_areas__contains=[filters.area])
     if filters.use_case:

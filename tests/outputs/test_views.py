@@ -95,10 +95,34 @@ def test_catalogue_filters_and_facets(client, other_organisation):
     assert titles(client.get("/outputs/?creator=Nobody")) == []
 
 
-def test_catalogue_ignores_bad_filters(client):
+@pytest.mark.parametrize(
+    ("query", "facet", "label"),
+    [
+        ("kind=poem", "kind", "poem"),
+        ("year=abc", "year", "abc"),
+        ("year=1800", "year", "1800"),
+        ("year=99999999999", "year", "99999999999"),
+        ("area=astrology", "area", "astrology"),
+        ("organisation=no+such", "organisation", "no such"),
+    ],
+)
+def test_a_value_no_output_can_have_matches_nothing_and_can_be_lifted(client, query, facet, label):
     OutputFactory(title="Article")
-    assert titles(client.get("/outputs/?year=abc&kind=poem&sort=x")) == ["Article"]
-    assert titles(client.get("/outputs/?year=1999")) == []
+    response = client.get(f"/outputs/?{query}&sort=sideways")
+    assert titles(response) == []
+    chosen = [v for v in response.context["facets"][facet] if v["selected"]]
+    assert [(v["label"], v["count"]) for v in chosen] == [(label, 0)]
+    assert titles(client.get(f"/outputs/?{chosen[0]['query']}")) == ["Article"]
+    export = client.get(f"/outputs/export.csv?{query}")
+    assert b"".join(export.streaming_content).decode().count("\n") == 1  # the header only
+
+
+def test_a_long_search_is_cut_not_dropped(client):
+    OutputFactory(title="Deepfake detection")
+    response = client.get("/outputs/?q=" + "deepfake+" + "x" * 300)
+    assert len(response.context["filters"].search) == 200
+    assert titles(response) == []
+    assert 'maxlength="200"' in response.content.decode()
 
 
 def test_catalogue_queries_constant(client):
