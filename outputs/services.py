@@ -205,7 +205,11 @@ def _apply_files(output: Output, files: FileChanges | None) -> list[str]:
 
 
 def _clean_creators(creators: Iterable[CreatorData]) -> list[CreatorData]:
+    """Each creator named, an ORCID iD only for a person, checksum-valid (ISO 7064 11,2) and
+    normalised, and no ORCID iD given to two creators of the record; at least one creator.
+    ``PortalError`` on ``creators`` naming the creator by its number."""
     cleaned = []
+    numbers_by_orcid: dict[str, int] = {}
     for number, creator in enumerate(creators, start=1):
         if creator.kind == CreatorKind.PERSON:
             name = creator.name or " ".join(
@@ -229,6 +233,13 @@ def _clean_creators(creators: Iterable[CreatorData]) -> list[CreatorData]:
                     _("Creator %(n)s: %(error)s") % {"n": number, "error": exc.messages[0]},
                     field="creators",
                 ) from exc
+            if orcid in numbers_by_orcid:
+                raise PortalError(
+                    _("Creators %(first)s and %(n)s have the same ORCID iD: one person has one.")
+                    % {"first": numbers_by_orcid[orcid], "n": number},
+                    field="creators",
+                )
+            numbers_by_orcid[orcid] = number
         cleaned.append(
             CreatorData(
                 name=name.strip(),

@@ -387,6 +387,10 @@ def test_create_output_through_the_form(client, contact):
     [
         ({"date": "2024-02-30"}, "date"),
         ({"creators": "Doe, Jane | 0000-0002-1825-0098"}, "creators"),
+        (
+            {"creators": "Doe, Jane | 0000-0002-1825-0097\nRoe, Rita | 0000-0002-1825-0097"},
+            "creators",
+        ),
         ({"creators": "Doe, Jane | | no-such-organisation"}, "creators"),
         ({"licence": "Creative Commons"}, "licence"),
         ({"doi": "zenodo.99"}, "doi"),
