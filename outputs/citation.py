@@ -16,6 +16,27 @@ from .enums import (
     PublicationType,
 )
 
+# Publication types that no journal, proceedings or book holds (CSL 1.0.2, Appendix III): the
+# record's venue names who issued them, not a container — the institution granting a thesis's
+# degree, the organisation issuing a report, the repository hosting a preprint. Each format
+# calls that the publisher: CSL ``publisher`` (CSL 1.0.2, Appendix IV: ``container-title`` is
+# the journal, proceedings or book, and a report that has one reads as a chapter of a larger
+# report), RIS ``PB``, BibTeX ``school`` (phdthesis) and ``institution`` (techreport).
+ISSUED_TYPES = frozenset({PublicationType.PREPRINT, PublicationType.THESIS, PublicationType.REPORT})
+
+
+def is_issued(output) -> bool:
+    """Whether ``output`` is a publication of one of ``ISSUED_TYPES``."""
+    return output.kind == OutputKind.PUBLICATION and output.publication_type in ISSUED_TYPES
+
+
+def issuer(output) -> str:
+    """Who issued a publication of ``ISSUED_TYPES``: the venue, where the form and the BibTeX
+    import put a thesis's school or a report's institution, else the publisher, where the
+    CSL-JSON, DataCite and Zenodo imports put it; empty when the record names neither."""
+    return output.venue or output.publisher
+
+
 # --- schema.org ---------------------------------------------------------------------------------
 
 SCHEMA_TYPES = {
@@ -235,15 +256,20 @@ def bibtex_entry(output, *, page_url: str, taken: set[str] | None = None) -> Ent
     if output.date_month:
         fields.append(("month", _MONTHS[output.date_month - 1]))
     venue_field = VENUE_FIELDS.get(entry_type)
+    venue, publisher = output.venue, output.publisher
+    if venue_field and is_issued(output):
+        venue = issuer(output)
+        # The publisher written as the school or institution is not repeated.
+        publisher = "" if publisher == venue else publisher
     if output.kind == OutputKind.RESULT_IN_BRIEF:
         fields.append(("institution", latex_escape(output.organisation.name)))
-    elif venue_field and output.venue:
-        fields.append((venue_field, latex_escape(output.venue)))
+    elif venue_field and venue:
+        fields.append((venue_field, latex_escape(venue)))
     for name, value in (
         ("volume", output.volume),
         ("number", output.issue),
         ("pages", re.sub(r"\s*-+\s*", "--", output.pages)),
-        ("publisher", latex_escape(output.publisher)),
+        ("publisher", latex_escape(publisher)),
         ("version", output.version),
         ("doi", output.doi),
         ("url", output.doi_url or page_url),
@@ -382,7 +408,12 @@ def _kind_type(output, table: dict, dataset: str, software: str, other: str) -> 
 
 
 def csl_json(output, *, page_url: str) -> dict:
-    """The CSL-JSON item of a record (the input of citeproc processors, Zotero, Pandoc)."""
+    """The CSL-JSON item of a record (the input of citeproc processors, Zotero, Pandoc), with
+    the variables of CSL 1.0.2 (Appendix IV). A journal article, conference paper or book
+    chapter has its venue as ``container-title`` and its pages as ``page`` (the range it
+    covers there); a thesis, report or preprint (``ISSUED_TYPES``) has no container and no
+    page range, and its ``issuer`` is the ``publisher``. No ``genre``: the record does not
+    say which degree a thesis is for."""
     authors = [
         {"family": c.family_name, "given": c.given_name}
         if c.kind == CreatorKind.PERSON and c.family_name
@@ -398,12 +429,13 @@ def csl_json(output, *, page_url: str) -> dict:
         "issued": {"date-parts": [date_parts]},
         "URL": output.doi_url or page_url,
     }
+    issued = is_issued(output)
     optional = {
-        "container-title": output.venue,
+        "container-title": "" if issued else output.venue,
         "volume": output.volume,
         "issue": output.issue,
-        "page": output.pages,
-        "publisher": output.publisher,
+        "page": "" if issued else output.pages,
+        "publisher": issuer(output) if issued else output.publisher,
         "DOI": output.doi,
         "abstract": output.abstract,
         "keyword": ", ".join(output.keywords),
@@ -415,7 +447,9 @@ def csl_json(output, *, page_url: str) -> dict:
 
 def ris(outputs, *, page_url) -> str:
     """A RIS file of ``outputs`` (tags as in the RIS format specification; one ``ER`` ends
-    each record); ``page_url(output)`` gives each record's address."""
+    each record); ``page_url(output)`` gives each record's address. The venue is the
+    secondary title ``T2``, but a thesis's, report's or preprint's ``issuer`` is the
+    publisher ``PB``."""
     lines = []
     for output in outputs:
         tags = [("TY", _kind_type(output, RIS_TYPES, "DATA", "COMP", "RPRT"))]
@@ -434,13 +468,14 @@ def ris(outputs, *, page_url) -> str:
                 )
             )
         first, _sep, last = output.pages.partition("-")
+        issued = is_issued(output)
         for tag, value in (
-            ("T2", output.venue),
+            ("T2", "" if issued else output.venue),
             ("VL", output.volume),
             ("IS", output.issue),
             ("SP", first.strip()),
             ("EP", last.strip("- ")),
-            ("PB", output.publisher),
+            ("PB", issuer(output) if issued else output.publisher),
             ("DO", output.doi),
             ("UR", output.doi_url or page_url(output)),
             ("AB", " ".join(output.abstract.split())),

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outputs.enums import OutputKind, OutputStatus
+from outputs.enums import OutputKind, OutputStatus, PublicationType
 from tests.utils import assert_constant_queries
 
 from .factories import OutputFactory
@@ -78,6 +78,78 @@ def test_ris_of_one_record(client):
         "ER  -",
         "",
     ]
+
+
+CONTAINED = {"container-title": "Venue", "page": "12-20"}
+ISSUED = {"publisher": "Venue"}
+
+
+@pytest.mark.parametrize(
+    ("publication_type", "csl_type", "where"),
+    [
+        (PublicationType.JOURNAL_ARTICLE, "article-journal", CONTAINED),
+        (PublicationType.CONFERENCE_PAPER, "paper-conference", CONTAINED),
+        (PublicationType.BOOK_CHAPTER, "chapter", CONTAINED),
+        (PublicationType.PREPRINT, "article", ISSUED),
+        (PublicationType.THESIS, "thesis", ISSUED),
+        (PublicationType.REPORT, "report", ISSUED),
+    ],
+)
+def test_csl_json_venue_is_the_container_or_the_publisher(
+    client, publication_type, csl_type, where
+):
+    # CSL 1.0.2: the container holds the item and the page range is within it; a thesis's
+    # university, a report's organisation and a preprint's repository are its publisher.
+    output = article(publication_type=publication_type, venue="Venue")
+    (item,) = client.get(f"/outputs/{output.pk}/cite.json").json()
+    assert item["type"] == csl_type
+    assert {k: item[k] for k in ("container-title", "page", "publisher") if k in item} == where
+
+
+UNIVERSITY = "Aristotelian University of Macedonia"
+
+
+@pytest.mark.parametrize(
+    ("venue", "publisher"),
+    [
+        (UNIVERSITY, ""),
+        # As the CSL-JSON and DataCite imports record a thesis's university.
+        ("", UNIVERSITY),
+        # The university, not the thesis's distributor.
+        (UNIVERSITY, "ProQuest"),
+    ],
+)
+def test_thesis_university_is_the_publisher_in_csl_json_and_ris(client, venue, publisher):
+    output = article(
+        publication_type=PublicationType.THESIS,
+        venue=venue,
+        publisher=publisher,
+        volume="",
+        issue="",
+        pages="",
+    )
+    (item,) = client.get(f"/outputs/{output.pk}/cite.json").json()
+    assert (item["type"], item["publisher"], "container-title" in item) == (
+        "thesis",
+        UNIVERSITY,
+        False,
+    )
+    lines = client.get(f"/outputs/{output.pk}/cite.ris").content.decode().split("\r\n")
+    assert lines[0] == "TY  - THES"
+    assert [line for line in lines if line[:2] in ("T2", "PB")] == [f"PB  - {UNIVERSITY}"]
+
+
+def test_ris_of_a_report_names_its_institution_as_publisher(client):
+    output = article(
+        publication_type=PublicationType.REPORT,
+        venue="AI4Media Consortium",
+        volume="",
+        issue="",
+        pages="",
+    )
+    lines = client.get(f"/outputs/{output.pk}/cite.ris").content.decode().split("\r\n")
+    assert lines[0] == "TY  - RPRT"
+    assert [line for line in lines if line[:2] in ("T2", "PB")] == ["PB  - AI4Media Consortium"]
 
 
 def test_list_exports_honour_the_filters_and_hide_drafts(client):

@@ -214,3 +214,42 @@ def test_each_thread_parses_a_style_once_and_keeps_it():
     theirs = run_in_parallel(2, lambda i: (csl._style("apa"), csl._style("apa")))
     assert [first is again for first, again in theirs] == [True, True]
     assert len({id(mine), id(theirs[0][0]), id(theirs[1][0])}) == 3
+
+
+THESIS = {
+    "publication_type": PublicationType.THESIS,
+    "title": "Fair face analysis across demographic groups",
+    "venue": "Aristotelian University of Macedonia",
+}
+REPORT = {
+    "publication_type": PublicationType.REPORT,
+    "title": "Privacy-preserving analysis of news consumption",
+    "venue": "AI4Media Consortium",
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "apa", "ieee"),
+    [
+        (
+            THESIS,
+            "Rossi, L. (2023). Fair face analysis across demographic groups"
+            " [Aristotelian University of Macedonia]. https://doi.org/10.5072/x.1",
+            "L. Rossi, “Fair face analysis across demographic groups”,"
+            " Aristotelian University of Macedonia, 2023. doi: 10.5072/x.1.",
+        ),
+        (
+            REPORT,
+            "Rossi, L. (2023). Privacy-preserving analysis of news consumption."
+            " AI4Media Consortium. https://doi.org/10.5072/x.1",
+            "L. Rossi, “Privacy-preserving analysis of news consumption”,"
+            " AI4Media Consortium, May 2023. doi: 10.5072/x.1.",
+        ),
+    ],
+)
+def test_thesis_and_report_cite_their_institution_as_publisher(client, fields, apa, ieee):
+    # The institution was the container once: "… In Aristotelian University of Macedonia
+    # (pp. 5–16)."
+    output = OutputFactory(doi="10.5072/x.1", pages="5-16", creators=[("Rossi", "Luca")], **fields)
+    assert client.get(f"/outputs/{output.pk}/cite.txt").content.decode() == apa
+    assert client.get(f"/outputs/{output.pk}/cite.txt?style=ieee").content.decode() == ieee

@@ -5,7 +5,7 @@ import bibtexparser
 import pytest
 from bibtexparser import middlewares
 
-from outputs.enums import Access, OutputKind, OutputStatus
+from outputs.enums import Access, OutputKind, OutputStatus, PublicationType
 from outputs.models import Output
 from tests.network.factories import OrganisationFactory
 from tests.utils import assert_constant_queries
@@ -299,6 +299,40 @@ def test_bibtex_round_trip(client):
         "10.1109/tmm.2023.1",
         "deepfakes, video",
     )
+
+
+@pytest.mark.parametrize(
+    ("publication_type", "venue", "publisher", "expected"),
+    [
+        (
+            PublicationType.THESIS,
+            "Aristotelian University of Macedonia",
+            "",
+            ("phdthesis", {"school": "Aristotelian University of Macedonia"}),
+        ),
+        # As the CSL-JSON and DataCite imports record a thesis's university: not repeated.
+        (
+            PublicationType.THESIS,
+            "",
+            "Aristotelian University of Macedonia",
+            ("phdthesis", {"school": "Aristotelian University of Macedonia"}),
+        ),
+        (
+            PublicationType.REPORT,
+            "AI4Media Consortium",
+            "Zenodo",
+            ("techreport", {"institution": "AI4Media Consortium", "publisher": "Zenodo"}),
+        ),
+    ],
+)
+def test_bibtex_thesis_school_and_report_institution(
+    client, publication_type, venue, publisher, expected
+):
+    output = OutputFactory(publication_type=publication_type, venue=venue, publisher=publisher)
+    (entry,) = parse_bibtex(client.get(f"/outputs/{output.pk}/cite.bib").content.decode()).entries
+    fields = {field.key: field.value for field in entry.fields}
+    names = ("journal", "booktitle", "school", "institution", "publisher")
+    assert (entry.entry_type, {k: fields[k] for k in names if k in fields}) == expected
 
 
 def test_bibtex_protects_capitals_and_escapes(client):
