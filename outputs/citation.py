@@ -128,9 +128,11 @@ def json_ld(output, *, page_url: str) -> dict:
 # --- Highwire Press tags (Google Scholar) --------------------------------------------------------
 
 
-def citation_meta(output, *, page_url: str) -> list[tuple[str, str]]:
+def citation_meta(output, *, page_url: str, pdf_url: str = "") -> list[tuple[str, str]]:
     """``(name, content)`` pairs of the ``citation_*`` meta tags Google Scholar's inclusion
-    guidelines ask for: title, each author in order with their institutions, date, venue."""
+    guidelines ask for: title, each author in order with their institutions, date, venue,
+    and ``citation_pdf_url`` when ``pdf_url`` (the absolute address of a file anyone may
+    download) is given."""
     tags = [("citation_title", output.title)]
     for creator in output.creators.all():
         if creator.kind == CreatorKind.PERSON and creator.family_name:
@@ -165,6 +167,8 @@ def citation_meta(output, *, page_url: str) -> list[tuple[str, str]]:
         tags.append(("citation_doi", output.doi))
     if output.keywords:
         tags.append(("citation_keywords", "; ".join(output.keywords)))
+    if pdf_url:
+        tags.append(("citation_pdf_url", pdf_url))
     tags.append(("citation_abstract_html_url", page_url))
     return tags
 

@@ -414,14 +414,20 @@ def output_for_page(pk: int, user) -> Output | None:
     return None
 
 
+def file_is_public(output: Output) -> bool:
+    """Whether anyone may download ``output``'s file: it has one, the record is published
+    and the file open (``Output.file_is_open``: open access, or an embargo whose date has
+    come)."""
+    return bool(output.file) and output.is_published and output.file_is_open()
+
+
 def file_available_to(user, output: Output) -> bool:
     """Whether ``user`` (anonymous visitors included) may download ``output``'s file: anyone
-    once the record is public and its file open (``Output.file_is_open``: open access, or an
-    embargo whose date has come); otherwise only its curators
+    once it is public (``file_is_public``); otherwise only its curators
     (``outputs.download_file``). A tombstone serves no file."""
     if output.is_deleted or not output.file:
         return False
-    if output.is_published and output.file_is_open():
+    if file_is_public(output):
         return True
     return can(user, "outputs.download_file", output)
 

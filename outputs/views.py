@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -129,13 +130,19 @@ def detail(request, pk):
     page_url = _page_url(request, output)
     provenance = selectors.attach_provenance([output])[0].provenance_link
     json_ld = _with_provenance(citation.json_ld(output, page_url=page_url), provenance)
+    # Only a file anyone may fetch: the page is the same for every visitor (and cached so).
+    pdf_url = (
+        request.build_absolute_uri(reverse("outputs:file", args=[output.pk]))
+        if selectors.file_is_public(output)
+        else ""
+    )
     return render(
         request,
         "outputs/detail.html",
         {
             "output": output,
             "json_ld": _json_for_html(json_ld),
-            "citation_meta": citation.citation_meta(output, page_url=page_url)
+            "citation_meta": citation.citation_meta(output, page_url=page_url, pdf_url=pdf_url)
             if output.is_published
             else [],
             "research_areas": [ResearchArea(value).label for value in output.research_areas],

@@ -1,7 +1,9 @@
-"""A record's files: the PDF served only after the access and embargo check, the cover image
-of a result in brief, and the OAI datestamp moving when an embargo lifts."""
+"""A record's files: the PDF served only after the access and embargo check (and announced to
+Google Scholar only when anyone may fetch it), the cover image of a result in brief, and the
+OAI datestamp moving when an embargo lifts."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from outputs import oai, services
 from outputs.enums import Access as OutputAccess
-from outputs.enums import BriefType, OutputKind, OutputStatus
+from outputs.enums import BriefType, OutputKind, OutputStatus, PublicationType
 from outputs.models import Output, embargo_today
 from outputs.services import CreatorData, FileChanges
 from tests.network.conftest import png_upload
@@ -306,3 +308,66 @@ def test_a_file_missing_from_storage_is_not_found_not_a_server_error(client, cas
     response = client.get(f"/outputs/{output.pk}/{name}")
     assert response.status_code == 404
     assert f"Stored file {stored.name} is missing" in caplog.text
+
+
+def make_paper(contact, *, file=True, **changes) -> Output:
+    """A published journal article of ``contact``'s organisation with its PDF (none with
+    ``file=False``)."""
+    data = {
+        "kind": OutputKind.PUBLICATION,
+        "publication_type": PublicationType.JOURNAL_ARTICLE,
+        "title": "Robust Deepfake Detection",
+        "venue": "IEEE Transactions on Multimedia",
+        "date_year": 2023,
+        "access": OutputAccess.OPEN,
+        "licence": "CC-BY-4.0",
+        **changes,
+    }
+    output = services.output_create(
+        actor=contact.user,
+        organisation=contact.organisation,
+        data=data,
+        creators=[CreatorData(given_name="Maria", family_name="Papadopoulou")],
+        files=FileChanges(file=pdf_upload("paper.pdf"), file_name="paper.pdf")
+        if file
+        else FileChanges(),
+    )
+    return services.output_publish(output=output, actor=contact.user)
+
+
+def pdf_urls(client, output) -> list[str]:
+    html = client.get(f"/outputs/{output.pk}/").content.decode()
+    return re.findall(r'<meta name="citation_pdf_url" content="([^"]*)">', html)
+
+
+def test_an_open_records_page_gives_scholar_the_address_of_its_pdf(client, cast):
+    paper = make_paper(cast["_contact"])
+    # An embargo whose date has come opens the file before the daily task lifts it.
+    ended = make_paper(
+        cast["_contact"],
+        access=OutputAccess.EMBARGOED,
+        embargo_until=embargo_today() + TOMORROW,
+    )
+    Output.objects.filter(pk=ended.pk).update(embargo_until=embargo_today())
+    for output in (paper, ended):
+        url = f"http://testserver/outputs/{output.pk}/file"
+        assert pdf_urls(client, output) == [url]
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"access": OutputAccess.EMBARGOED, "embargo_until": embargo_today() + 365 * TOMORROW},
+        {"access": OutputAccess.RESTRICTED},
+        {"access": OutputAccess.METADATA_ONLY},
+        {"file": False},
+    ],
+    ids=["embargoed", "restricted", "metadata-only", "no-file"],
+)
+def test_no_pdf_address_for_scholar_unless_anyone_may_fetch_the_file(client, cast, changes):
+    output = make_paper(cast["_contact"], **changes)
+    assert pdf_urls(client, output) == []
+    # Not even for its curators, who may fetch it: the page is the same for every visitor.
+    client.force_login(cast["curator"])
+    assert pdf_urls(client, output) == []
