@@ -351,6 +351,8 @@ def edit(request, pk):
     output = selectors.with_relations(Output.objects.filter(pk=pk)).first()
     if output is None:
         raise Http404
+    if output.is_deleted:
+        return _tombstone_stays(request, output)
     require(request, "outputs.change_output", output)
     form = OutputForm(request.POST or None, request.FILES or None, output=output)
     status = 200
@@ -369,8 +371,20 @@ def edit(request, pk):
     return render(request, "outputs/form.html", {"form": form, "output": output}, status=status)
 
 
+def _tombstone_stays(request, output):
+    """Any change asked of a deleted output: its tombstone page (public, 410), saying why
+    nothing was done, instead of a bare refusal."""
+    messages.error(
+        request,
+        _("This output was deleted: its tombstone stays for harvesters and cannot be changed."),
+    )
+    return redirect(output.get_absolute_url())
+
+
 def _move(request, pk, service, perm, done):
     output = get_object_or_404(Output.objects.select_related("organisation"), pk=pk)
+    if output.is_deleted:
+        return _tombstone_stays(request, output)
     require(request, perm, output)
     try:
         service(output=output, actor=request.user)
@@ -404,6 +418,8 @@ def unpublish(request, pk):
 @login_required
 def delete(request, pk):
     output = get_object_or_404(Output.objects.select_related("organisation"), pk=pk)
+    if output.is_deleted:
+        return _tombstone_stays(request, output)
     require(request, "outputs.delete_output", output)
     form = DeleteForm(request.POST or None)
     status = 200

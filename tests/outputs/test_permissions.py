@@ -101,8 +101,14 @@ def test_deleting(client, cast, who, status):
 
 
 def test_a_tombstone_cannot_be_edited_or_deleted_again(client, cast):
+    """Everyone asking to change a tombstone is sent back to it, told why (``test_views``);
+    its own curators too."""
     output = OutputFactory(organisation=cast["_organisation"], status=OutputStatus.DELETED)
     rows = [
-        Access("get", f"/outputs/{output.pk}/edit/", who, 403) for who in ("contact", "staff")
-    ] + [Access("get", f"/outputs/{output.pk}/delete/", who, 403) for who in ("contact", "staff")]
+        Access(method, f"/outputs/{output.pk}/{action}/", who, 302)
+        for method, action in (("get", "edit"), ("get", "delete"), ("post", "publish"))
+        for who in ("contact", "staff", "other-contact")
+    ]
     check_matrix(client, cast, rows)
+    output.refresh_from_db()
+    assert output.status == OutputStatus.DELETED

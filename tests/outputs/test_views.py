@@ -487,3 +487,20 @@ def test_edit_publish_and_delete_through_the_pages(client, contact):
     assert response.status_code == 302
     output.refresh_from_db()
     assert output.status == OutputStatus.DELETED
+
+
+@pytest.mark.parametrize(
+    ("method", "action"),
+    [("get", "edit"), ("post", "publish"), ("post", "unpublish"), ("get", "delete")],
+)
+def test_a_change_asked_of_a_tombstone_says_why_nothing_was_done(client, contact, method, action):
+    output = OutputFactory(organisation=contact.organisation, status=OutputStatus.DELETED)
+    client.force_login(contact.user)
+    response = getattr(client, method)(f"/outputs/{output.pk}/{action}/", follow=True)
+    assert response.redirect_chain == [(f"/outputs/{output.pk}/", 302)]
+    assert response.status_code == 410
+    assert [str(m) for m in response.context["messages"]] == [
+        "This output was deleted: its tombstone stays for harvesters and cannot be changed."
+    ]
+    output.refresh_from_db()
+    assert output.status == OutputStatus.DELETED
