@@ -81,6 +81,20 @@ def _creators(value: str) -> list[CreatorData]:
     return creators
 
 
+def nested_too_deeply(*, key: str, line: int) -> Candidate:
+    """An entry skipped because reading it went deeper than Python's recursion limit (braces,
+    brackets or elements nested thousands deep): every reader says so the same way."""
+    return Candidate(key=key, line=line, reason=_("This entry nests too deeply to be read."))
+
+
+def _read_entry(entry) -> Candidate:
+    try:
+        return _candidate(entry)
+    except RecursionError:
+        # pylatexenc decodes nested braces recursively: a few hundred levels exhaust the stack.
+        return nested_too_deeply(key=entry.key, line=entry.start_line + 1)
+
+
 def _candidate(entry) -> Candidate:
     fields = {f.key.lower(): f.value for f in entry.fields}
     candidate = Candidate(key=entry.key, line=entry.start_line + 1)
@@ -135,10 +149,10 @@ def _candidate(entry) -> Candidate:
 
 def read_bibtex(content: bytes) -> list[Candidate]:
     """Every block of a BibTeX file as a candidate, in file order. A file that is not UTF-8
-    raises ``UnicodeDecodeError``; an unreadable block (unbalanced braces, a repeated key)
-    becomes a candidate with its reason."""
+    raises ``UnicodeDecodeError``; an unreadable block (unbalanced braces, a repeated key, values
+    nested too deeply to decode) becomes a candidate with its reason."""
     library = bibtexparser.parse_string(content.decode("utf-8"))
-    candidates = [_candidate(entry) for entry in library.entries]
+    candidates = [_read_entry(entry) for entry in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             reason = _("Another entry of the file has the key “%(key)s”.") % {"key": block.key}

@@ -5,7 +5,7 @@ import re
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from ..bibtex_import import Candidate
+from ..bibtex_import import Candidate, nested_too_deeply
 from ..enums import Access, CreatorKind, OutputKind, PublicationType
 from ..services import CreatorData
 
@@ -129,9 +129,11 @@ def candidate(
 
 def guarded(read, entry, number: int) -> Candidate:
     """``read(entry, number)``, or a skipped entry when the entry's values have shapes the
-    format does not allow (a string where an object belongs…): one odd entry never stops the
-    file."""
+    format does not allow (a string where an object belongs…) or nest too deeply to be read:
+    one odd entry never stops the file."""
     try:
         return read(entry, number)
+    except RecursionError:
+        return nested_too_deeply(key="", line=number)
     except (AttributeError, TypeError, ValueError, KeyError):
         return Candidate(key="", line=number, reason=_("This entry could not be read."))

@@ -351,6 +351,10 @@ def read_datacite_xml(content: bytes) -> list[Candidate]:
             _("This XML is not DataCite metadata (kernel 4 <resource>)."), field="file"
         )
     return [
-        guarded(read_datacite_record, _resource_as_json(resource), number)
+        guarded(_read_resource, resource, number)
         for number, resource in enumerate(resources, start=1)
     ]
+
+
+def _read_resource(resource, number: int) -> Candidate:
+    return read_datacite_record(_resource_as_json(resource), number)

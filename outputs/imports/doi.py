@@ -66,7 +66,7 @@ class HttpDOILookup:
             )
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise LookupFailed(_("The DOI service's answer is not CSL-JSON.")) from None
 
 

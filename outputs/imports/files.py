@@ -28,7 +28,17 @@ def _is_datacite(data) -> bool:
 def read_import_file(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
     """Every entry of an uploaded file (UTF-8) as a candidate, in file order, whatever of the
     five forms it has. Raises ``PortalError`` (field ``file``) for a JSON or XML document that
-    cannot be read, or hostile XML."""
+    cannot be read, hostile XML, or a file nested deeper than the readers can follow (an entry
+    nested too deeply is skipped with that reason instead, where the reader can tell)."""
+    try:
+        return _read(content, lookup=lookup)
+    except RecursionError:
+        # json.loads and the other parsers recurse once per level of nesting: thousands of
+        # brackets exhaust the stack before any entry is found.
+        raise PortalError(_("This file nests too deeply to be read."), field="file") from None
+
+
+def _read(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
     text = content.decode("utf-8").lstrip("\ufeff")
     head = text.lstrip()[:1]
     if head in ("[", "{"):

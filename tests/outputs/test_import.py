@@ -171,3 +171,24 @@ def test_import_refuses_a_file_that_is_not_utf8(client, contact):
     assert response.context["form"].errors["file"] == [
         "The file is not UTF-8 text: save it as UTF-8 and try again."
     ]
+
+
+def test_import_page_skips_an_entry_nested_too_deeply_to_decode(client, contact):
+    # pylatexenc decodes each level of braces with a recursive call.
+    title = "{" * 5000 + "x" + "}" * 5000
+    content = f"@article{{k1, title={{{title}}}, year=2020, author={{A, B}}}}\n" + (
+        "@article{k2, title={Fine}, year=2020, author={A, B}}"
+    )
+    client.force_login(contact.user)
+    response = client.post(
+        "/outputs/import/",
+        {
+            "organisation": contact.organisation.pk,
+            "file": SimpleUploadedFile("refs.bib", content.encode()),
+        },
+    )
+    assert response.status_code == 200
+    assert verdicts(response.context["rows"]) == [
+        ("k1", "skip", "This entry nests too deeply to be read."),
+        ("k2", "create", ""),
+    ]

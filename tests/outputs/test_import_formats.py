@@ -3,6 +3,7 @@
 the trap files of tests/outputs/fixtures."""
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ai4media_portal.core.exceptions import PortalError
 from outputs import services
+from outputs.bibtex_import import Candidate
 from outputs.enums import Access, CreatorKind, OutputKind, OutputStatus
+from outputs.imports.common import guarded
 from outputs.imports.doi import (
     CSL_JSON,
     HttpDOILookup,
@@ -278,11 +281,14 @@ def test_entry_with_the_title_and_year_of_a_catalogue_output_is_skipped(contact)
 
 
 class FakeResponse:
-    def __init__(self, status_code, body=None):
+    def __init__(self, status_code, body=None, *, content=None):
         self.status_code = status_code
         self.body = body
+        self.content = content
 
     def json(self):
+        if self.content is not None:
+            return json.loads(self.content)
         if self.body is None:
             raise ValueError("not JSON")
         return self.body
@@ -315,6 +321,10 @@ def test_http_lookup_asks_for_csl_json_by_content_negotiation():
         (FakeResponse(404), "No record has this DOI."),
         (FakeResponse(503), "The DOI service answered 503."),
         (FakeResponse(200), "The DOI service's answer is not CSL-JSON."),
+        (
+            FakeResponse(200, content=b"[" * 100_000 + b"]" * 100_000),
+            "The DOI service's answer is not CSL-JSON.",
+        ),
         (requests.ConnectionError(), "The DOI service could not be reached."),
     ],
 )
@@ -396,3 +406,31 @@ def test_entries_of_odd_shapes_are_skipped_not_fatal(contact, content):
     )
     assert [row.action.value for row in rows] == ["skip"]
     assert rows[0].reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"hits": {"hits": ' + b'{"metadata": ' * 100_000 + b"{}" + b"}" * 100_000 + b"}}",
+    ],
+    ids=["csl-json", "datacite-json", "zenodo-json"],
+)
+def test_import_page_refuses_json_nested_too_deeply_beside_the_field(client, contact, content):
+    client.force_login(contact.user)
+    upload = SimpleUploadedFile("records.json", content)
+    response = client.post(
+        "/outputs/import/", {"organisation": contact.organisation.pk, "file": upload}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == ["This file nests too deeply to be read."]
+
+
+def test_an_entry_nested_too_deeply_is_skipped_not_fatal():
+    def read_forever(entry, number):
+        return read_forever(entry, number)
+
+    assert guarded(read_forever, {}, 3) == Candidate(
+        key="", line=3, reason="This entry nests too deeply to be read."
+    )
