@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from ai4media_portal.core.audit import log_action
 from ai4media_portal.core.changes import apply_changes, apply_file_change
 from ai4media_portal.core.exceptions import PortalError, Refusals
 from ai4media_portal.core.permissions import can, require_perm
+from ai4media_portal.core.text import control_character_error, first_forbidden_in
 from ai4media_portal.core.workflow import ensure_transition
 from network.models import Organisation
 
@@ -204,10 +205,27 @@ def _apply_files(output: Output, files: FileChanges | None) -> list[str]:
     return changed
 
 
+def _refusal(field: models.Field, value) -> str:
+    """Why ``field`` cannot hold ``value``, or "": a control character, judged as every form and
+    the API judge text (``core.text``: tab and line breaks only in a text field), or what the
+    field's validators refuse (a length the database would refuse). For values no form has
+    checked: an import's, read from a file."""
+    found = first_forbidden_in(value, multiline=isinstance(field, models.TextField))
+    if found:
+        return control_character_error(found).messages[0]
+    try:
+        field.run_validators(value)
+    except DjangoValidationError as exc:
+        return exc.messages[0]
+    return ""
+
+
 def _clean_creators(creators: Iterable[CreatorData]) -> list[CreatorData]:
-    """Each creator named, an ORCID iD only for a person, checksum-valid (ISO 7064 11,2) and
-    normalised, and no ORCID iD given to two creators of the record; at least one creator.
-    ``PortalError`` on ``creators`` naming the creator by its number."""
+    """The creators with their names trimmed and ORCID iDs normalised. Raises ``PortalError``
+    (field ``creators``, naming the creator by number) when there is none, one has no name, a
+    value the database cannot store (too long, a control character), a bad ORCID iD (ISO 7064
+    11,2 check digit), an ORCID iD for an organisation, or one ORCID iD given to two
+    creators."""
     cleaned = []
     numbers_by_orcid: dict[str, int] = {}
     for number, creator in enumerate(creators, start=1):
@@ -240,22 +258,33 @@ def _clean_creators(creators: Iterable[CreatorData]) -> list[CreatorData]:
                     field="creators",
                 )
             numbers_by_orcid[orcid] = number
-        cleaned.append(
-            CreatorData(
-                name=name.strip(),
-                given_name=creator.given_name.strip(),
-                family_name=creator.family_name.strip(),
-                kind=creator.kind,
-                orcid=orcid,
-                affiliations=list(creator.affiliations),
-            )
+        found = CreatorData(
+            name=name.strip(),
+            given_name=creator.given_name.strip(),
+            family_name=creator.family_name.strip(),
+            kind=creator.kind,
+            orcid=orcid,
+            affiliations=list(creator.affiliations),
         )
+        for field_name in ("given_name", "family_name", "name"):
+            field = Creator._meta.get_field(field_name)
+            refusal = _refusal(field, getattr(found, field_name))
+            if refusal:
+                raise PortalError(
+                    _("Creator %(n)s: %(error)s")
+                    % {"n": number, "error": f"{field.verbose_name}: {refusal}"},
+                    field="creators",
+                )
+        cleaned.append(found)
     if not cleaned:
         raise PortalError(_("An output has at least one creator."), field="creators")
     return cleaned
 
 
 def _clean_identifiers(identifiers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The identifiers normalised, each once. Raises ``PortalError`` (field ``identifiers``)
+    for an unknown scheme, a value its scheme refuses, or one the database cannot store (too
+    long, a control character)."""
     from django.core.validators import URLValidator
 
     checks = {
@@ -276,6 +305,13 @@ def _clean_identifiers(identifiers: Iterable[tuple[str, str]]) -> list[tuple[str
                 value = checks[scheme](value)
         except DjangoValidationError as exc:
             raise _error(exc, "identifiers") from exc
+        refusal = _refusal(Identifier._meta.get_field("value"), value)
+        if refusal:
+            raise PortalError(
+                _("%(scheme)s identifier: %(error)s")
+                % {"scheme": IdentifierScheme(scheme).label, "error": refusal},
+                field="identifiers",
+            )
         if (scheme, value) not in cleaned:
             cleaned.append((scheme, value))
     return cleaned
@@ -632,7 +668,15 @@ def _title_key(title: str, year) -> tuple[str, int]:
 
 
 def _check_fields(data: dict) -> None:
-    """The model's field checks (lengths, ranges, choices) without touching the database."""
+    """What the commit's insert would refuse, found without touching the database: control
+    characters, as every form and the API refuse them (an import's values come from a file,
+    which no form has checked), then the model's field checks (lengths, ranges, choices).
+    Raises ``PortalError`` naming the field."""
+    for name, value in data.items():
+        field = Output._meta.get_field(name)
+        refusal = _refusal(field, value)
+        if refusal:
+            raise PortalError(f"{field.verbose_name}: {refusal}", field=name)
     output = Output()
     apply_changes(output, data, Output.METADATA_FIELDS)
     try:

@@ -192,3 +192,25 @@ def test_import_page_skips_an_entry_nested_too_deeply_to_decode(client, contact)
         ("k1", "skip", "This entry nests too deeply to be read."),
         ("k2", "create", ""),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "character"), [("Nul\x00byte", "U+0000"), ("Escape\x1bsequence", "U+001B")]
+)
+def test_control_character_skipped_in_the_preview_naming_field_and_character(
+    contact, title, character
+):
+    content = f"@article{{ctl, title={{{title}}}, year=2020, author={{A, B}}}}".encode()
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_bibtex(content),
+        commit=False,
+    )
+    assert verdicts(rows) == [
+        (
+            "ctl",
+            "skip",
+            f"title: Remove the control character {character}: it cannot be part of this text.",
+        )
+    ]

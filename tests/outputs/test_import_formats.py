@@ -434,3 +434,51 @@ def test_an_entry_nested_too_deeply_is_skipped_not_fatal():
     assert guarded(read_forever, {}, 3) == Candidate(
         key="", line=3, reason="This entry nests too deeply to be read."
     )
+
+
+def csl_item(**changes) -> dict:
+    return {
+        "type": "dataset",
+        "id": "d1",
+        "title": "Corpus",
+        "issued": {"date-parts": [[2020]]},
+        "author": [{"family": "Rossi", "given": "Ada"}],
+        **changes,
+    }
+
+
+CONTROL = "Remove the control character U+0000: it cannot be part of this text."
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"title": "Nul\x00byte"}, f"title: {CONTROL}"),
+        ({"keyword": "media, a\x00b"}, f"keywords: {CONTROL}"),
+        ({"author": [{"family": "Ros\x00si"}]}, f"Creator 1: family name: {CONTROL}"),
+        (
+            {"author": [{"family": "R" * 200}]},
+            "Creator 1: family name: Ensure this value has at most 150 characters (it has 200).",
+        ),
+        ({"URL": "https://example.org/a\x00b"}, f"URL identifier: {CONTROL}"),
+        (
+            {"URL": "https://example.org/" + "a" * 600},
+            "URL identifier: Ensure this value has at most 500 characters (it has 620).",
+        ),
+        (
+            {"DOI": "10.5281/" + "z" * 300},
+            "DOI: Ensure this value has at most 255 characters (it has 308).",
+        ),
+    ],
+)
+def test_entry_the_database_would_refuse_is_skipped_in_the_preview(contact, changes, reason):
+    # The values arrive escaped in JSON ("\u0000"), so no check of the file's text sees them.
+    content = json.dumps([csl_item(**changes), csl_item(id="d2", title="Fine")]).encode()
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_import_file(content, lookup=RECORDED),
+        commit=True,
+    )
+    assert verdicts(rows) == [("d1", "skip", reason), ("d2", "create", "")]
+    assert list(Output.objects.values_list("title", flat=True)) == ["Fine"]
