@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ai4media_portal.core.forms import HiddenTextField, PortalForm, StoredFileInput
+from ai4media_portal.core.forms import CarriedFileField, PortalForm, StoredFileInput
 from ai4media_portal.core.validators import validate_image, validate_pdf
 from network.models import Organisation
 
@@ -379,7 +379,8 @@ class CatalogueFilterForm(PortalForm):
 
 
 class ImportForm(PortalForm):
-    """A BibTeX file to preview; the preview sends its text back to commit it."""
+    """A file to preview; the preview carries its bytes back to commit them (``content``).
+    The cleaned data's ``content`` holds the file's bytes, UTF-8, from either."""
 
     MAX_BYTES = 5 * 1024 * 1024
 
@@ -396,7 +397,7 @@ class ImportForm(PortalForm):
             "line); UTF-8, at most 5 MB. You see what would happen before anything is saved."
         ),
     )
-    text = HiddenTextField(required=False)
+    content = CarriedFileField(max_bytes=MAX_BYTES, required=False, label=_("Previewed file"))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -410,8 +411,14 @@ class ImportForm(PortalForm):
                 self.add_error("file", _("The file is larger than 5 MB."))
                 return cleaned
             content = upload.read()
-        elif cleaned.get("text"):
-            content = cleaned["text"].encode("utf-8")
+            if not self.fields["content"].fits(content):
+                self.add_error(
+                    "file",
+                    _("This file is too large to import at once: split it into smaller files."),
+                )
+                return cleaned
+        elif cleaned.get("content"):
+            content = cleaned["content"]
         else:
             self.add_error("file", _("Choose a file."))
             return cleaned

@@ -471,10 +471,7 @@ def import_bibtex(request):
                     return redirect("outputs:curation")
                 status = 200
                 form = ImportForm(
-                    initial={
-                        "organisation": form.cleaned_data["organisation"],
-                        "text": content.decode("utf-8"),
-                    },
+                    initial={"organisation": form.cleaned_data["organisation"], "content": content},
                     organisations=organisations,
                 )
     return render(

@@ -1,14 +1,19 @@
 """Form plumbing shared by every pillar."""
 
+import base64
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .exceptions import PortalError
 from .text import control_character_error, first_forbidden_in
@@ -138,20 +143,56 @@ class StoredFileInput(forms.ClearableFileInput):
 
 
 def is_multiline(field: forms.Field) -> bool:
-    """Multi-line text is what is typed in a textarea (or carried by a ``HiddenTextField``);
-    everything else is one line."""
-    return isinstance(field, forms.CharField) and (
-        isinstance(field.widget, forms.Textarea) or getattr(field, "multiline", False)
-    )
+    """Multi-line text is what is typed in a textarea; everything else is one line."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
 
 
-class HiddenTextField(forms.CharField):
-    """Multi-line text carried in a hidden input from one step of a form to the next (the
-    source of a preview): tab, newline and carriage return are kept, other control characters
-    refused as in a textarea."""
+class CarriedFileField(forms.Field):
+    """The bytes of a file chosen at one step of a form (a preview), carried in a hidden input
+    to the next (the commit), which must read exactly the bytes the first step read. They
+    travel compressed and base64-encoded, never as text: browsers rewrite the line ends of
+    form values, a text field refuses the control characters a file may hold (its reader
+    judges them, entry by entry), and a form body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is
+    refused before any view runs, so ``fits`` tells the first step whether the second can
+    carry the file at all.
+
+    The cleaned value is ``bytes`` (empty when nothing was sent); a value that does not decode,
+    or decodes to more than ``max_bytes``, is refused."""
 
     widget = forms.HiddenInput
-    multiline = True
+    default_error_messages = {
+        "invalid": gettext_lazy("The previewed file could not be read back: choose it again."),
+    }
+    # Room left in the request for the form's other fields (the CSRF token, a choice or two).
+    OTHER_FIELDS_BYTES = 4096
+
+    def __init__(self, *, max_bytes: int, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, bytes):
+            return base64.urlsafe_b64encode(zlib.compress(value)).decode("ascii")
+        return value
+
+    def to_python(self, value) -> bytes:
+        if value in self.empty_values:
+            return b""
+        inflater = zlib.decompressobj()
+        try:
+            # At most one byte more than allowed is inflated: a small value cannot unpack
+            # into gigabytes.
+            content = inflater.decompress(base64.urlsafe_b64decode(value), self.max_bytes + 1)
+        except (ValueError, zlib.error):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not inflater.eof or len(content) > self.max_bytes:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return content
+
+    def fits(self, content: bytes) -> bool:
+        """Whether a form that carries ``content`` in this field can be sent back."""
+        carried = len(self.prepare_value(content))
+        return carried + self.OTHER_FIELDS_BYTES <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def _guard_field(field: forms.Field) -> None:
@@ -177,7 +218,8 @@ class PortalFormMixin:
     carriage return stay allowed in textareas). The refusal is a form error on that field,
     never a database error. Fields added in a subclass's ``__init__`` are covered too: the
     guard is put in place when the form is cleaned. A test checks that every form of every
-    pillar uses this."""
+    pillar uses this. Files are bytes, not text (an upload, or one a ``CarriedFileField``
+    brings back): their readers judge what they hold."""
 
     def full_clean(self):
         for field in self.fields.values():

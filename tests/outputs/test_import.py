@@ -1,5 +1,8 @@
 """BibTeX import: the preview's verdict per entry, the all-or-nothing commit, the traps."""
 
+import base64
+import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -7,12 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 
+from network.models import Organisation
 from outputs import services
 from outputs.bibtex_import import read_bibtex
 from outputs.enums import CreatorKind, OutputStatus
+from outputs.forms import ImportForm
 from outputs.models import Output
 
 from .factories import OutputFactory
+from .import_pages import commit_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +158,7 @@ def test_import_pages_preview_then_commit(client, contact):
     assert response.status_code == 200
     assert [row.action.value for row in response.context["rows"]].count("create") == 2
     assert Output.objects.count() == 0
-    text = response.context["form"].initial["text"]
-    response = client.post(
-        "/outputs/import/",
-        {"organisation": contact.organisation.pk, "text": text, "commit": "1"},
-    )
+    response = commit_preview(client, response)
     assert response.status_code == 302
     assert Output.objects.filter(status=OutputStatus.DRAFT).count() == 2
 
@@ -214,3 +216,79 @@ def test_control_character_skipped_in_the_preview_naming_field_and_character(
             f"title: Remove the control character {character}: it cannot be part of this text.",
         )
     ]
+
+
+def preview(client, contact, content: bytes):
+    client.force_login(contact.user)
+    upload = SimpleUploadedFile("refs.bib", content)
+    return client.post(
+        "/outputs/import/", {"organisation": contact.organisation.pk, "file": upload}
+    )
+
+
+def test_commit_takes_what_the_preview_accepted_beside_a_control_character(client, contact):
+    response = preview(
+        client,
+        contact,
+        b"@article{nulk, title={Nul\x00byte}, year=2020, author={A, B}}\n"
+        b"@article{fine, title={Fine}, year=2020, author={A, B}}\n",
+    )
+    assert verdicts(response.context["rows"]) == [
+        (
+            "nulk",
+            "skip",
+            "title: Remove the control character U+0000: it cannot be part of this text.",
+        ),
+        ("fine", "create", ""),
+    ]
+    response = commit_preview(client, response)
+    assert response.status_code == 302
+    assert list(Output.objects.values_list("title", flat=True)) == ["Fine"]
+
+
+def test_commit_takes_a_previewed_file_larger_than_a_form_may_send_as_text(
+    client, contact, settings
+):
+    # Sent back as URL-encoded text, a BibTeX file grows by about half (braces, spaces and
+    # line ends are escaped): past DATA_UPLOAD_MAX_MEMORY_SIZE, Django answers 400.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    content = "".join(
+        f"@article{{e{n},\n  title = {{Study {n} of M{{\\\"u}}ller's {{Media}}}},\n"
+        f"  year = {{2020}},\n  author = {{Rossi, Ada}}\n}}\n\n"
+        for n in range(150)
+    ).encode()
+    assert 13_000 < len(content) < 20_000
+    response = preview(client, contact, content)
+    assert [row.action.value for row in response.context["rows"]] == ["create"] * 150
+    response = commit_preview(client, response)
+    assert response.status_code == 302
+    assert Output.objects.count() == 150
+
+
+def test_preview_refuses_a_file_too_large_to_be_sent_back_to_commit(client, contact, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    # Random bytes do not compress: carried to the commit, they would not fit in its form.
+    content = base64.b64encode(random.Random(1).randbytes(15_000))
+    response = preview(client, contact, content)
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == [
+        "This file is too large to import at once: split it into smaller files."
+    ]
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        "not base64 at all!",
+        base64.urlsafe_b64encode(b"not zlib").decode(),
+        base64.urlsafe_b64encode(zlib.compress(b" " * (ImportForm.MAX_BYTES + 1))).decode(),
+    ],
+    ids=["not-base64", "not-compressed", "over-the-limit"],
+)
+def test_commit_refuses_a_carried_file_that_does_not_unpack(contact, carried):
+    form = ImportForm(
+        {"organisation": contact.organisation.pk, "content": carried},
+        organisations=Organisation.objects.all(),
+    )
+    assert not form.is_valid()
+    assert form.errors["content"] == ["The previewed file could not be read back: choose it again."]

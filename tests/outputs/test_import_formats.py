@@ -26,6 +26,7 @@ from outputs.imports.files import read_import_file
 from outputs.models import Output
 
 from .factories import OutputFactory
+from .import_pages import commit_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -349,14 +350,7 @@ def test_import_page_previews_and_commits_csl_json(client, contact):
     ]
     assert "The CSL type “book” is not one of the types read." in response.content.decode()
     assert Output.objects.count() == 0
-    response = client.post(
-        "/outputs/import/",
-        {
-            "organisation": contact.organisation.pk,
-            "text": response.context["form"].initial["text"],
-            "commit": "1",
-        },
-    )
+    response = commit_preview(client, response)
     assert response.status_code == 302
     assert Output.objects.filter(status=OutputStatus.DRAFT).count() == 2
 
