@@ -420,7 +420,10 @@ class ImportForm(PortalForm):
         elif cleaned.get("content"):
             content = cleaned["content"]
         else:
-            self.add_error("file", _("Choose a file."))
+            # An empty upload or a carried file that does not unpack has its own message,
+            # which already says what to do.
+            if not (self.has_error("file") or self.has_error("content")):
+                self.add_error("file", _("Choose a file."))
             return cleaned
         try:
             content.decode("utf-8")

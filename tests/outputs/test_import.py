@@ -291,4 +291,12 @@ def test_commit_refuses_a_carried_file_that_does_not_unpack(contact, carried):
         organisations=Organisation.objects.all(),
     )
     assert not form.is_valid()
-    assert form.errors["content"] == ["The previewed file could not be read back: choose it again."]
+    assert form.errors == {
+        "content": ["The previewed file could not be read back: choose it again."]
+    }
+
+
+def test_empty_file_refused_with_one_message(client, contact):
+    response = preview(client, contact, b"")
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"file": ["The submitted file is empty."]}
