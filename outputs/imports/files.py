@@ -27,9 +27,10 @@ def _is_datacite(data) -> bool:
 
 def read_import_file(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
     """Every entry of an uploaded file (UTF-8) as a candidate, in file order, whatever of the
-    five forms it has. Raises ``PortalError`` (field ``file``) for a JSON or XML document that
-    cannot be read, hostile XML, or a file nested deeper than the readers can follow (an entry
-    nested too deeply is skipped with that reason instead, where the reader can tell)."""
+    five forms it has: at least one. Raises ``PortalError`` (field ``file``) for a JSON or XML
+    document that cannot be read, hostile XML, a file nested deeper than the readers can follow
+    (an entry nested too deeply is skipped with that reason instead, where the reader can
+    tell), or a file in which no entry is found, saying why (only comments, an empty list…)."""
     try:
         return _read(content, lookup=lookup)
     except RecursionError:
@@ -40,6 +41,8 @@ def read_import_file(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
 
 def _read(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
     text = content.decode("utf-8").lstrip("\ufeff")
+    if not text.strip():
+        raise PortalError(_("This file holds only spaces and blank lines."), field="file")
     head = text.lstrip()[:1]
     if head in ("[", "{"):
         try:
@@ -49,11 +52,43 @@ def _read(content: bytes, *, lookup: DOILookup) -> list[Candidate]:
                 _("This JSON cannot be read: %(error)s.") % {"error": error}, field="file"
             ) from None
         if _is_datacite(data):
-            return read_datacite_json(data)
-        return read_csl_json(data if isinstance(data, list) else [data])
+            candidates = read_datacite_json(data)
+        else:
+            candidates = read_csl_json(data if isinstance(data, list) else [data])
+        return _found(
+            candidates, _("Nothing could be read from this file: its JSON holds no record.")
+        )
     if head == "<":
-        return read_datacite_xml(text.encode("utf-8"))
+        return _found(
+            read_datacite_xml(text.encode("utf-8")),
+            _("Nothing could be read from this file: its XML holds no DataCite <resource>."),
+        )
     lines = text.splitlines()
-    if lines and all(_DOI_LINE.match(line) or not line.strip() for line in lines):
+    if _is_doi_list(text, lines):
         return read_doi_list(lines, lookup=lookup)
-    return read_bibtex(content)
+    return _found(
+        read_bibtex(content),
+        _(
+            "Nothing could be read from this file: it holds no BibTeX entry such as "
+            "@article{…} (only comments or other text), and it is not CSL-JSON, DataCite JSON "
+            "or XML, or a list of DOIs."
+        ),
+    )
+
+
+def _is_doi_list(text: str, lines: list[str]) -> bool:
+    """Whether the file is a list of DOIs: one DOI a line (blank lines between), or some DOI
+    lines among other lines in a file with no "@", so no BibTeX entry. The DOI list reports
+    each other line as skipped, where reading the file as BibTeX would find nothing at all."""
+    matches = [bool(_DOI_LINE.match(line)) for line in lines]
+    if not any(matches):
+        return False
+    return "@" not in text or all(
+        match or not line.strip() for match, line in zip(matches, lines, strict=True)
+    )
+
+
+def _found(candidates: list[Candidate], nothing: str) -> list[Candidate]:
+    if not candidates:
+        raise PortalError(nothing, field="file")
+    return candidates

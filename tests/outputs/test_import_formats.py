@@ -476,3 +476,49 @@ def test_entry_the_database_would_refuse_is_skipped_in_the_preview(contact, chan
     )
     assert verdicts(rows) == [("d1", "skip", reason), ("d2", "create", "")]
     assert list(Output.objects.values_list("title", flat=True)) == ["Fine"]
+
+
+NOTHING = "Nothing could be read from this file: "
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"% comment\n@comment{x}",
+            NOTHING + "it holds no BibTeX entry such as @article{…} (only comments or other "
+            "text), and it is not CSL-JSON, DataCite JSON or XML, or a list of DOIs.",
+        ),
+        (b"[]", NOTHING + "its JSON holds no record."),
+        (b'{"data": []}', NOTHING + "its JSON holds no record."),
+        (
+            b'<resources xmlns="http://datacite.org/schema/kernel-4"/>',
+            NOTHING + "its XML holds no DataCite <resource>.",
+        ),
+        (b" \n\t\n", "This file holds only spaces and blank lines."),
+    ],
+    ids=["bibtex-comments", "csl-json", "datacite-json", "datacite-xml", "blank"],
+)
+def test_import_page_says_why_nothing_could_be_read(client, contact, content, message):
+    client.force_login(contact.user)
+    upload = SimpleUploadedFile("records.txt", content)
+    response = client.post(
+        "/outputs/import/", {"organisation": contact.organisation.pk, "file": upload}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"file": [message]}
+
+
+def test_doi_list_names_the_line_that_is_not_a_doi(contact):
+    rows = services.outputs_import(
+        actor=contact.user,
+        organisation=contact.organisation,
+        candidates=read_import_file(b"10.5072/abc\nnot a doi", lookup=RECORDED),
+        commit=False,
+    )
+    assert [
+        (row.candidate.line, row.candidate.key, row.action.value, row.reason) for row in rows
+    ] == [
+        (1, "10.5072/abc", "skip", "No record has this DOI."),
+        (2, "not a doi", "skip", BAD_DOI),
+    ]
