@@ -300,3 +300,17 @@ def test_empty_file_refused_with_one_message(client, contact):
     response = preview(client, contact, b"")
     assert response.status_code == 422
     assert response.context["form"].errors == {"file": ["The submitted file is empty."]}
+
+
+def test_preview_table_shortens_long_values_from_the_file(client, contact):
+    key, title, year = "k" * 5_000, "t" * 20_000, "9" * 20_000
+    content = f"@article{{{key}, title={{{title}}}, year={{{year}}}, author={{A, B}}}}"
+    response = preview(client, contact, content.encode())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<td>{'k' * 79}…</td>" in html
+    assert f"<td>{'t' * 199}…</td>" in html
+    assert "Skipped: The year “" + "9" * 289 + "…</td>" in html
+    assert "k" * 80 not in html
+    assert "t" * 200 not in html
+    assert "9" * 290 not in html
