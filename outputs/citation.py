@@ -151,8 +151,12 @@ def citation_meta(output, *, page_url: str, pdf_url: str = "") -> list[tuple[str
             PublicationType.THESIS: "citation_dissertation_institution",
             PublicationType.REPORT: "citation_technical_report_institution",
         }.get(output.publication_type, "citation_journal_title")
-        if output.venue:
-            tags.append((venue_tag, output.venue))
+        # A thesis's university or a report's institution may stand in the publisher field
+        # (as the CSL-JSON, DataCite and Zenodo imports put it).
+        institutional = output.publication_type in (PublicationType.THESIS, PublicationType.REPORT)
+        venue = issuer(output) if institutional else output.venue
+        if venue:
+            tags.append((venue_tag, venue))
         for name, value in (("citation_volume", output.volume), ("citation_issue", output.issue)):
             if value:
                 tags.append((name, value))
@@ -161,7 +165,7 @@ def citation_meta(output, *, page_url: str, pdf_url: str = "") -> list[tuple[str
             tags.append(("citation_firstpage", first.strip()))
         if last.strip("- "):
             tags.append(("citation_lastpage", last.strip("- ")))
-        if output.publisher:
+        if output.publisher and output.publisher != venue:
             tags.append(("citation_publisher", output.publisher))
     if output.doi:
         tags.append(("citation_doi", output.doi))

@@ -504,3 +504,26 @@ def test_a_change_asked_of_a_tombstone_says_why_nothing_was_done(client, contact
     ]
     output.refresh_from_db()
     assert output.status == OutputStatus.DELETED
+
+
+@pytest.mark.parametrize(
+    ("publication_type", "tag", "label"),
+    [
+        ("thesis", "citation_dissertation_institution", "University"),
+        ("report", "citation_technical_report_institution", "Institution"),
+    ],
+)
+def test_a_thesis_or_report_names_its_institution_as_such(client, publication_type, tag, label):
+    """In the venue (the form, BibTeX) or the publisher (CSL-JSON, DataCite, Zenodo)."""
+    in_venue = OutputFactory(publication_type=publication_type, venue="Aristotle University")
+    in_publisher = OutputFactory(
+        publication_type=publication_type, venue="", publisher="Aristotle University"
+    )
+    for output in (in_venue, in_publisher):
+        html = client.get(f"/outputs/{output.pk}/").content.decode()
+        meta = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', html)
+        assert (tag, "Aristotle University") in meta
+        assert "citation_publisher" not in dict(meta)
+        assert "citation_journal_title" not in dict(meta)
+    html = client.get(f"/outputs/{in_venue.pk}/").content.decode()
+    assert f'<dt class="col-sm-3">{label}</dt>' in html
